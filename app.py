@@ -1,0 +1,112 @@
+"""Application factory: configuration, extensions, blueprints, CLI. Nothing else."""
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+def create_app(config=None) -> Flask:
+    import warnings
+
+    from contest.config import Config
+
+    # flask-smorest names the PATCH schema (RoundIO, partial) after RoundIO; harmless.
+    warnings.filterwarnings("ignore", message="Multiple schemas resolved to the name RoundIO")
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    _extensions(app)
+    _blueprints(app)
+    _errors(app)
+    from contest.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _extensions(app: Flask) -> None:
+    from contest.accounts.models import User
+    from contest.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @app.context_processor
+    def inject_helpers():
+        from contest.extensions import select_locale as locale
+
+        return {"current_locale": locale()}
+
+
+def _blueprints(app: Flask) -> None:
+    from contest.accounts.api import blp as accounts_api
+    from contest.accounts.views import bp as accounts_bp
+    from contest.api.core import Api
+    from contest.api.auth import load_api_user
+    from contest.extensions import csrf
+    from contest.rounds.api import blp as rounds_api
+    from contest.rounds.views import bp as rounds_bp
+    from contest.standings.api import blp as standings_api
+    from contest.standings.views import bp as standings_bp
+    from question_bank.api import blp as bank_api
+    from question_bank.views import bp as bank_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(rounds_bp)
+    app.register_blueprint(standings_bp)
+    app.register_blueprint(bank_bp)
+
+    api = Api(app, spec_kwargs={"info": {"description": "JSON API v1 of the contest platform"}})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for blp in (accounts_api, bank_api, rounds_api, standings_api):
+        api.register_blueprint(blp, url_prefix="/api/v1")
+        csrf.exempt(blp)  # the API takes no cookies, so it needs no CSRF token
+    app.before_request(load_api_user)
+    app.extensions["api"] = api
+
+
+def _errors(app: Flask) -> None:
+    from contest.api.core import http_exception_to_json, is_api_request
+    from contest.extensions import db
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error):
+        if is_api_request():
+            return http_exception_to_json(error)
+        return render_template("errors.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        from werkzeug.exceptions import InternalServerError
+
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        return handle_http(InternalServerError())
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if is_api_request():
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+

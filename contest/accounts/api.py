@@ -1,0 +1,148 @@
+"""API v1: accounts and units."""
+import marshmallow as ma
+from flask import current_app, g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from contest.accounts.models import ROLES, ApiToken, Unit
+from contest.accounts.permissions import current_actor, roles_required
+from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
+from contest.accounts.service import UsernameTaken, authenticate, create_user
+from contest.api.core import ApiError, Page, paginate
+from contest.clock import utcnow
+from contest.dbtypes import nfc
+from contest.extensions import db, limiter
+
+blp = Blueprint("api_accounts", __name__, description="Accounts and units")
+
+
+class UserOut(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+    role = ma.fields.String()
+    unit_id = ma.fields.Integer(allow_none=True)
+    email = ma.fields.String(allow_none=True)
+
+
+def _username(value):
+    if not valid_username(normalize_username(value)):
+        raise ma.ValidationError("3-80 characters: letters a-z, digits, dot, dash or underscore.")
+
+
+class RegisterIn(ma.Schema):
+    username = ma.fields.String(required=True, validate=_username)
+    password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
+    full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
+    email = ma.fields.Email(load_default=None, allow_none=True)
+    unit_id = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class UserIn(RegisterIn):
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+
+
+class TokenIn(ma.Schema):
+    username = ma.fields.String(required=True)
+    password = ma.fields.String(required=True)
+
+
+class TokenOut(ma.Schema):
+    token = ma.fields.String()
+    user = ma.fields.Nested(UserOut)
+
+
+class UnitOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+
+
+class UnitIn(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class UnitList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UnitOut))
+    total = ma.fields.Integer()
+
+
+def _check_unit(unit_id):
+    if unit_id is not None and db.session.get(Unit, unit_id) is None:
+        raise ApiError(422, "validation_error", details=[{"field": "unit_id", "message": "Unknown unit."}])
+
+
+def _create(data, role):
+    _check_unit(data.get("unit_id"))
+    try:
+        return create_user(data["username"], data["password"], data["full_name"], role=role,
+                           unit_id=data.get("unit_id"), email=data.get("email"))
+    except UsernameTaken:
+        raise ApiError(409, "username_taken", "This username is already taken.")
+
+
+@blp.route("/auth/register", methods=["POST"])
+@blp.arguments(RegisterIn)
+@blp.response(201, UserOut)
+def register(data):
+    if not current_app.config.get("SELF_REGISTRATION", True):
+        raise ApiError(403, "forbidden", "Self-registration is closed.")
+    return _create(data, "member")
+
+
+@blp.route("/auth/token", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@blp.arguments(TokenIn)
+@blp.response(200, TokenOut)
+def issue_token(data):
+    user = authenticate(data["username"], data["password"])
+    if user is None:
+        raise ApiError(401, "invalid_credentials", "Wrong username or password.")
+    _, token = ApiToken.issue(user)
+    db.session.commit()
+    return {"token": token, "user": user}
+
+
+@blp.route("/auth/token", methods=["DELETE"])
+@roles_required()
+@blp.response(204)
+def revoke_token():
+    g.api_token.revoked_at = utcnow()
+    db.session.commit()
+
+
+@blp.route("/me")
+@roles_required()
+@blp.response(200, UserOut)
+def me():
+    return current_actor()
+
+
+@blp.route("/units")
+@blp.arguments(Page, location="query")
+@blp.response(200, UnitList)
+def list_units(args):
+    return paginate(select(Unit).order_by(Unit.id), args)
+
+
+@blp.route("/units", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(UnitIn)
+@blp.response(201, UnitOut)
+def create_unit(data):
+    _check_unit(data.get("parent_id"))
+    unit = Unit(name=nfc(data["name"]), parent_id=data.get("parent_id"))
+    db.session.add(unit)
+    db.session.commit()
+    return unit
+
+
+@blp.route("/users", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(UserIn)
+@blp.response(201, UserOut)
+def create_user_api(data):
+    if data["role"] == "admin" and not current_actor().has_role("admin"):
+        raise ApiError(403, "forbidden", "Only an administrator can create administrators.")
+    return _create(data, data["role"])

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Email, ValidationError
+
+from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
+from contest.accounts.service import username_exists
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class RegisterForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[
+        DataRequired(_l("Enter your full name.")), Length(min=2, max=200)])
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Choose a username."))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD, max=200, message=_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD))])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        EqualTo("password", message=_l("The two passwords are not the same."))])
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[DataRequired(_l("Choose your unit."))])
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), Email(_l("This email address is not valid."))])
+    phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
+    date_of_birth = DateField(_l("Date of birth (optional)"), validators=[Optional()])
+
+    def validate_username(self, field):
+        name = normalize_username(field.data)
+        if not valid_username(name):
+            raise ValidationError(_l("Use 3 to 80 characters: letters a-z without accents, digits, dot, dash or underscore."))
+        if username_exists(name):
+            raise ValidationError(_l("This username is already taken. Please choose another."))

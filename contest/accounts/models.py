@@ -1,0 +1,124 @@
+"""Users, roles, units and API tokens."""
+import hashlib
+import secrets
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.clock import utcnow
+from contest.dbtypes import UTCDateTime
+from contest.extensions import db
+
+ROLES = ("member", "judge", "organizer", "admin")
+
+
+class Unit(db.Model):
+    """An organization unit (đơn vị): committees contain cells, to any depth."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Unit"]] = relationship(back_populates="parent")
+
+    def path_name(self) -> str:
+        names, unit, seen = [], self, set()
+        while unit is not None and unit.id not in seen:
+            seen.add(unit.id)
+            names.append(unit.name)
+            unit = unit.parent
+        return " › ".join(reversed(names))
+
+
+def unit_descendants(unit_id: int) -> set[int]:
+    """The unit and every unit below it."""
+    rows = db.session.execute(select(Unit.id, Unit.parent_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in rows:
+        children.setdefault(parent, []).append(uid)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    date_of_birth: Mapped[date | None]
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role in ("organizer", "admin")
+
+    @property
+    def is_judge(self) -> bool:
+        return self.role == "judge"
+
+    def has_role(self, *roles: str) -> bool:
+        if self.role == "admin":
+            return True
+        if "organizer" in roles and self.role == "organizer":
+            return True
+        return self.role in roles
+
+
+class ApiToken(db.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; revoking sets revoked_at."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> tuple["ApiToken", str]:
+        token = secrets.token_urlsafe(32)
+        row = cls(user_id=user.id, token_hash=cls.digest(token))
+        db.session.add(row)
+        return row, token
+
+    @classmethod
+    def find_user(cls, token: str) -> "tuple[ApiToken, User] | None":
+        row = db.session.execute(
+            select(cls).where(cls.token_hash == cls.digest(token), cls.revoked_at.is_(None))
+        ).scalar_one_or_none()
+        if row is None or not row.user.active:
+            return None
+        return row, row.user
+
+
+__all__ = ["Unit", "User", "ApiToken", "ROLES", "unit_descendants", "Text"]

@@ -1,0 +1,43 @@
+"""The one permission decorator, for HTML pages (session) and the API (bearer token)."""
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user
+
+from contest.api.core import ApiError, is_api_request
+from contest.extensions import login_manager
+
+
+def current_actor():
+    """The signed-in user: by bearer token on /api/, by session cookie elsewhere."""
+    if is_api_request():
+        return g.get("api_user")
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def roles_required(*roles: str):
+    """Require a signed-in user; with roles, one of them (admin may do everything)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            user = current_actor()
+            if user is None:
+                if is_api_request():
+                    raise ApiError(401, "unauthorized")
+                return login_manager.unauthorized()
+            if roles and not user.has_role(*roles):
+                if is_api_request():
+                    raise ApiError(403, "forbidden")
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+login_required = roles_required()
+organizer_required = roles_required("organizer")

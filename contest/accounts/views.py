@@ -1,0 +1,80 @@
+"""Sign in, sign out, register, choose the language."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from contest.accounts.forms import LoginForm, RegisterForm
+from contest.accounts.models import Unit
+from contest.accounts.service import UsernameTaken, authenticate, create_user
+from contest.extensions import LOCALES, db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("rounds.home")
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    units = db.session.execute(select(Unit)).scalars().all()
+    return sorted(((u.id, u.path_name()) for u in units), key=lambda c: c[1])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("rounds.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            flash(_("Wrong username or password."), "danger")
+        else:
+            login_user(user, remember=True)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("rounds.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if not current_app.config.get("SELF_REGISTRATION", True):
+        flash(_("Registration is closed. Ask your organizers for an account."), "warning")
+        return redirect(url_for("accounts.login"))
+    form = RegisterForm()
+    form.unit_id.choices = [(0, _("— choose your unit —"))] + unit_choices()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.username.data, form.password.data, form.full_name.data,
+                               unit_id=form.unit_id.data or None, email=form.email.data,
+                               phone=form.phone.data, date_of_birth=form.date_of_birth.data,
+                               locale=session.get("locale"))
+        except UsernameTaken:
+            form.username.errors.append(_("This username is already taken. Please choose another."))
+        else:
+            login_user(user, remember=True)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
+            return redirect(url_for("rounds.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code):
+    if code in LOCALES:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))

@@ -1,0 +1,137 @@
+"""The v1 API: one error shape, bearer-token authentication, pagination.
+
+Every API blueprint lives in its feature folder (contest/<feature>/api.py) and is registered
+here under /api/v1. Errors always have the shape
+``{"error": {"code": "<snake_case>", "message": "<text>", "details": ...}}``.
+"""
+import marshmallow as ma
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+from flask_smorest import Api as SmorestApi
+from werkzeug.exceptions import HTTPException
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "file_too_large",
+    415: "unsupported_file",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def default_message(status: int) -> str:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in: the token is missing, invalid or revoked."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with the current state."),
+        413: _("The file is too large."),
+        415: _("This type of file is not supported."),
+        422: _("Some fields are not valid."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Please try again."),
+    }.get(status, _("The request failed."))
+
+
+class ApiError(HTTPException):
+    """Raise to answer an API request with a fixed error code."""
+
+    def __init__(self, status: int, code: str, message: str | None = None, details=None):
+        super().__init__(description=message)
+        self.code = status
+        self.error_code = code
+        self.message = message or default_message(status)
+        self.details = details
+
+
+def error_response(status: int, code: str, message: str, details=None, headers=None):
+    body = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten_validation(messages) -> list[dict]:
+    """webargs gives {"json": {"field": ["msg"]}}; clients get [{"field": ..., "message": ...}]."""
+    out = []
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            for text in value:
+                out.append({"field": prefix, "message": text})
+        else:
+            out.append({"field": prefix, "message": str(value)})
+
+    for location, fields in (messages or {}).items():
+        walk("", fields)
+    return out
+
+
+def http_exception_to_json(error: HTTPException):
+    if isinstance(error, ApiError):
+        return error_response(error.code, error.error_code, error.message, error.details)
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    details = None
+    if status == 422 and "messages" in data:
+        details = _flatten_validation(data["messages"])
+    headers = dict(data.get("headers") or {})
+    if status == 429 and getattr(error, "retry_after", None):
+        headers.setdefault("Retry-After", str(error.retry_after))
+    message = default_message(status)
+    return error_response(status, STATUS_CODES.get(status, "error"), message, details, headers)
+
+
+class Api(SmorestApi):
+    """flask-smorest, with our error shape for /api/ paths only (HTML pages keep theirs)."""
+
+    def _register_error_handlers(self):
+        pass  # app.py registers one handler that serves both HTML and JSON
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+class Page(ma.Schema):
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+
+
+def paginate(select_stmt, args, serialize=None):
+    """Run a SELECT with ?limit=&offset= and return {"items", "total"}."""
+    from sqlalchemy import func, select
+
+    from contest.extensions import db
+
+    total = db.session.execute(
+        select(func.count()).select_from(select_stmt.order_by(None).subquery())
+    ).scalar_one()
+    rows = db.session.execute(
+        select_stmt.limit(args["limit"]).offset(args["offset"])
+    ).scalars().all()
+    return {"items": [serialize(r) for r in rows] if serialize else rows, "total": total}
+
+
+def page_of(items: list, args) -> dict:
+    """Paginate an already computed list (leaderboards)."""
+    return {"items": items[args["offset"]: args["offset"] + args["limit"]], "total": len(items)}
+
+
+def api_user():
+    return g.get("api_user")

@@ -1,0 +1,110 @@
+"""Demo data for `make run`: units, users, the demo bank, a contest with an open and a closed round."""
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from contest.accounts.models import Unit, User
+from contest.accounts.service import create_user
+from contest.clock import utcnow
+from contest.extensions import db
+from contest.rounds import service
+from contest.rounds.models import Attempt, Contest, Round
+from question_bank.importer import import_file
+
+DEMO_BANK = Path(__file__).resolve().parent.parent / "question_bank" / "demo"
+
+UNITS = {
+    "Đảng ủy Khối các cơ quan tỉnh": ["Chi bộ Văn phòng", "Chi bộ Sở Giáo dục và Đào tạo", "Chi bộ Sở Y tế"],
+    "Tỉnh đoàn": ["Đoàn Trường Đại học Sư phạm", "Đoàn Khối doanh nghiệp"],
+    "Hội Liên hiệp Phụ nữ tỉnh": ["Hội Phụ nữ phường Trung tâm"],
+}
+MEMBERS = ["Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Minh Châu", "Phạm Quốc Bảo", "Hoàng Thu Hà",
+           "Vũ Đức Thắng", "Đặng Ngọc Ánh", "Bùi Thanh Tâm", "Đỗ Hải Yến", "Ngô Gia Huy",
+           "Dương Khánh Linh", "Lý Văn Phúc"]
+
+
+def load_demo(force: bool = False, rng: random.Random | None = None) -> str:
+    if not force and db.session.execute(select(User).where(User.username == "demo")).first():
+        return "Demo data already loaded (sign in as admin/admin or demo/demo)."
+    rng = rng or random.Random(2026)
+    cells = []
+    for committee, children in UNITS.items():
+        parent = Unit(name=committee)
+        db.session.add(parent)
+        db.session.flush()
+        for name in children:
+            cell = Unit(name=name, parent_id=parent.id)
+            db.session.add(cell)
+            cells.append(cell)
+    db.session.commit()
+
+    create_user("admin", "admin", "Ban tổ chức", role="admin", unit_id=None)
+    create_user("demo", "demo", "Nguyễn Văn An", unit_id=cells[0].id)
+    for i in range(1, 4):
+        create_user(f"giamkhao{i}", "giamkhao", f"Giám khảo {i}", role="judge",
+                    unit_id=cells[(i * 2) % len(cells)].id)
+    members = [create_user(f"thisinh{i + 1}", "thisinh", name, unit_id=cells[i % len(cells)].id)
+               for i, name in enumerate(MEMBERS)]
+
+    imported = 0
+    for path in sorted(DEMO_BANK.glob("*.gift")):
+        report = import_file(path.read_bytes(), filename=path.name)
+        if not report.ok:
+            lines = "; ".join(f"{e.line}: {e.message}" for e in report.errors[:5])
+            raise RuntimeError(f"demo bank {path.name} does not import: {lines}")
+        imported += report.imported
+
+    now = utcnow().replace(microsecond=0)
+    contest = Contest(title="Cuộc thi trực tuyến “Tìm hiểu tư tưởng, đạo đức, phong cách Hồ Chí Minh” năm 2026",
+                      description="Cuộc thi trắc nghiệm hằng tuần dành cho cán bộ, đảng viên, đoàn viên, "
+                                  "hội viên và nhân dân, hưởng ứng Kết luận 01-KL/TW của Bộ Chính trị.")
+    db.session.add(contest)
+    db.session.flush()
+    rules = ("Mỗi tuần thi gồm 10 câu hỏi trắc nghiệm chọn ngẫu nhiên từ ngân hàng câu hỏi, "
+             "làm trong 15 phút. Trả lời đúng mỗi câu được 1 điểm. Thí sinh trả lời câu hỏi dự đoán "
+             "số người trả lời đúng tất cả các câu hỏi.")
+    closed = Round(contest_id=contest.id, kind="quiz", title="Tuần thi thứ nhất", rules=rules,
+                   opens_at=now - timedelta(days=8), closes_at=now - timedelta(days=1),
+                   duration_seconds=15 * 60, question_count=10, max_attempts=2, counting="best",
+                   tie_break="duration", shuffle_options=True, grace_seconds=10,
+                   prediction_prompt="Theo bạn, có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi của tuần thi này?",
+                   results_published=True)
+    open_round = Round(contest_id=contest.id, kind="quiz", title="Tuần thi thứ hai", rules=rules,
+                       opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=30),
+                       duration_seconds=15 * 60, question_count=10, max_attempts=3, counting="best",
+                       tie_break="duration", shuffle_options=True, grace_seconds=10,
+                       prediction_prompt="Theo bạn, có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi của tuần thi này?")
+    db.session.add_all([closed, open_round])
+    db.session.commit()
+
+    if imported:
+        _play_closed_round(closed, members, rng)
+    return (f"Demo data loaded: {imported} questions, {len(members) + 5} users.\n"
+            "  organizer: admin / admin\n  member:    demo / demo\n"
+            "  judges:    giamkhao1..3 / giamkhao\n  members:   thisinh1..12 / thisinh")
+
+
+def _play_closed_round(round_: Round, members, rng: random.Random) -> None:
+    """Members who took the first week's round, so it has a real leaderboard."""
+    from flask import current_app
+
+    real_clock = current_app.config.get("CLOCK")
+    try:
+        for index, user in enumerate(members):
+            start = round_.opens_at + timedelta(hours=3 + index * 7, minutes=rng.randint(0, 50))
+            current_app.config["CLOCK"] = lambda at=start: at
+            attempt, _ = service.start_attempt(round_, user, rng=rng)
+            skill = 0.55 + 0.45 * rng.random()
+            for aq in attempt.questions:
+                options = aq.version.options
+                correct = [o.id for o in options if o.is_correct]
+                wrong = [o.id for o in options if not o.is_correct]
+                pick = correct if (rng.random() < skill or not wrong) else [rng.choice(wrong)]
+                service.save_answer(attempt.id, aq.question_id, pick)
+            finish = start + timedelta(seconds=rng.randint(120, 800))
+            current_app.config["CLOCK"] = lambda at=finish: at
+            service.submit_attempt(db.session.get(Attempt, attempt.id), prediction=rng.randint(0, 6))
+    finally:
+        current_app.config["CLOCK"] = real_clock

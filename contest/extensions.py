@@ -1,0 +1,42 @@
+"""Flask extensions, created unbound here and bound to the app in create_app()."""
+from flask import request, session
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+
+# Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
+naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address)
+
+LOCALES = ("vi", "en")
+
+
+def select_locale():
+    """The user's saved choice, then the session's, then Vietnamese (the default)."""
+    try:
+        if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+            return current_user.locale
+    except Exception:  # outside a request or before login is set up
+        pass
+    if request:
+        chosen = session.get("locale")
+        if chosen in LOCALES:
+            return chosen
+    return "vi"

@@ -1,0 +1,302 @@
+"""API v1: contests, rounds and taking a quiz round."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contest.accounts.permissions import current_actor, roles_required
+from contest.api.core import ApiError, Page, paginate
+from contest.extensions import db
+from contest.rounds import service
+from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Attempt, Contest, Round
+from contest.rounds.schedule import RoundInvalid, apply_round_fields
+
+blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
+
+MESSAGES = {
+    "round_not_open": "This round is not open.",
+    "attempts_exhausted": "You have used all your attempts for this round.",
+    "attempt_closed": "This attempt is closed: it was submitted or its time is up.",
+    "invalid_option": "That option does not belong to this question.",
+    "round_not_ready": "This round cannot draw its questions from the bank right now.",
+    "not_found": "Not found.",
+}
+
+
+def refuse(error: service.RoundError):
+    raise ApiError(error.status, error.code, MESSAGES.get(error.code))
+
+
+class DrawItem(ma.Schema):
+    topic_id = ma.fields.Integer(required=True)
+    count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
+    difficulty = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 3))
+
+
+class CriterionIO(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String(required=True)
+    max_points = ma.fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
+    weight = ma.fields.Float(load_default=1.0)
+
+
+class RoundIO(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    id = ma.fields.Integer(dump_only=True)
+    contest_id = ma.fields.Integer(dump_only=True)
+    kind = ma.fields.String(validate=ma.validate.OneOf(ROUND_KINDS), load_default="quiz")
+    title = ma.fields.String(validate=ma.validate.Length(min=1, max=300))
+    rules = ma.fields.String(allow_none=True)
+    opens_at = ma.fields.AwareDateTime(default_timezone=None)
+    closes_at = ma.fields.AwareDateTime(default_timezone=None)
+    results_published = ma.fields.Boolean()
+    duration_seconds = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=10))
+    question_count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=500))
+    draw = ma.fields.List(ma.fields.Nested(DrawItem), allow_none=True)
+    topic_ids = ma.fields.List(ma.fields.Integer(), allow_none=True)
+    max_attempts = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    counting = ma.fields.String(validate=ma.validate.OneOf(COUNTING))
+    tie_break = ma.fields.String(validate=ma.validate.OneOf(TIE_BREAKS))
+    shuffle_options = ma.fields.Boolean()
+    grace_seconds = ma.fields.Integer(validate=ma.validate.Range(min=0, max=600))
+    prediction_prompt = ma.fields.String(allow_none=True)
+    min_words = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
+    max_words = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    criteria = ma.fields.List(ma.fields.Nested(CriterionIO))
+    judges_per_entry = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=20))
+    discrepancy_threshold = ma.fields.Float(allow_none=True)
+    state = ma.fields.String(dump_only=True)
+
+
+class ContestIO(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    description = ma.fields.String(allow_none=True, load_default=None)
+    rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
+
+
+class ContestList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ContestIO))
+    total = ma.fields.Integer()
+
+
+class OptionOut(ma.Schema):
+    id = ma.fields.Integer()
+    text = ma.fields.String()
+
+
+class AttemptQuestionOut(ma.Schema):
+    id = ma.fields.Integer()
+    position = ma.fields.Integer()
+    kind = ma.fields.String()
+    text = ma.fields.String()
+    options = ma.fields.List(ma.fields.Nested(OptionOut))
+    correct_option_ids = ma.fields.List(ma.fields.Integer())
+    explanation = ma.fields.String(allow_none=True)
+    is_correct = ma.fields.Boolean()
+
+
+class ResultOut(ma.Schema):
+    score = ma.fields.Float()
+    max_score = ma.fields.Float()
+    correct_count = ma.fields.Integer()
+    question_count = ma.fields.Integer()
+    duration_seconds = ma.fields.Float()
+    submitted_at = ma.fields.DateTime()
+
+
+class AttemptOut(ma.Schema):
+    id = ma.fields.Integer()
+    round_id = ma.fields.Integer()
+    number = ma.fields.Integer()
+    status = ma.fields.String()
+    started_at = ma.fields.DateTime()
+    deadline = ma.fields.DateTime()
+    server_time = ma.fields.DateTime()
+    grace_seconds = ma.fields.Integer()
+    prediction_prompt = ma.fields.String(allow_none=True)
+    prediction = ma.fields.Integer(allow_none=True)
+    questions = ma.fields.List(ma.fields.Nested(AttemptQuestionOut))
+    answers = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Integer()))
+    result = ma.fields.Nested(ResultOut, allow_none=True)
+
+
+class SubmitOut(AttemptOut, ResultOut):
+    """The attempt with its result, the result's fields also at the top level."""
+
+
+class AnswerIn(ma.Schema):
+    option_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
+
+
+class AnswerOut(ma.Schema):
+    question_id = ma.fields.Integer()
+    option_ids = ma.fields.List(ma.fields.Integer())
+    saved_at = ma.fields.DateTime()
+
+
+class SubmitIn(ma.Schema):
+    prediction = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0))
+
+
+def round_dict(round_: Round) -> dict:
+    from contest.clock import utcnow
+    from contest.rounds.timing import round_state
+
+    data = {field: getattr(round_, field) for field in (
+        "id", "contest_id", "kind", "title", "rules", "opens_at", "closes_at", "results_published")}
+    data["state"] = round_state(utcnow(), round_.opens_at, round_.closes_at)
+    if round_.kind == "quiz":
+        for field in ("duration_seconds", "question_count", "draw", "topic_ids", "max_attempts",
+                      "counting", "tie_break", "shuffle_options", "grace_seconds",
+                      "prediction_prompt"):
+            data[field] = getattr(round_, field)
+    else:
+        for field in ("min_words", "max_words", "judges_per_entry", "discrepancy_threshold"):
+            data[field] = getattr(round_, field)
+        data["criteria"] = essay_criteria(round_)
+    return data
+
+
+def essay_criteria(round_: Round) -> list:
+    """Criteria of an essay round, when the judging feature is installed."""
+    try:
+        from contest.judging.models import Criterion
+    except ImportError:
+        return []
+    return [{"id": c.id, "name": c.name, "max_points": c.max_points, "weight": c.weight}
+            for c in db.session.execute(
+                select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
+            ).scalars()]
+
+
+def contest_dict(contest: Contest) -> dict:
+    return {"id": contest.id, "title": contest.title, "description": contest.description,
+            "rounds": [round_dict(r) for r in contest.rounds]}
+
+
+def _round(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise ApiError(404, "not_found")
+    return round_
+
+
+def _save_round(round_: Round, data: dict, creating: bool):
+    try:
+        apply_round_fields(round_, data, creating=creating)
+    except RoundInvalid as invalid:
+        db.session.rollback()
+        raise ApiError(422, "validation_error", "Some fields are not valid.",
+                       details=[{"field": f, "message": m} for f, m in invalid.problems])
+    db.session.commit()
+    return round_dict(round_)
+
+
+@blp.route("/contests")
+@blp.arguments(Page, location="query")
+@blp.response(200, ContestList)
+def list_contests(args):
+    page = paginate(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()), args)
+    page["items"] = [contest_dict(c) for c in page["items"]]
+    return page
+
+
+@blp.route("/contests", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(ContestIO)
+@blp.response(201, ContestIO)
+def create_contest(data):
+    from contest.dbtypes import nfc
+
+    contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
+                      created_by_id=current_actor().id)
+    db.session.add(contest)
+    db.session.commit()
+    return contest_dict(contest)
+
+
+@blp.route("/contests/<int:contest_id>/rounds", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(RoundIO)
+@blp.response(201, RoundIO)
+def create_round(data, contest_id):
+    contest = db.session.get(Contest, contest_id)
+    if contest is None:
+        raise ApiError(404, "not_found")
+    round_ = Round(contest_id=contest.id)
+    db.session.add(round_)
+    return _save_round(round_, data, creating=True)
+
+
+@blp.route("/rounds/<int:round_id>")
+@blp.response(200, RoundIO)
+def get_round(round_id):
+    return round_dict(_round(round_id))
+
+
+@blp.route("/rounds/<int:round_id>", methods=["PATCH"])
+@roles_required("organizer")
+@blp.arguments(RoundIO(partial=True))
+@blp.response(200, RoundIO)
+def patch_round(data, round_id):
+    return _save_round(_round(round_id), data, creating=False)
+
+
+@blp.route("/rounds/<int:round_id>/attempts", methods=["POST"])
+@roles_required()
+@blp.response(201, AttemptOut)
+@blp.alt_response(200, schema=AttemptOut, description="The attempt already in progress")
+def start(round_id):
+    round_ = _round(round_id)
+    try:
+        attempt, created = service.start_attempt(round_, current_actor())
+    except service.RoundError as error:
+        refuse(error)
+    return service.attempt_view(attempt), 201 if created else 200
+
+
+def _own_attempt(attempt_id) -> Attempt:
+    """The attempt if it is the caller's (or the caller organizes); others get 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    user = current_actor()
+    if attempt is None or (attempt.user_id != user.id and not user.has_role("organizer")):
+        raise ApiError(404, "not_found")
+    service.expire_overdue(attempt=attempt)
+    return attempt
+
+
+@blp.route("/attempts/<int:attempt_id>")
+@roles_required()
+@blp.response(200, AttemptOut)
+def get_attempt(attempt_id):
+    return service.attempt_view(_own_attempt(attempt_id))
+
+
+@blp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
+@roles_required()
+@blp.arguments(AnswerIn)
+@blp.response(200, AnswerOut)
+def save(data, attempt_id, question_id):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_actor().id:
+        raise ApiError(404, "not_found")
+    try:
+        saved = service.save_answer(attempt_id, question_id, data["option_ids"])
+    except service.RoundError as error:
+        refuse(error)
+    return {"question_id": saved.question_id, "option_ids": saved.option_ids, "saved_at": saved.saved_at}
+
+
+@blp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@roles_required()
+@blp.arguments(SubmitIn)
+@blp.response(200, SubmitOut)
+def submit(data, attempt_id):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_actor().id:
+        raise ApiError(404, "not_found")
+    view = service.attempt_view(service.submit_attempt(attempt, data.get("prediction")))
+    return {**view, **(view.get("result") or {})}

@@ -1,0 +1,92 @@
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, IntegerField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class ContestForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the contest a title.")), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional()])
+
+
+class DrawItemForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    topic_id = SelectField(_l("Topic"), coerce=int, validators=[Optional()])
+    count = IntegerField(_l("Questions"), validators=[Optional(), NumberRange(min=1)])
+
+
+class QuizRoundForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the round a title.")), Length(max=300)])
+    rules = TextAreaField(_l("Rules shown to members"), validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M",
+                                  validators=[DataRequired(_l("Give the opening time."))])
+    closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M",
+                                   validators=[DataRequired(_l("Give the closing time."))])
+    duration_minutes = IntegerField(_l("Minutes for one attempt"), validators=[
+        DataRequired(_l("Give the time allowed for one attempt.")), NumberRange(min=1, max=24 * 60)])
+    question_count = IntegerField(_l("Number of questions"), validators=[Optional(), NumberRange(min=1, max=500)])
+    topic_ids = SelectMultipleField(_l("Draw from topics (none = whole approved bank)"), coerce=int, validators=[Optional()])
+    draw = FieldList(FormField(DrawItemForm), min_entries=3, label=_l("Or: questions per topic"))
+    max_attempts = IntegerField(_l("Attempts allowed (empty = unlimited)"), validators=[Optional(), NumberRange(min=1)])
+    counting = SelectField(_l("Which attempt counts"), choices=[
+        ("best", _l("The best")), ("first", _l("The first")), ("latest", _l("The latest"))])
+    tie_break = SelectField(_l("Tie-break"), choices=[
+        ("duration", _l("Shorter time taken")), ("submitted_at", _l("Earlier submission"))])
+    shuffle_options = BooleanField(_l("Shuffle the options"), default=True)
+    grace_seconds = IntegerField(_l("Grace for network delay (seconds)"), default=10,
+                                 validators=[Optional(), NumberRange(min=0, max=600)])
+    prediction_prompt = TextAreaField(_l("Prediction question (optional tie-break)"), validators=[Optional()])
+
+    def to_data(self) -> dict:
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+        def aware(value):
+            return value.replace(tzinfo=zone).astimezone(timezone.utc) if value else None
+
+        draw = [{"topic_id": e.topic_id.data, "count": e.count.data}
+                for e in self.draw.entries if e.topic_id.data and e.count.data]
+        return {
+            "kind": "quiz", "title": self.title.data, "rules": self.rules.data or None,
+            "opens_at": aware(self.opens_at.data), "closes_at": aware(self.closes_at.data),
+            "duration_seconds": self.duration_minutes.data * 60,
+            "question_count": self.question_count.data, "draw": draw or None,
+            "topic_ids": list(self.topic_ids.data or []) or None,
+            "max_attempts": self.max_attempts.data, "counting": self.counting.data,
+            "tie_break": self.tie_break.data, "shuffle_options": bool(self.shuffle_options.data),
+            "grace_seconds": self.grace_seconds.data if self.grace_seconds.data is not None else 10,
+            "prediction_prompt": self.prediction_prompt.data or None,
+        }
+
+    def load(self, round_) -> None:
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        self.title.data = round_.title
+        self.rules.data = round_.rules
+        self.opens_at.data = round_.opens_at.astimezone(zone).replace(tzinfo=None)
+        self.closes_at.data = round_.closes_at.astimezone(zone).replace(tzinfo=None)
+        self.duration_minutes.data = (round_.duration_seconds or 0) // 60
+        self.question_count.data = round_.question_count
+        self.topic_ids.data = round_.topic_ids or []
+        for entry, item in zip(self.draw.entries, round_.draw or []):
+            entry.topic_id.data = item["topic_id"]
+            entry.count.data = item["count"]
+        self.max_attempts.data = round_.max_attempts
+        self.counting.data = round_.counting
+        self.tie_break.data = round_.tie_break
+        self.shuffle_options.data = round_.shuffle_options
+        self.grace_seconds.data = round_.grace_seconds
+        self.prediction_prompt.data = round_.prediction_prompt
+
+
+class SubmitForm(FlaskForm):
+    prediction = IntegerField(_l("Your prediction"), validators=[Optional(), NumberRange(min=0)])
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only (start, publish buttons)."""

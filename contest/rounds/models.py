@@ -1,0 +1,139 @@
+"""Contests, rounds (quiz and essay) and quiz attempts."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.clock import utcnow
+from contest.dbtypes import UTCDateTime
+from contest.extensions import db
+
+ROUND_KINDS = ("quiz", "essay")
+COUNTING = ("best", "first", "latest")
+TIE_BREAKS = ("duration", "submitted_at")
+
+
+class Contest(db.Model):
+    __tablename__ = "contest"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    rounds: Mapped[list["Round"]] = relationship(
+        back_populates="contest", order_by="Round.opens_at"
+    )
+
+
+class Round(db.Model):
+    __tablename__ = "round"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default="quiz")
+    title: Mapped[str] = mapped_column(String(300))
+    rules: Mapped[str | None] = mapped_column(Text)  # thể lệ shown to members
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    results_published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # quiz
+    duration_seconds: Mapped[int | None]
+    question_count: Mapped[int | None]
+    draw: Mapped[list | None] = mapped_column(JSON)  # [{topic_id, count}]
+    topic_ids: Mapped[list | None] = mapped_column(JSON)
+    max_attempts: Mapped[int | None] = mapped_column(default=1)  # None = unlimited
+    counting: Mapped[str] = mapped_column(String(10), default="best")
+    tie_break: Mapped[str] = mapped_column(String(15), default="duration")
+    shuffle_options: Mapped[bool] = mapped_column(default=True)
+    grace_seconds: Mapped[int] = mapped_column(default=10)
+    prediction_prompt: Mapped[str | None] = mapped_column(Text)
+    # Frozen when the round closes: the true answer to the prediction question and ranks.
+    prediction_truth: Mapped[int | None]
+    standings_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # essay
+    min_words: Mapped[int | None]
+    max_words: Mapped[int | None]
+    judges_per_entry: Mapped[int | None] = mapped_column(default=2)
+    discrepancy_threshold: Mapped[float | None]
+
+    contest: Mapped[Contest] = relationship(back_populates="rounds")
+
+    @property
+    def has_prediction(self) -> bool:
+        return bool(self.prediction_prompt)
+
+
+class Attempt(db.Model):
+    """One member's attempt (bài thi) at a quiz round.
+
+    The database keeps the invariants: one attempt per (round, member, number), and at most one
+    in progress per (round, member), through a partial unique index.
+    """
+
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id", "number"),
+        Index(
+            "uq_attempt_one_in_progress", "round_id", "user_id", unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+        Index("ix_attempt_round_status", "round_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="in_progress")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+    correct_count: Mapped[int | None]
+    question_count: Mapped[int] = mapped_column(default=0)
+    duration_seconds: Mapped[float | None]
+    prediction: Mapped[int | None]
+
+    round: Mapped[Round] = relationship()
+    user = relationship("User")
+    questions: Mapped[list["AttemptQuestion"]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position"
+    )
+
+    @property
+    def finished(self) -> bool:
+        return self.status != "in_progress"
+
+
+class AttemptQuestion(db.Model):
+    """A drawn question, frozen: the version it showed, the option order, and the saved answer."""
+
+    __tablename__ = "attempt_question"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
+    position: Mapped[int]
+    option_order: Mapped[list] = mapped_column(JSON)
+    selected: Mapped[list | None] = mapped_column(JSON)  # option ids, None = not answered
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_correct: Mapped[bool | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="questions")
+    version = relationship("QuestionVersion")
+
+
+class Standing(db.Model):
+    """Final ranks of a closed quiz round, computed once and frozen."""
+
+    __tablename__ = "standing"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    rank: Mapped[int]
+    prediction_gap: Mapped[int | None]

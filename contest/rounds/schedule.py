@@ -1,0 +1,90 @@
+"""Creating and editing rounds: one validation for the organizer pages and the API."""
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from contest.dbtypes import nfc
+from contest.extensions import db
+from contest.rounds.models import Round
+from question_bank.models import Topic
+
+QUIZ_DEFAULTS = {"max_attempts": 1, "counting": "best", "tie_break": "duration",
+                 "shuffle_options": True, "grace_seconds": 10}
+ESSAY_DEFAULTS = {"judges_per_entry": 2, "discrepancy_threshold": 20.0}
+FIELDS = ("kind", "title", "rules", "opens_at", "closes_at", "results_published",
+          "duration_seconds", "question_count", "draw", "topic_ids", "max_attempts", "counting",
+          "tie_break", "shuffle_options", "grace_seconds", "prediction_prompt", "min_words",
+          "max_words", "judges_per_entry", "discrepancy_threshold")
+
+
+class RoundInvalid(Exception):
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def apply_round_fields(round_: Round, data: dict, creating: bool) -> None:
+    """Set fields on a round and check the whole round; raises RoundInvalid with every problem."""
+    data = dict(data)
+    criteria = data.pop("criteria", None)
+    if creating:
+        defaults = QUIZ_DEFAULTS if data.get("kind", "quiz") == "quiz" else ESSAY_DEFAULTS
+        for key, value in defaults.items():
+            data.setdefault(key, value)
+    if round_.kind and "kind" in data and not creating and data["kind"] != round_.kind:
+        raise RoundInvalid([("kind", _("A round's kind cannot be changed."))])
+    for key in FIELDS:
+        if key in data:
+            value = data[key]
+            if isinstance(value, str):
+                value = nfc(value) or (None if key in ("rules", "prediction_prompt") else value)
+            setattr(round_, key, value)
+    if round_.kind is None:
+        round_.kind = "quiz"
+    problems = check_round(round_)
+    if problems:
+        raise RoundInvalid(problems)
+    if criteria is not None:
+        if round_.kind != "essay":
+            raise RoundInvalid([("criteria", _("Only writing rounds have criteria."))])
+        from contest.judging.criteria import set_criteria  # the judging feature owns criteria
+
+        db.session.flush()
+        set_criteria(round_, criteria)
+
+
+def check_round(round_: Round) -> list[tuple[str, str]]:
+    problems = []
+    if not round_.title:
+        problems.append(("title", _("Give the round a title.")))
+    if round_.opens_at is None:
+        problems.append(("opens_at", _("Give the opening time.")))
+    if round_.closes_at is None:
+        problems.append(("closes_at", _("Give the closing time.")))
+    if round_.opens_at and round_.closes_at and round_.closes_at <= round_.opens_at:
+        problems.append(("closes_at", _("The round must close after it opens.")))
+    if round_.kind == "quiz":
+        if not round_.duration_seconds:
+            problems.append(("duration_seconds", _("Give the time allowed for one attempt.")))
+        elif round_.opens_at and round_.closes_at and \
+                timedelta(seconds=round_.duration_seconds) > round_.closes_at - round_.opens_at:
+            problems.append(("duration_seconds", _("The time allowed is longer than the round is open.")))
+        if round_.draw:
+            round_.question_count = sum(int(item["count"]) for item in round_.draw)
+        if not round_.question_count:
+            problems.append(("question_count", _("Give the number of questions.")))
+        topic_ids = set(round_.topic_ids or []) | {int(i["topic_id"]) for i in (round_.draw or [])}
+        if topic_ids:
+            known = set(db.session.execute(select(Topic.id).where(Topic.id.in_(topic_ids))).scalars())
+            for missing in sorted(topic_ids - known):
+                problems.append(("topic_ids", _("Topic #%(id)s does not exist.", id=missing)))
+        if round_.question_count and not problems:
+            from contest.rounds.service import draw_problems
+
+            for problem in draw_problems(round_):
+                problems.append(("question_count", problem.message))
+    elif round_.kind == "essay":
+        if round_.min_words and round_.max_words and round_.min_words > round_.max_words:
+            problems.append(("max_words", _("The maximum number of words is below the minimum.")))
+    return problems

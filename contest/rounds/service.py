@@ -1,0 +1,343 @@
+"""Taking a quiz round: start, save, submit, expire. Shared by the HTML pages and the API.
+
+The invariants are kept where two simultaneous requests meet, in the database:
+- start: a unique (round, member, number) and a partial unique index on in-progress attempts;
+- save: the attempt row is read FOR SHARE, so a save and a submit never interleave;
+- submit/expire: a conditional UPDATE ... WHERE status = 'in_progress' finishes an attempt once.
+"""
+import random
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from contest.clock import utcnow
+from contest.extensions import db
+from contest.rounds import timing
+from contest.rounds.models import Attempt, AttemptQuestion, Round
+from contest.rounds.scoring import QuestionKey, score_attempt
+from question_bank.draw import Candidate, check_draw, draw_questions
+from question_bank.models import Option, Question, QuestionVersion, Topic
+
+
+class RoundError(Exception):
+    """A refusal the member should understand; `code` is the API error code."""
+
+    def __init__(self, code: str, status: int):
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+# --- the bank, as the draw sees it --------------------------------------------------------
+
+_candidate_cache: dict[tuple, tuple[float, list[Candidate]]] = {}
+CANDIDATE_TTL = 30.0
+
+
+def topic_ancestors() -> dict[int, frozenset]:
+    parents = dict(db.session.execute(select(Topic.id, Topic.parent_id)).all())
+    result = {}
+    for topic_id in parents:
+        chain, current = set(), topic_id
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = parents.get(current)
+        result[topic_id] = frozenset(chain)
+    return result
+
+
+def load_candidates(use_cache: bool = True) -> list[Candidate]:
+    """Approved questions with their topics. Cached briefly: every start needs them."""
+    key = (db.engine.url.render_as_string(), )
+    hit = _candidate_cache.get(key)
+    if use_cache and hit and time.monotonic() - hit[0] < CANDIDATE_TTL:
+        return hit[1]
+    ancestors = topic_ancestors()
+    rows = db.session.execute(
+        select(Question.id, Question.topic_id, Question.difficulty)
+        .where(Question.status == "approved", Question.current_version_id.is_not(None))
+    ).all()
+    candidates = [
+        Candidate(id=qid, topics=ancestors.get(topic_id, frozenset()), difficulty=difficulty)
+        for qid, topic_id, difficulty in rows
+    ]
+    _candidate_cache[key] = (time.monotonic(), candidates)
+    return candidates
+
+
+def forget_candidates() -> None:
+    _candidate_cache.clear()
+
+
+def draw_problems(round_: Round):
+    return check_draw(load_candidates(use_cache=False), question_count=round_.question_count,
+                      draw_spec=round_.draw, topic_ids=round_.topic_ids)
+
+
+# --- attempts ------------------------------------------------------------------------------
+
+def finished_count(round_id: int, user_id: int) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(Attempt).where(
+            Attempt.round_id == round_id, Attempt.user_id == user_id,
+            Attempt.status != "in_progress")
+    ).scalar_one()
+
+
+def in_progress(round_id: int, user_id: int) -> Attempt | None:
+    return db.session.execute(
+        select(Attempt).where(Attempt.round_id == round_id, Attempt.user_id == user_id,
+                              Attempt.status == "in_progress")
+    ).scalar_one_or_none()
+
+
+def attempts_left(round_: Round, user_id: int) -> int | None:
+    if round_.max_attempts is None:
+        return None
+    return max(0, round_.max_attempts - finished_count(round_.id, user_id))
+
+
+def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tuple[Attempt, bool]:
+    """Return (attempt, created). An attempt already in progress is returned, not doubled."""
+    now = utcnow()
+    expire_overdue(round_id=round_.id, user_id=user.id)
+    current = in_progress(round_.id, user.id)
+    if current is not None:
+        return current, False
+    if round_.kind != "quiz" or timing.round_state(now, round_.opens_at, round_.closes_at) != "open":
+        raise RoundError("round_not_open", 403)
+    previous = db.session.execute(
+        select(Attempt.number, Attempt.id).where(Attempt.round_id == round_.id,
+                                                 Attempt.user_id == user.id)
+    ).all()
+    if round_.max_attempts is not None and len(previous) >= round_.max_attempts:
+        raise RoundError("attempts_exhausted", 409)
+    seen = set()
+    if previous:
+        seen = set(db.session.execute(
+            select(AttemptQuestion.question_id).join(Attempt)
+            .where(Attempt.round_id == round_.id, Attempt.user_id == user.id)
+        ).scalars())
+    try:
+        question_ids = draw_questions(
+            load_candidates(), question_count=round_.question_count, draw_spec=round_.draw,
+            topic_ids=round_.topic_ids, seen=seen, rng=rng)
+    except ValueError:
+        raise RoundError("round_not_ready", 409)
+
+    versions = {
+        v.question_id: v for v in db.session.execute(
+            select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
+            .where(Question.id.in_(question_ids))
+        ).scalars()
+    }
+    option_ids: dict[int, list[int]] = {}
+    for version_id, option_id in db.session.execute(
+        select(Option.version_id, Option.id).where(
+            Option.version_id.in_([v.id for v in versions.values()])).order_by(Option.position)
+    ):
+        option_ids.setdefault(version_id, []).append(option_id)
+
+    shuffler = rng or random.SystemRandom()
+    attempt = Attempt(
+        round_id=round_.id, user_id=user.id, number=max((n for n, _ in previous), default=0) + 1,
+        status="in_progress", started_at=now,
+        deadline=timing.attempt_deadline(now, round_.duration_seconds, round_.closes_at),
+        question_count=len(question_ids),
+    )
+    db.session.add(attempt)
+    for position, qid in enumerate(question_ids, start=1):
+        version = versions[qid]
+        order = list(option_ids.get(version.id, []))
+        if round_.shuffle_options and version.kind != "true_false":
+            shuffler.shuffle(order)
+        attempt.questions.append(AttemptQuestion(
+            question_id=qid, version_id=version.id, position=position, option_order=order))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A simultaneous request started one first: give back that one.
+        db.session.rollback()
+        current = in_progress(round_.id, user.id)
+        if current is None:
+            raise RoundError("attempts_exhausted", 409)
+        return current, False
+    return attempt, True
+
+
+@dataclass
+class SavedAnswer:
+    question_id: int
+    option_ids: list[int]
+    saved_at: object
+
+
+def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> SavedAnswer:
+    """Save one answer. Refused (attempt_closed) after submit or past the deadline + grace."""
+    now = utcnow()
+    attempt = db.session.execute(
+        select(Attempt).where(Attempt.id == attempt_id).with_for_update(read=True)
+    ).scalar_one()
+    round_ = attempt.round
+    if attempt.status != "in_progress" or not timing.accepts_writes(
+            now, attempt.deadline, round_.grace_seconds):
+        db.session.rollback()
+        raise RoundError("attempt_closed", 409)
+    row = db.session.execute(
+        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
+                                      AttemptQuestion.question_id == question_id)
+    ).scalar_one_or_none()
+    if row is None:
+        db.session.rollback()
+        raise RoundError("not_found", 404)
+    chosen = list(dict.fromkeys(int(o) for o in option_ids))
+    allowed = set(row.option_order)
+    kind = row.version.kind
+    if any(o not in allowed for o in chosen) or (kind != "multiple" and len(chosen) > 1):
+        db.session.rollback()
+        raise RoundError("invalid_option", 422)
+    row.selected = chosen
+    row.saved_at = now
+    db.session.commit()
+    return SavedAnswer(question_id, chosen, now)
+
+
+def _score(attempt: Attempt) -> None:
+    rows = db.session.execute(
+        select(AttemptQuestion.question_id, AttemptQuestion.selected, AttemptQuestion.version_id)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+    ).all()
+    correct: dict[int, set[int]] = {}
+    for version_id, option_id in db.session.execute(
+        select(Option.version_id, Option.id).where(
+            Option.version_id.in_([r.version_id for r in rows]), Option.is_correct.is_(True))
+    ):
+        correct.setdefault(version_id, set()).add(option_id)
+    keys = [QuestionKey(r.question_id, frozenset(correct.get(r.version_id, ()))) for r in rows]
+    result = score_attempt(keys, {r.question_id: r.selected or [] for r in rows})
+    attempt.score = result.score
+    attempt.max_score = result.max_score
+    attempt.correct_count = result.correct_count
+    attempt.question_count = result.question_count
+    attempt.duration_seconds = timing.time_taken(attempt.started_at, attempt.submitted_at,
+                                                 attempt.deadline)
+    for r in rows:
+        db.session.execute(
+            update(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == attempt.id,
+                   AttemptQuestion.question_id == r.question_id)
+            .values(is_correct=r.question_id in result.correct_ids)
+        )
+
+
+def _finish(attempt_id: int, status: str, finished_at, prediction=None) -> bool:
+    """Flip one attempt out of progress; True if this call did it (and so must score it)."""
+    values = {"status": status, "submitted_at": finished_at}
+    if prediction is not None:
+        values["prediction"] = prediction
+    done = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt_id, Attempt.status == "in_progress")
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    return done == 1
+
+
+def submit_attempt(attempt: Attempt, prediction: int | None = None) -> Attempt:
+    """Submit once; a second call (or a late one) returns the same result."""
+    now = utcnow()
+    attempt_id = attempt.id
+    grace = attempt.round.grace_seconds
+    if timing.accepts_writes(now, attempt.deadline, grace):
+        status, finished_at = "submitted", min(now, attempt.deadline)
+    else:
+        status, finished_at, prediction = "expired", attempt.deadline, None
+    if _finish(attempt_id, status, finished_at, prediction):
+        fresh = db.session.get(Attempt, attempt_id, populate_existing=True)
+        _score(fresh)
+        db.session.commit()
+        return fresh
+    db.session.rollback()
+    return db.session.get(Attempt, attempt_id, populate_existing=True)
+
+
+def expire_overdue(round_id: int | None = None, user_id: int | None = None, attempt: Attempt | None = None) -> int:
+    """Score every attempt whose deadline + grace has passed with what it saved. Returns how many."""
+    now = utcnow()
+    if attempt is not None:
+        candidates = [(attempt.id, attempt.deadline, attempt.round.grace_seconds)] \
+            if attempt.status == "in_progress" else []
+    else:
+        stmt = select(Attempt.id, Attempt.deadline, Round.grace_seconds).join(Round).where(
+            Attempt.status == "in_progress", Attempt.deadline < now)
+        if round_id is not None:
+            stmt = stmt.where(Attempt.round_id == round_id)
+        if user_id is not None:
+            stmt = stmt.where(Attempt.user_id == user_id)
+        candidates = db.session.execute(stmt).all()
+    count = 0
+    for attempt_id, deadline, grace in candidates:
+        if not timing.is_overdue(now, deadline, grace):
+            continue
+        if _finish(attempt_id, "expired", deadline):
+            _score(db.session.get(Attempt, attempt_id, populate_existing=True))
+            count += 1
+        db.session.commit()
+    return count
+
+
+# --- what members and organizers see ------------------------------------------------------
+
+def round_closed(round_: Round) -> bool:
+    return utcnow() >= round_.closes_at
+
+
+def result_dict(attempt: Attempt) -> dict | None:
+    if attempt.status == "in_progress":
+        return None
+    return {
+        "score": attempt.score, "max_score": attempt.max_score,
+        "correct_count": attempt.correct_count, "question_count": attempt.question_count,
+        "duration_seconds": round(attempt.duration_seconds or 0, 3),
+        "submitted_at": attempt.submitted_at,
+    }
+
+
+def attempt_view(attempt: Attempt) -> dict:
+    """The attempt as a member sees it. Correct options only once the round has closed."""
+    reveal = attempt.finished and round_closed(attempt.round)
+    questions, answers = [], {}
+    rows = db.session.execute(
+        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+        .order_by(AttemptQuestion.position)
+    ).scalars().all()
+    version_ids = [r.version_id for r in rows]
+    versions = {v.id: v for v in db.session.execute(
+        select(QuestionVersion).where(QuestionVersion.id.in_(version_ids))).scalars()}
+    options = {o.id: o for o in db.session.execute(
+        select(Option).where(Option.version_id.in_(version_ids))).scalars()}
+    for r in rows:
+        version = versions[r.version_id]
+        item = {
+            "id": r.question_id, "position": r.position, "kind": version.kind,
+            "text": version.text,
+            "options": [{"id": oid, "text": options[oid].text} for oid in r.option_order if oid in options],
+        }
+        if reveal:
+            item["correct_option_ids"] = [oid for oid in r.option_order if options[oid].is_correct]
+            item["explanation"] = version.explanation
+            item["is_correct"] = bool(r.is_correct)
+        questions.append(item)
+        if r.selected is not None:
+            answers[str(r.question_id)] = list(r.selected)
+    data = {
+        "id": attempt.id, "round_id": attempt.round_id, "number": attempt.number,
+        "status": attempt.status, "started_at": attempt.started_at, "deadline": attempt.deadline,
+        "grace_seconds": attempt.round.grace_seconds, "server_time": utcnow(),
+        "questions": questions, "answers": answers,
+        "prediction_prompt": attempt.round.prediction_prompt, "prediction": attempt.prediction,
+    }
+    if attempt.finished:
+        data["result"] = result_dict(attempt)
+    return data

@@ -1,0 +1,269 @@
+"""Pages: contests and rounds for members (take a round) and organizers (schedule them)."""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from contest.accounts.permissions import login_required, organizer_required
+from contest.clock import utcnow
+from contest.extensions import db
+from contest.rounds import service, timing
+from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
+from contest.rounds.models import Attempt, Contest, Round
+from contest.rounds.schedule import RoundInvalid, apply_round_fields
+from question_bank.models import Topic
+
+bp = Blueprint("rounds", __name__)
+
+
+def refusal_message(code: str) -> str:
+    return {
+        "round_not_open": _("This round is not open right now."),
+        "attempts_exhausted": _("You have used all your attempts for this round."),
+        "attempt_closed": _("Time is up: this attempt no longer accepts answers."),
+        "invalid_option": _("That option does not belong to this question."),
+        "round_not_ready": _("This round cannot draw its questions right now. Please tell the organizers."),
+        "not_found": _("Not found."),
+    }.get(code, _("The request failed."))
+
+
+def _round_or_404(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _my_attempt(attempt_id) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or (attempt.user_id != current_user.id and not current_user.is_organizer):
+        abort(404)
+    service.expire_overdue(attempt=attempt)
+    return attempt
+
+
+# --- members ------------------------------------------------------------------------------
+
+@bp.route("/")
+def home():
+    contests = db.session.execute(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())
+    ).scalars().all()
+    now = utcnow()
+    return render_template("rounds/home.html", contests=contests, now=now,
+                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at))
+
+
+@bp.route("/rounds/<int:round_id>")
+def round_page(round_id):
+    round_ = _round_or_404(round_id)
+    if round_.kind == "essay":
+        return redirect(url_for("essays.round_page", round_id=round_id))
+    now = utcnow()
+    attempts, current, left = [], None, None
+    if current_user.is_authenticated:
+        service.expire_overdue(round_id=round_.id, user_id=current_user.id)
+        attempts = db.session.execute(
+            select(Attempt).where(Attempt.round_id == round_.id, Attempt.user_id == current_user.id)
+            .order_by(Attempt.number)).scalars().all()
+        current = next((a for a in attempts if a.status == "in_progress"), None)
+        left = service.attempts_left(round_, current_user.id)
+    from contest.standings.service import can_see_results
+
+    return render_template(
+        "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
+        attempts=attempts, current=current, left=left, form=EmptyForm(),
+        results_visible=can_see_results(round_, current_user if current_user.is_authenticated else None))
+
+
+@bp.route("/rounds/<int:round_id>/start", methods=["POST"])
+@login_required
+def start(round_id):
+    round_ = _round_or_404(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt, _created = service.start_attempt(round_, current_user)
+    except service.RoundError as error:
+        flash(refusal_message(error.code), "warning")
+        return redirect(url_for("rounds.round_page", round_id=round_id))
+    return redirect(url_for("rounds.take", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def take(attempt_id):
+    attempt = _my_attempt(attempt_id)
+    if attempt.finished or attempt.user_id != current_user.id:
+        return redirect(url_for("rounds.result", attempt_id=attempt.id))
+    return render_template("rounds/take.html", attempt=attempt, round=attempt.round,
+                           view=service.attempt_view(attempt), form=SubmitForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/state")
+@login_required
+def state(attempt_id):
+    """The attempt as JSON for the page's script (restore after reload, other device)."""
+    view = service.attempt_view(_my_attempt(attempt_id))
+    for key in ("started_at", "deadline", "server_time"):
+        view[key] = view[key].isoformat()
+    if view.get("result"):
+        view["result"]["submitted_at"] = view["result"]["submitted_at"].isoformat()
+    return jsonify(view)
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["POST"])
+@login_required
+def save(attempt_id, question_id):
+    """Autosave from the page (session + CSRF header). Same rules as the API."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        return jsonify(error={"code": "not_found", "message": _("Not found.")}), 404
+    payload = request.get_json(silent=True) or {}
+    option_ids = payload.get("option_ids")
+    if not isinstance(option_ids, list) or not all(isinstance(o, int) and not isinstance(o, bool) for o in option_ids):
+        return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
+    try:
+        saved = service.save_answer(attempt_id, question_id, option_ids)
+    except service.RoundError as error:
+        return jsonify(error={"code": error.code, "message": refusal_message(error.code)}), error.status
+    return jsonify(question_id=saved.question_id, option_ids=saved.option_ids,
+                   saved_at=saved.saved_at.isoformat())
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        flash(_("The prediction must be a whole number, 0 or more."), "danger")
+        return redirect(url_for("rounds.take", attempt_id=attempt_id))
+    attempt = service.submit_attempt(attempt, form.prediction.data)
+    if attempt.status == "expired":
+        flash(_("Time was up: your attempt was scored with the answers saved before the deadline."), "warning")
+    return redirect(url_for("rounds.result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id):
+    attempt = _my_attempt(attempt_id)
+    if not attempt.finished:
+        return redirect(url_for("rounds.take", attempt_id=attempt.id))
+    from contest.standings.service import member_standing
+
+    round_ = attempt.round
+    standing = member_standing(round_, attempt.user_id) if round_.results_published else None
+    return render_template("rounds/result.html", attempt=attempt, round=round_,
+                           view=service.attempt_view(attempt), standing=standing,
+                           closed=service.round_closed(round_))
+
+
+# --- organizers ---------------------------------------------------------------------------
+
+@bp.route("/manage/")
+@organizer_required
+def manage():
+    contests = db.session.execute(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())
+    ).scalars().all()
+    counts = dict(db.session.execute(
+        select(Attempt.round_id, func.count(func.distinct(Attempt.user_id))).group_by(Attempt.round_id)).all())
+    now = utcnow()
+    return render_template("rounds/manage.html", contests=contests, counts=counts,
+                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at))
+
+
+@bp.route("/manage/contests/new", methods=["GET", "POST"])
+@organizer_required
+def new_contest():
+    form = ContestForm()
+    if form.validate_on_submit():
+        from contest.dbtypes import nfc
+
+        contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
+                          created_by_id=current_user.id)
+        db.session.add(contest)
+        db.session.commit()
+        flash(_("Contest created. Now add its rounds."), "success")
+        return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
+    return render_template("rounds/contest_form.html", form=form)
+
+
+@bp.route("/manage/contests/<int:contest_id>")
+@organizer_required
+def manage_contest(contest_id):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    now = utcnow()
+    return render_template("rounds/manage_contest.html", contest=contest,
+                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at))
+
+
+def _topic_choices():
+    topics = db.session.execute(select(Topic).order_by(Topic.name)).scalars().all()
+    return [(t.id, t.name) for t in topics]
+
+
+def _round_form(form: QuizRoundForm):
+    choices = _topic_choices()
+    form.topic_ids.choices = choices
+    for entry in form.draw.entries:
+        entry.topic_id.choices = [(0, "—")] + choices
+
+
+@bp.route("/manage/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
+@organizer_required
+def new_round(contest_id):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    form = QuizRoundForm()
+    _round_form(form)
+    if form.validate_on_submit():
+        round_ = Round(contest_id=contest.id)
+        db.session.add(round_)
+        try:
+            apply_round_fields(round_, form.to_data(), creating=True)
+        except RoundInvalid as invalid:
+            db.session.rollback()
+            _show_problems(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Round scheduled."), "success")
+            return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
+    return render_template("rounds/round_form.html", form=form, contest=contest, round=None)
+
+
+@bp.route("/manage/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def edit_round(round_id):
+    round_ = _round_or_404(round_id)
+    if round_.kind != "quiz":
+        return redirect(url_for("essays.edit_round", round_id=round_id))
+    form = QuizRoundForm()
+    _round_form(form)
+    if request.method == "GET":
+        form.load(round_)
+    if form.validate_on_submit():
+        try:
+            apply_round_fields(round_, form.to_data(), creating=False)
+        except RoundInvalid as invalid:
+            db.session.rollback()
+            _show_problems(form, invalid)
+        else:
+            db.session.commit()
+            flash(_("Round saved."), "success")
+            return redirect(url_for("rounds.manage_contest", contest_id=round_.contest_id))
+    return render_template("rounds/round_form.html", form=form, contest=round_.contest, round=round_)
+
+
+def _show_problems(form, invalid: RoundInvalid) -> None:
+    mapping = {"duration_seconds": "duration_minutes"}
+    for field, message in invalid.problems:
+        target = getattr(form, mapping.get(field, field), None)
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(message)
+        else:
+            flash(message, "danger")

@@ -1,0 +1,72 @@
+"""API v1: leaderboards and unit participation of quiz rounds."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from contest.accounts.permissions import current_actor
+from contest.api.core import ApiError, Page, page_of
+from contest.extensions import db
+from contest.rounds.models import Round
+from contest.standings.service import can_see_results, leaderboard, unit_participation
+
+blp = Blueprint("api_standings", __name__, description="Leaderboards")
+
+
+class LeaderRow(ma.Schema):
+    rank = ma.fields.Integer()
+    display_name = ma.fields.String()
+    unit = ma.fields.String(allow_none=True)
+    score = ma.fields.Float()
+    correct_count = ma.fields.Integer()
+    prediction = ma.fields.Integer(allow_none=True)
+    prediction_gap = ma.fields.Integer(allow_none=True)
+    duration_seconds = ma.fields.Float()
+    submitted_at = ma.fields.DateTime()
+
+
+class LeaderList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(LeaderRow))
+    total = ma.fields.Integer()
+    final = ma.fields.Boolean()
+    prediction_truth = ma.fields.Integer(allow_none=True)
+
+
+class UnitRow(ma.Schema):
+    unit_id = ma.fields.Integer()
+    unit = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+    members = ma.fields.Integer()
+    participants = ma.fields.Integer()
+    participation_rate = ma.fields.Float()
+    average_score = ma.fields.Float(allow_none=True)
+
+
+class UnitParticipationList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UnitRow))
+    total = ma.fields.Integer()
+
+
+def _visible_quiz_round(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "quiz":
+        raise ApiError(404, "not_found")
+    if not can_see_results(round_, current_actor()):
+        raise ApiError(403, "forbidden", "The results of this round are not published yet.")
+    return round_
+
+
+@blp.route("/rounds/<int:round_id>/leaderboard")
+@blp.arguments(Page, location="query")
+@blp.response(200, LeaderList)
+def round_leaderboard(args, round_id):
+    round_ = _visible_quiz_round(round_id)
+    page = page_of(leaderboard(round_), args)
+    page["final"] = round_.standings_frozen_at is not None
+    page["prediction_truth"] = round_.prediction_truth
+    return page
+
+
+@blp.route("/rounds/<int:round_id>/units")
+@blp.arguments(Page, location="query")
+@blp.response(200, UnitParticipationList)
+def round_units(args, round_id):
+    return page_of(unit_participation(_visible_quiz_round(round_id)), args)

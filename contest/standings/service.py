@@ -1,0 +1,158 @@
+"""Leaderboards and unit participation of quiz rounds.
+
+Live ranks while a round is open (cached for a few seconds: the last hour brings everyone);
+when the round has closed, final ranks are computed once — with the prediction question's true
+number — and frozen in the `standing` table.
+"""
+import time
+
+from flask import current_app
+from sqlalchemy import select
+
+from contest.accounts.models import Unit, User
+from contest.clock import utcnow
+from contest.extensions import db
+from contest.rounds import ranking
+from contest.rounds.models import Attempt, Round, Standing
+from contest.rounds.service import expire_overdue
+
+_cache: dict[int, tuple[float, list[dict]]] = {}
+
+
+def _finished(round_id: int) -> list[ranking.Finished]:
+    rows = db.session.execute(
+        select(Attempt.id, Attempt.user_id, Attempt.number, Attempt.score, Attempt.correct_count,
+               Attempt.question_count, Attempt.submitted_at, Attempt.duration_seconds,
+               Attempt.prediction)
+        .where(Attempt.round_id == round_id, Attempt.status != "in_progress")
+    ).all()
+    return [ranking.Finished(attempt_id=r[0], user_id=r[1], number=r[2], score=r[3] or 0,
+                             correct_count=r[4] or 0, question_count=r[5] or 0,
+                             submitted_at=r[6], duration_seconds=r[7] or 0, prediction=r[8])
+            for r in rows]
+
+
+def _people(user_ids) -> dict[int, tuple[str, str | None, int | None]]:
+    if not user_ids:
+        return {}
+    units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    out = {}
+    ids = list(user_ids)
+    for start in range(0, len(ids), 5000):
+        for uid, name, unit_id in db.session.execute(
+            select(User.id, User.full_name, User.unit_id).where(User.id.in_(ids[start:start + 5000]))
+        ):
+            out[uid] = (name, units.get(unit_id), unit_id)
+    return out
+
+
+def _rows(ranked: list[ranking.Ranked]) -> list[dict]:
+    people = _people({r.entry.user_id for r in ranked})
+    rows = []
+    for r in ranked:
+        name, unit, unit_id = people.get(r.entry.user_id, ("?", None, None))
+        rows.append({
+            "rank": r.rank, "display_name": name, "unit": unit, "unit_id": unit_id,
+            "score": r.entry.score, "correct_count": r.entry.correct_count,
+            "question_count": r.entry.question_count,
+            "prediction": r.entry.prediction, "prediction_gap": r.prediction_gap,
+            "duration_seconds": round(r.entry.duration_seconds, 3),
+            "submitted_at": r.entry.submitted_at, "user_id": r.entry.user_id,
+            "attempt_id": r.entry.attempt_id,
+        })
+    return rows
+
+
+def freeze_if_closed(round_: Round) -> bool:
+    """Compute and store final ranks once the round has closed. True if frozen."""
+    if round_.standings_frozen_at is not None:
+        return True
+    if utcnow() < round_.closes_at:
+        return False
+    expire_overdue(round_id=round_.id)
+    counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
+    truth = ranking.prediction_truth(counted.values()) if round_.has_prediction else None
+    ranked = ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=truth)
+    # Conditional on not yet frozen: two simultaneous first readers freeze once.
+    locked = db.session.execute(
+        select(Round).where(Round.id == round_.id).with_for_update()
+    ).scalar_one()
+    if locked.standings_frozen_at is not None:
+        db.session.commit()
+        return True
+    db.session.add_all(Standing(round_id=round_.id, user_id=r.entry.user_id,
+                                attempt_id=r.entry.attempt_id, rank=r.rank,
+                                prediction_gap=r.prediction_gap) for r in ranked)
+    locked.prediction_truth = truth
+    locked.standings_frozen_at = utcnow()
+    db.session.commit()
+    _cache.pop(round_.id, None)
+    return True
+
+
+def leaderboard(round_: Round) -> list[dict]:
+    """Every ranked member of a quiz round, best first."""
+    if freeze_if_closed(round_):
+        stored = db.session.execute(
+            select(Standing, Attempt).join(Attempt, Standing.attempt_id == Attempt.id)
+            .where(Standing.round_id == round_.id).order_by(Standing.rank, Attempt.id)
+        ).all()
+        ranked = [ranking.Ranked(
+            rank=s.rank, prediction_gap=s.prediction_gap,
+            entry=ranking.Finished(attempt_id=a.id, user_id=a.user_id, number=a.number,
+                                   score=a.score or 0, correct_count=a.correct_count or 0,
+                                   question_count=a.question_count, submitted_at=a.submitted_at,
+                                   duration_seconds=a.duration_seconds or 0,
+                                   prediction=a.prediction)) for s, a in stored]
+        return _rows(ranked)
+    ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
+    hit = _cache.get(round_.id)
+    if ttl and hit and time.monotonic() - hit[0] < ttl:
+        return hit[1]
+    expire_overdue(round_id=round_.id)
+    counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
+    rows = _rows(ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
+    _cache[round_.id] = (time.monotonic(), rows)
+    return rows
+
+
+def member_standing(round_: Round, user_id: int) -> dict | None:
+    for row in leaderboard(round_):
+        if row["user_id"] == user_id:
+            return row
+    return None
+
+
+def unit_participation(round_: Round) -> list[dict]:
+    """Per unit (with its sub-units): members registered, members who took part, rate, mean."""
+    counted = {row["user_id"]: row["score"] for row in leaderboard(round_)}
+    units = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id)).all()
+    parent = {u.id: u.parent_id for u in units}
+    members: dict[int, int] = {u.id: 0 for u in units}
+    participants: dict[int, int] = {u.id: 0 for u in units}
+    score_sum: dict[int, float] = {u.id: 0.0 for u in units}
+    for uid, unit_id in db.session.execute(
+        select(User.id, User.unit_id).where(User.role == "member", User.unit_id.is_not(None))
+    ):
+        seen, current = set(), unit_id
+        while current is not None and current not in seen:  # the unit and its ancestors
+            seen.add(current)
+            members[current] = members.get(current, 0) + 1
+            if uid in counted:
+                participants[current] = participants.get(current, 0) + 1
+                score_sum[current] = score_sum.get(current, 0.0) + counted[uid]
+            current = parent.get(current)
+    out = []
+    for u in units:
+        m, p = members.get(u.id, 0), participants.get(u.id, 0)
+        out.append({
+            "unit_id": u.id, "unit": u.name, "parent_id": u.parent_id, "members": m,
+            "participants": p, "participation_rate": round(p / m, 4) if m else 0.0,
+            "average_score": round(score_sum[u.id] / p, 3) if p else None,
+        })
+    out.sort(key=lambda row: (-row["participation_rate"], row["unit"]))
+    return out
+
+
+def can_see_results(round_: Round, user) -> bool:
+    return bool(round_.results_published or (user is not None and user.has_role("organizer")))

@@ -1,0 +1,54 @@
+"""Pages: a quiz round's leaderboard and unit participation; publishing results."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.accounts.permissions import organizer_required
+from contest.extensions import db
+from contest.rounds.forms import EmptyForm
+from contest.rounds.models import Round
+from contest.standings.service import can_see_results, leaderboard, unit_participation
+
+bp = Blueprint("standings", __name__)
+PAGE = 100
+
+
+def _visible(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "quiz":
+        abort(404)
+    if not can_see_results(round_, current_user if current_user.is_authenticated else None):
+        abort(403)
+    return round_
+
+
+@bp.route("/rounds/<int:round_id>/leaderboard")
+def round_leaderboard(round_id):
+    round_ = _visible(round_id)
+    rows = leaderboard(round_)
+    page = max(1, request.args.get("page", 1, type=int))
+    mine = None
+    if current_user.is_authenticated:
+        mine = next((r for r in rows if r["user_id"] == current_user.id), None)
+    return render_template("standings/leaderboard.html", round=round_, rows=rows[(page - 1) * PAGE: page * PAGE],
+                           total=len(rows), page=page, pages=max(1, -(-len(rows) // PAGE)), mine=mine,
+                           form=EmptyForm())
+
+
+@bp.route("/rounds/<int:round_id>/units")
+def round_units(round_id):
+    round_ = _visible(round_id)
+    return render_template("standings/units.html", round=round_, rows=unit_participation(round_))
+
+
+@bp.route("/manage/rounds/<int:round_id>/publish", methods=["POST"])
+@organizer_required
+def publish(round_id):
+    round_ = db.session.get(Round, round_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    round_.results_published = request.form.get("publish", "1") == "1"
+    db.session.commit()
+    flash(_("Results published: everyone can now see the leaderboard.") if round_.results_published
+          else _("Results hidden again."), "success")
+    return redirect(request.form.get("next") or url_for("standings.round_leaderboard", round_id=round_id))

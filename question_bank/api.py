@@ -1,0 +1,139 @@
+"""API v1: topics and questions (organizers)."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from contest.accounts.permissions import current_actor, roles_required
+from contest.api.core import ApiError, Page, paginate
+from contest.dbtypes import fold, nfc
+from contest.extensions import db
+from question_bank.models import KINDS, STATUSES, Question, Topic
+from question_bank.service import create_question, question_dict
+
+blp = Blueprint("api_bank", __name__, description="Question bank")
+
+
+class TopicOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+    question_count = ma.fields.Integer()
+
+
+class TopicIn(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+
+
+class TopicList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TopicOut))
+    total = ma.fields.Integer()
+
+
+class OptionIO(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    is_correct = ma.fields.Boolean(load_default=False)
+
+
+class QuestionIO(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    topic_id = ma.fields.Integer(allow_none=True, load_default=None)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
+    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
+    difficulty = ma.fields.Integer(allow_none=True, load_default=None, validate=ma.validate.Range(1, 3))
+    status = ma.fields.String(load_default="approved", validate=ma.validate.OneOf(STATUSES))
+    explanation = ma.fields.String(allow_none=True, load_default=None)
+    source_note = ma.fields.String(allow_none=True, load_default=None)
+    tags = ma.fields.List(ma.fields.String(), load_default=list)
+    version = ma.fields.Integer(dump_only=True)
+    options = ma.fields.List(ma.fields.Nested(OptionIO), required=True)
+
+    @ma.validates_schema
+    def check_options(self, data, **kwargs):
+        options = data.get("options") or []
+        correct = sum(1 for o in options if o["is_correct"])
+        kind = data.get("kind")
+        if kind == "true_false":
+            if len(options) != 2 or correct != 1:
+                raise ma.ValidationError("A true/false question has exactly two options, one correct.", "options")
+        elif len(options) < 2:
+            raise ma.ValidationError("A question needs at least two options.", "options")
+        elif kind == "single" and correct != 1:
+            raise ma.ValidationError("A single-answer question has exactly one correct option.", "options")
+        elif kind == "multiple" and correct < 1:
+            raise ma.ValidationError("A multiple-answer question has at least one correct option.", "options")
+        texts = [fold(o["text"]).strip() for o in options]
+        if len(set(texts)) != len(texts):
+            raise ma.ValidationError("Two options have the same text.", "options")
+
+
+class QuestionList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(QuestionIO))
+    total = ma.fields.Integer()
+
+
+class QuestionQuery(Page):
+    topic_id = ma.fields.Integer(load_default=None)
+    q = ma.fields.String(load_default=None)
+    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
+
+
+@blp.route("/topics")
+@roles_required("organizer")
+@blp.arguments(Page, location="query")
+@blp.response(200, TopicList)
+def list_topics(args):
+    counts = dict(db.session.execute(
+        select(Question.topic_id, func.count()).group_by(Question.topic_id)).all())
+    page = paginate(select(Topic).order_by(Topic.id), args)
+    page["items"] = [{"id": t.id, "name": t.name, "parent_id": t.parent_id,
+                      "question_count": counts.get(t.id, 0)} for t in page["items"]]
+    return page
+
+
+@blp.route("/topics", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(TopicIn)
+@blp.response(201, TopicOut)
+def create_topic(data):
+    if data["parent_id"] is not None and db.session.get(Topic, data["parent_id"]) is None:
+        raise ApiError(422, "validation_error", details=[{"field": "parent_id", "message": "Unknown topic."}])
+    topic = Topic(name=nfc(data["name"]), parent_id=data["parent_id"])
+    db.session.add(topic)
+    db.session.commit()
+    return {"id": topic.id, "name": topic.name, "parent_id": topic.parent_id, "question_count": 0}
+
+
+@blp.route("/questions")
+@roles_required("organizer")
+@blp.arguments(QuestionQuery, location="query")
+@blp.response(200, QuestionList)
+def list_questions(args):
+    stmt = select(Question).order_by(Question.id)
+    if args["topic_id"] is not None:
+        stmt = stmt.where(Question.topic_id == args["topic_id"])
+    if args["status"]:
+        stmt = stmt.where(Question.status == args["status"])
+    if args["q"]:
+        for word in fold(args["q"]).split():
+            stmt = stmt.where(Question.search_text.contains(word, autoescape=True))
+    page = paginate(stmt, args)
+    page["items"] = [question_dict(q) for q in page["items"]]
+    return page
+
+
+@blp.route("/questions", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(QuestionIO)
+@blp.response(201, QuestionIO)
+def create_question_api(data):
+    if data["topic_id"] is not None and db.session.get(Topic, data["topic_id"]) is None:
+        raise ApiError(422, "validation_error", details=[{"field": "topic_id", "message": "Unknown topic."}])
+    options = [(o["text"], o["is_correct"]) for o in data["options"]]
+    question = create_question(
+        text=data["text"], kind=data["kind"], options=options, topic_id=data["topic_id"],
+        difficulty=data["difficulty"], status=data["status"], explanation=data["explanation"],
+        source_note=data["source_note"], tags=data["tags"], user_id=current_actor().id)
+    db.session.commit()
+    return question_dict(question)

@@ -1,0 +1,90 @@
+"""Pick questions for an attempt: a plain function over candidate questions.
+
+The caller passes every candidate with the set of topics it belongs to (its topic and that
+topic's ancestors), so a draw by topic includes the sub-topics.
+"""
+import random
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    topics: frozenset = field(default_factory=frozenset)
+    difficulty: int | None = None
+    status: str = "approved"
+
+
+@dataclass(frozen=True)
+class DrawProblem:
+    code: str
+    message: str
+    topic_id: int | None = None
+
+
+def _pools(candidates, question_count, draw_spec, topic_ids):
+    """[(wanted, pool, topic_id)] the draw is made of."""
+    approved = [c for c in candidates if c.status == "approved"]
+    if draw_spec:
+        parts = []
+        for item in draw_spec:
+            topic_id = item["topic_id"]
+            difficulty = item.get("difficulty")
+            pool = [c for c in approved if topic_id in c.topics
+                    and (difficulty is None or c.difficulty == difficulty)]
+            parts.append((int(item["count"]), pool, topic_id))
+        return parts
+    if topic_ids:
+        wanted = set(topic_ids)
+        pool = [c for c in approved if c.topics & wanted]
+    else:
+        pool = approved
+    return [(int(question_count or 0), pool, None)]
+
+
+def check_draw(candidates, *, question_count, draw_spec=None, topic_ids=None) -> list[DrawProblem]:
+    """Why a round's draw cannot be made from this bank (empty list: it can)."""
+    problems = []
+    total = 0
+    for wanted, pool, topic_id in _pools(candidates, question_count, draw_spec, topic_ids):
+        total += wanted
+        if wanted > len(pool):
+            if topic_id is None:
+                message = _l("The round asks for %(wanted)s questions but the bank has only %(have)s approved questions to draw from.", wanted=wanted, have=len(pool))
+            else:
+                message = _l("Topic #%(topic)s: the round asks for %(wanted)s questions but it has only %(have)s approved questions.", topic=topic_id, wanted=wanted, have=len(pool))
+            problems.append(DrawProblem("not_enough_questions", str(message), topic_id))
+    if total <= 0:
+        problems.append(DrawProblem("no_questions", str(_l("The round must draw at least one question."))))
+    if draw_spec and question_count and total != question_count:
+        problems.append(DrawProblem(
+            "count_mismatch",
+            str(_l("The per-topic counts add up to %(total)s, not to the round's %(count)s questions.", total=total, count=question_count)),
+        ))
+    return problems
+
+
+def draw_questions(candidates, *, question_count, draw_spec=None, topic_ids=None,
+                   seen=frozenset(), rng: random.Random | None = None) -> list[int]:
+    """Question ids for one attempt, in the order shown.
+
+    Never a draft or retired question, never the same question twice; questions the member has
+    not yet seen in earlier attempts are preferred. Raises ValueError when the bank is too small.
+    """
+    rng = rng or random.SystemRandom()
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for wanted, pool, topic_id in _pools(candidates, question_count, draw_spec, topic_ids):
+        fresh = [c.id for c in pool if c.id not in taken and c.id not in seen]
+        stale = [c.id for c in pool if c.id not in taken and c.id in seen]
+        if wanted > len(fresh) + len(stale):
+            raise ValueError(f"not enough questions for topic {topic_id}")
+        pick = rng.sample(fresh, min(wanted, len(fresh)))
+        if len(pick) < wanted:
+            pick += rng.sample(stale, wanted - len(pick))
+        chosen += pick
+        taken.update(pick)
+    rng.shuffle(chosen)
+    return chosen

@@ -1,0 +1,151 @@
+// Taking a quiz round: server-clock countdown, autosave with offline retry, restore on reload.
+(function () {
+  "use strict";
+  const root = document.getElementById("attempt");
+  if (!root) return;
+  const attemptId = root.dataset.attemptId;
+  const deadline = Date.parse(root.dataset.deadline);
+  const grace = parseInt(root.dataset.grace || "0", 10) * 1000;
+  const offset = Date.parse(root.dataset.serverTime) - Date.now(); // server minus device clock
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const storeKey = "attempt-" + attemptId + "-pending";
+  const msg = root.dataset;
+  const connection = document.getElementById("connection");
+  let closed = false;
+  let retryTimer = null;
+
+  function serverNow() { return Date.now() + offset; }
+
+  function loadPending() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
+  }
+  function storePending(pending) {
+    try { localStorage.setItem(storeKey, JSON.stringify(pending)); } catch (e) { /* private mode */ }
+  }
+
+  function questionBox(qid) { return root.querySelector('.question[data-question="' + qid + '"]'); }
+  function chosen(qid) {
+    return Array.from(questionBox(qid).querySelectorAll("input:checked")).map(function (i) { return parseInt(i.value, 10); });
+  }
+  function setState(qid, text, cls) {
+    const el = questionBox(qid).querySelector(".save-state");
+    el.textContent = text;
+    el.className = "small mt-2 save-state " + (cls || "text-muted");
+  }
+  function markNavigator(qid) {
+    const link = root.querySelector('.nav-q[data-question="' + qid + '"]');
+    if (!link) return;
+    const answered = chosen(qid).length > 0;
+    link.classList.toggle("btn-success", answered);
+    link.classList.toggle("btn-outline-secondary", !answered);
+    summarize();
+  }
+  function summarize() {
+    const boxes = root.querySelectorAll(".question");
+    let unanswered = 0;
+    boxes.forEach(function (b) { if (!b.querySelector("input:checked")) unanswered += 1; });
+    const text = unanswered ? msg.msgUnanswered.replace("__N__", unanswered) : msg.msgAllAnswered;
+    document.getElementById("answered-summary").textContent = text;
+    document.getElementById("confirm-summary").textContent = text;
+  }
+
+  function send(qid, optionIds) {
+    const url = root.dataset.saveUrl.replace(/\/0$/, "/" + qid);
+    setState(qid, msg.msgSaving);
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ option_ids: optionIds })
+    }).then(function (response) {
+      if (response.ok) {
+        const pending = loadPending();
+        if (pending[qid] && JSON.stringify(pending[qid]) === JSON.stringify(optionIds)) {
+          delete pending[qid];
+          storePending(pending);
+        }
+        setState(qid, msg.msgSaved, "text-success");
+        connection.textContent = "";
+        return true;
+      }
+      if (response.status === 409) { closeAttempt(); return false; }
+      if (response.status >= 500 || response.status === 429) throw new Error("retry");
+      return response.json().then(function (body) {
+        setState(qid, (body.error && body.error.message) || msg.msgError, "text-danger");
+        const pending = loadPending(); delete pending[qid]; storePending(pending);
+        return false;
+      });
+    }).catch(function () {
+      setState(qid, msg.msgError, "text-warning");
+      connection.textContent = msg.msgOffline;
+      scheduleRetry();
+      return false;
+    });
+  }
+
+  function flush() {
+    const pending = loadPending();
+    const ids = Object.keys(pending);
+    return Promise.all(ids.map(function (qid) { return send(qid, pending[qid]); }));
+  }
+  function scheduleRetry() {
+    if (retryTimer || closed) return;
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, 3000);
+  }
+
+  function closeAttempt() {
+    if (closed) return;
+    closed = true;
+    root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
+    connection.textContent = msg.msgClosed;
+    setTimeout(function () { window.location.href = root.dataset.resultUrl; }, 1500);
+  }
+
+  root.querySelectorAll(".question").forEach(function (box) {
+    const qid = box.dataset.question;
+    box.addEventListener("change", function () {
+      if (closed) return;
+      const ids = chosen(qid);
+      const pending = loadPending();
+      pending[qid] = ids;
+      storePending(pending);
+      markNavigator(qid);
+      send(qid, ids);
+    });
+  });
+
+  // Restore answers chosen on this device that had not reached the server yet.
+  const pending = loadPending();
+  Object.keys(pending).forEach(function (qid) {
+    const box = questionBox(qid);
+    if (!box) { delete pending[qid]; return; }
+    box.querySelectorAll("input").forEach(function (i) { i.checked = pending[qid].indexOf(parseInt(i.value, 10)) !== -1; });
+    markNavigator(qid);
+  });
+  storePending(pending);
+  flush();
+  summarize();
+  window.addEventListener("online", flush);
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  const countdown = document.getElementById("countdown");
+  function tick() {
+    const left = Math.max(0, Math.floor((deadline - serverNow()) / 1000));
+    const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    countdown.textContent = (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s);
+    countdown.classList.toggle("text-bg-danger", left <= 60);
+    countdown.classList.toggle("text-bg-dark", left > 60);
+    if (left === 0 && !closed) {
+      root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
+      connection.textContent = msg.msgClosed;
+      if (serverNow() > deadline + grace + 1000) { flush().then(closeAttempt); return; }
+    }
+    setTimeout(tick, 500);
+  }
+  tick();
+
+  const form = document.getElementById("submit-form");
+  document.getElementById("confirm-submit-button").addEventListener("click", function (event) {
+    event.target.disabled = true;
+    flush().then(function () { localStorage.removeItem(storeKey); form.submit(); });
+  });
+})();
