@@ -161,15 +161,12 @@ def round_dict(round_: Round) -> dict:
 
 
 def essay_criteria(round_: Round) -> list:
-    """Criteria of an essay round, when the judging feature is installed."""
+    """Criteria of an essay round, from the judging feature: [{id, name, max_points, weight}]."""
     try:
-        from contest.judging.models import Criterion
-    except ImportError:
+        from contest.judging.criteria import round_criteria
+    except ImportError:  # judging not installed yet
         return []
-    return [{"id": c.id, "name": c.name, "max_points": c.max_points, "weight": c.weight}
-            for c in db.session.execute(
-                select(Criterion).where(Criterion.round_id == round_.id).order_by(Criterion.position)
-            ).scalars()]
+    return round_criteria(round_)
 
 
 def contest_dict(contest: Contest) -> dict:
