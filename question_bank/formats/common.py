@@ -114,7 +114,7 @@ class ExportError(ValueError):
         super().__init__(" ".join(f"Question {p.line}: {p.message}" for p in problems))
 
 
-def error(line: int, code: str, msgid: str, **params: Any) -> LineError:
+def error(line: int, code: str, msgid: str, /, **params: Any) -> LineError:
     """Build a :class:`LineError` whose message is ``msgid`` translated and filled."""
     message = str(_l(msgid, **params)) if params else str(_l(msgid))
     return LineError(line=line, code=code, message=message, params=params)
