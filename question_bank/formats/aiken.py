@@ -139,7 +139,7 @@ def _finish_question(cur: _Question, value: str, lineno: int, drafts: list[Quest
                             "The question has no options; write each option on its own line starting with A. or A) and so on."))
         return
     labels = [label for label, _ in cur.options]
-    letters = [p for p in re.split(r"[\s,;]+", value) if p]
+    letters = [p.rstrip(".)") for p in re.split(r"[\s,;]+", value) if p.rstrip(".)")]
     if not letters:
         errors.append(error(lineno, "missing_answer_letter",
                             "The ANSWER line has no letter; write for example ANSWER: A."))

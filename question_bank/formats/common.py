@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -128,12 +129,23 @@ _ALL_SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b]")
 
 
+# Anything clean_text would change besides Unicode normalization.
+_NEEDS_CLEANING = re.compile(
+    r"[\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u200b\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+    r"|  | \n|\n |^\s|\s$"
+)
+
+
 def clean_text(s: str | None) -> str:
-    """NFC-normalize, drop BOMs, zero-width spaces and control characters, unify line ends to LF, collapse runs
-    of spaces/tabs inside lines, strip each line's ends and the whole text's ends."""
+    """NFC-normalize, drop BOMs, zero-width spaces and control characters, unify line
+    ends to LF, collapse runs of spaces/tabs inside lines, strip each line's ends and the
+    whole text's ends."""
     if not s:
         return ""
-    s = unicodedata.normalize("NFC", s)
+    if not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    if _NEEDS_CLEANING.search(s) is None:
+        return s
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     s = _CONTROL.sub("", s)
     s = _INLINE_SPACE.sub(" ", s)
@@ -152,6 +164,7 @@ def _fingerprint_norm(s: str) -> str:
     return _ALL_SPACE.sub(" ", s.replace("\ufeff", "")).strip()
 
 
+@lru_cache(maxsize=4096)
 def fold(s: str) -> str:
     """Lower-case ASCII-ish key for lenient matching: strips Vietnamese diacritics,
     maps đ to d, turns spaces and dashes into underscores."""

@@ -18,7 +18,7 @@ import io
 import unicodedata
 
 from .common import LineError, ParseResult, QuestionDraft, error, finish
-from .table import example_questions, header_score, parse_rows, to_rows
+from .table import MAX_ROWS, example_questions, header_score, parse_rows, to_rows
 
 DELIMITERS = (",", ";", "\t")
 _FORMULA_START = ("=", "+", "-", "@")
@@ -55,7 +55,7 @@ def _guard(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def parse(text: str) -> ParseResult:
+def parse(text: str, max_rows: int = MAX_ROWS) -> ParseResult:
     """Read CSV text. Returns validated drafts and every error with its line."""
     text = unicodedata.normalize("NFC", text or "").lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -80,7 +80,7 @@ def parse(text: str) -> ParseResult:
             previous_end = reader.line_num
             yield start, [_unguard(c) for c in cells]
 
-    drafts, row_errors = parse_rows(rows())
+    drafts, row_errors = parse_rows(rows(), max_rows)
     return finish(drafts, errors + row_errors)
 
 

@@ -27,6 +27,7 @@ Short answer, matching, numerical, essay and description questions are reported 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .common import (
@@ -196,7 +197,7 @@ def parse(text: str) -> ParseResult:
             else:
                 cur = _Pending(line=lineno, comments=comments, topic_path=list(topic_path))
                 comments = []
-                cur, done = _feed(cur, raw, lineno, drafts, errors)
+                cur = _feed(cur, raw, lineno, drafts, errors)
             continue
 
         if not cur.in_answers:
@@ -214,7 +215,7 @@ def parse(text: str) -> ParseResult:
                 cur = None
                 continue
             index += 1
-            cur, done = _feed(cur, raw, lineno, drafts, errors)
+            cur = _feed(cur, raw, lineno, drafts, errors)
             continue
 
         # Inside the answer block.
@@ -233,7 +234,7 @@ def parse(text: str) -> ParseResult:
             cur = None
             continue
         index += 1
-        cur, done = _feed(cur, raw, lineno, drafts, errors)
+        cur = _feed(cur, raw, lineno, drafts, errors)
 
     if cur is not None:
         if cur.in_answers:
@@ -245,20 +246,18 @@ def parse(text: str) -> ParseResult:
 
 def clean_text_keep_lines(text: str) -> str:
     """Normalize a whole file without moving lines: NFC, no BOM, LF line ends."""
-    import unicodedata
-
     text = unicodedata.normalize("NFC", text or "").replace("\ufeff", "")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _feed(cur: _Pending, raw: str, lineno: int, drafts: list[QuestionDraft],
-          errors: list[LineError]) -> tuple[_Pending | None, bool]:
+          errors: list[LineError]) -> _Pending | None:
     """Add one line to the pending question; finish it when its "}" is reached."""
     if not cur.in_answers:
         pos = _find_unescaped(raw, "{")
         if pos < 0:
             cur.head.append(raw)
-            return cur, False
+            return cur
         cur.head.append(raw[:pos])
         cur.in_answers = True
         cur.open_line = lineno
@@ -269,20 +268,20 @@ def _feed(cur: _Pending, raw: str, lineno: int, drafts: list[QuestionDraft],
         errors.append(error(cur.line, "unclosed_answers",
                             "The answer block opened with { on line %(open_line)s is never closed with }.",
                             open_line=cur.open_line))
-        return None, True
+        return None
     if end < 0:
         cur.answers.append(raw)
-        return cur, False
+        return cur
     cur.answers.append(raw[:end])
     tail = raw[end + 1:]
     if _find_unescaped(tail, "{") >= 0:
         errors.append(error(cur.line, "unsupported_question_type", _UNSUPPORTED["several_blocks"],
                             type="several_blocks"))
-        return None, True
+        return None
     draft = _build(cur, tail, errors)
     if draft is not None:
         drafts.append(draft)
-    return None, True
+    return None
 
 
 def _parse_category(stripped: str) -> list[str]:

@@ -99,7 +99,13 @@ def _column_key(name: str) -> str | None:
     return None
 
 
-def parse_rows(rows: Iterable[tuple[int, list[str]]]) -> tuple[list[QuestionDraft], list[LineError]]:
+#: A file with more question rows than this is refused (protects the server from
+#: spreadsheets that unpack to millions of rows).
+MAX_ROWS = 100_000
+
+
+def parse_rows(rows: Iterable[tuple[int, list[str]]],
+               max_rows: int = MAX_ROWS) -> tuple[list[QuestionDraft], list[LineError]]:
     """Turn ``(line_or_row_number, cells)`` pairs into drafts and errors.
 
     Cells must already be strings (spreadsheet values converted by the caller).
@@ -107,10 +113,17 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]]) -> tuple[list[QuestionDraf
     drafts: list[QuestionDraft] = []
     errors: list[LineError] = []
     columns: dict[str, int] | None = None
+    seen = 0
     for number, cells in rows:
         cells = [clean_text(c) for c in cells]
         if not any(cells):
             continue
+        seen += 1
+        if seen > max_rows + 1:  # + the header row
+            errors.append(error(number, "too_many_rows",
+                                "The file has more than %(limit)s questions; split it into smaller files.",
+                                limit=max_rows))
+            break
         if columns is None:
             columns, header_errors = _read_header(number, cells)
             if header_errors:

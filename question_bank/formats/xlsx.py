@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .common import FALSE_LABEL, TRUE_LABEL, ParseResult, QuestionDraft, error, finish, fold
-from .table import GUIDE, GUIDE_NOTES, example_questions, parse_rows, to_rows
+from .table import GUIDE, GUIDE_NOTES, MAX_ROWS, example_questions, parse_rows, to_rows
 
 QUESTIONS_SHEET = "Cau_hoi"
 GUIDE_SHEET = "Huong_dan"
@@ -47,8 +47,27 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def parse(data: bytes) -> ParseResult:
+#: Refuse workbooks whose parts unpack to more than this (zip bombs).
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+
+def _unpacked_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def parse(data: bytes, max_rows: int = MAX_ROWS) -> ParseResult:
     """Read an .xlsx file. Returns validated drafts and every error with its row."""
+    try:
+        too_big = _unpacked_size(data) > MAX_UNPACKED_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return ParseResult([], [error(0, "bad_xlsx",
+                                      "The file is not a valid Excel workbook (.xlsx): %(detail)s",
+                                      detail=str(exc) or exc.__class__.__name__)])
+    if too_big:
+        return ParseResult([], [error(0, "file_too_large",
+                                      "The workbook unpacks to more than %(limit)s MB; split it into smaller files.",
+                                      limit=MAX_UNPACKED_BYTES // (1024 * 1024))])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -64,7 +83,7 @@ def parse(data: bytes) -> ParseResult:
         sheet.reset_dimensions()
         rows = ((number, [cell_text(v) for v in values])
                 for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
-        drafts, errors = parse_rows(rows)
+        drafts, errors = parse_rows(rows, max_rows)
     finally:
         workbook.close()
     return finish(drafts, errors)

@@ -123,3 +123,9 @@ def test_dump_refuses_text_that_would_read_back_as_an_option():
     q = QuestionDraft("Chọn:\nA. như thế này", "single", [OptionDraft("a", True), OptionDraft("b", False)])
     with pytest.raises(ExportError):
         aiken.dump([q])
+
+
+def test_answer_line_tolerates_trailing_punctuation_and_case_of_keyword():
+    result = parse("Q?\nA. x\nB. y\nAnswer: B.\n")
+    assert result.errors == []
+    assert result.questions[0].options[1].is_correct

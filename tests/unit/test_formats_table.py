@@ -221,3 +221,22 @@ def test_xlsx_export_keeps_text_that_looks_like_a_formula():
     q = formats.QuestionDraft("=SUM(A1) là gì?", "single",
                               [formats.OptionDraft("=1", True), formats.OptionDraft("Hàm", False)])
     assert xlsx.parse(xlsx.dump([q])).questions == [q]
+
+
+def test_row_limit_and_zip_bomb_guard(monkeypatch):
+    text = "cau_hoi,phuong_an_a,phuong_an_b,dap_an\n" + "".join(f"Q{i}?,x,y,A\n" for i in range(6))
+    result = csv_format.parse(text, max_rows=5)
+    assert [(e.line, e.code) for e in result.errors] == [(7, "too_many_rows")]
+    rows = [["cau_hoi", "phuong_an_a", "phuong_an_b", "dap_an"]] + [[f"Q{i}?", "x", "y", "A"] for i in range(6)]
+    assert [e.code for e in xlsx.parse(xlsx_bytes(rows), max_rows=5).errors] == ["too_many_rows"]
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED_BYTES", 1000)
+    assert [e.code for e in xlsx.parse(xlsx_bytes(rows)).errors] == ["file_too_large"]
+
+
+def test_answer_letters_accept_common_spellings():
+    text = "cau_hoi,phuong_an_a,phuong_an_b,phuong_an_c,dap_an,loai\n" \
+           "Q1?,x,y,z,AC,nhieu\nQ2?,x,y,z,a; c,multiple\nQ3?,x,y,z,b.,single\n"
+    result = parse_csv(text)
+    assert result.errors == []
+    assert [[o.is_correct for o in q.options] for q in result.questions] == [
+        [True, False, True], [True, False, True], [False, True, False]]
