@@ -42,7 +42,7 @@ class Round(db.Model):
     question_count: Mapped[int | None]
     draw: Mapped[list | None] = mapped_column(JSON)  # [{topic_id, count}]
     topic_ids: Mapped[list | None] = mapped_column(JSON)
-    max_attempts: Mapped[int | None] = mapped_column(default=1)  # None = unlimited
+    max_attempts: Mapped[int | None]  # None = unlimited (no ORM default: None is meaningful)
     counting: Mapped[str] = mapped_column(String(10), default="best")
     tie_break: Mapped[str] = mapped_column(String(15), default="duration")
     shuffle_options: Mapped[bool] = mapped_column(default=True)

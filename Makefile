@@ -1,0 +1,42 @@
+# The front door: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test test-sqlite test-postgres install translations bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m flask db upgrade
+	$(PY) -m flask load-demo
+	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
+test: install
+	TEST_DATABASE_URL= $(PY) -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		$(PY) -m pytest -q; \
+	else \
+		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
+	fi
+
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d translations
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
