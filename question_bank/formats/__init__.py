@@ -6,6 +6,7 @@ Public API::
     detect_format(filename, data) -> str | None
     parse(data, format=None, filename=None) -> ParseResult
     export(questions, format) -> bytes        # raises ExportError
+    template_csv() -> bytes, template_xlsx() -> bytes
     decode(data) -> (text | None, LineError | None)
 
 Each format module has ``parse(text_or_bytes) -> ParseResult`` and ``dump(questions)``.
@@ -19,6 +20,10 @@ import codecs
 import os
 
 from . import aiken, csv, gift, xlsx
+from .csv import template_csv
+from .xlsx import template_xlsx
+from flask_babel import lazy_gettext as _l
+
 from .common import (
     FALSE_LABEL,
     KINDS,
@@ -40,7 +45,7 @@ __all__ = [
     "FORMATS", "detect_format", "parse", "export", "decode",
     "QuestionDraft", "OptionDraft", "LineError", "ParseResult", "ExportError",
     "clean_text", "validate", "KINDS", "SINGLE", "MULTIPLE", "TRUE_FALSE",
-    "TRUE_LABEL", "FALSE_LABEL", "EXTENSIONS", "MEDIA_TYPES",
+    "TRUE_LABEL", "FALSE_LABEL", "EXTENSIONS", "MEDIA_TYPES", "template_csv", "template_xlsx",
 ]
 
 FORMATS = ("csv", "xlsx", "gift", "aiken")
@@ -109,16 +114,16 @@ def decode(data: bytes) -> tuple[str | None, LineError | None]:
     except UnicodeDecodeError as exc:
         if encoding == "utf-16":
             return None, error(0, "bad_encoding",
-                               "The file starts like UTF-16 text but is not valid UTF-16. Save it as UTF-8 and try again.")
+                               _l("The file starts like UTF-16 text but is not valid UTF-16. Save it as UTF-8 and try again."))
         bad_line = body[: exc.start].count(b"\n") + 1
         return None, error(bad_line, "bad_encoding",
-                           "Line %(line)s is not valid UTF-8 text. Save the file as UTF-8 (Unicode) and try again.",
+                           _l("Line %(line)s is not valid UTF-8 text. Save the file as UTF-8 (Unicode) and try again."),
                            line=bad_line)
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         bad_line = text[: text.index("\x00")].count("\n") + 1
         return None, error(bad_line, "binary_content",
-                           "Line %(line)s contains binary data; this does not look like a text file. Save it as UTF-8 text and try again.",
+                           _l("Line %(line)s contains binary data; this does not look like a text file. Save it as UTF-8 text and try again."),
                            line=bad_line)
     return text, None
 
@@ -132,20 +137,24 @@ def parse(data: bytes, format: str | None = None, filename: str | None = None) -
     """
     if format is not None:
         format = format.strip().lower()
-    if format is None or format == "":
-        if data[:8] == _OLE_MAGIC:
-            return ParseResult([], [error(0, "xls_not_supported",
-                                          "Old Excel files (.xls) are not supported. Save the file as Excel Workbook (.xlsx) and try again.")])
+    if data[:8] == _OLE_MAGIC:
+        return ParseResult([], [error(0, "xls_not_supported",
+                                      _l("Old Excel files (.xls) are not supported. Save the file as Excel Workbook (.xlsx) and try again."))])
+    if not format:
         format = detect_format(filename, data)
         if format is None:
             return ParseResult([], [error(0, "unknown_format",
-                                          "The file format could not be recognised. Use CSV, Excel (.xlsx), GIFT or Aiken.")])
+                                          _l("The file format could not be recognised. Use CSV, Excel (.xlsx), GIFT or Aiken."))])
     if format not in FORMATS:
         return ParseResult([], [error(0, "unknown_format",
-                                      "The format \u201c%(format)s\u201d is not supported. Use CSV, Excel (.xlsx), GIFT or Aiken.",
+                                      _l("The format \u201c%(format)s\u201d is not supported. Use CSV, Excel (.xlsx), GIFT or Aiken."),
                                       format=format)])
     if not data or not data.strip():
-        return ParseResult([], [error(0, "empty_file", "The file is empty.")])
+        return ParseResult([], [error(0, "empty_file", _l("The file is empty."))])
+    if format != "xlsx" and data[:4] == _ZIP_MAGIC:
+        return ParseResult([], [error(0, "format_mismatch",
+                                      _l("This file is an Excel workbook, not %(format)s. Choose the Excel format or let the format be detected."),
+                                      format=format)])
     if format == "xlsx":
         result = xlsx.parse(data)
     else:
@@ -155,7 +164,7 @@ def parse(data: bytes, format: str | None = None, filename: str | None = None) -
         module = {"csv": csv, "gift": gift, "aiken": aiken}[format]
         result = module.parse(text)
     if not result.questions and not result.errors:
-        result.errors.append(error(0, "no_questions", "The file contains no questions."))
+        result.errors.append(error(0, "no_questions", _l("The file contains no questions.")))
     return result
 
 

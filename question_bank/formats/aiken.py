@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
+
 from .common import (
     SINGLE,
     ExportError,
@@ -57,7 +59,7 @@ def parse(text: str) -> ParseResult:
     def missing_answer(q: _Question) -> None:
         if not q.broken:
             errors.append(error(q.line, "missing_answer",
-                                "The question has no ANSWER line; end it with a line such as ANSWER: A."))
+                                _l("The question has no ANSWER line; end it with a line such as ANSWER: A.")))
 
     index = 0
     while index < len(lines):
@@ -73,11 +75,11 @@ def parse(text: str) -> ParseResult:
             cur = _Question(lineno)
             if answer:
                 errors.append(error(lineno, "answer_without_question",
-                                    "This ANSWER line has no question and options before it."))
+                                    _l("This ANSWER line has no question and options before it.")))
                 cur = None
             elif option and option.group(1) == "A":
                 errors.append(error(lineno, "missing_question_text",
-                                    "Option A comes before any question text; write the question on the lines above it."))
+                                    _l("Option A comes before any question text; write the question on the lines above it.")))
                 cur.broken = True
                 cur.options.append(("A", clean_text(option.group(2) if option.lastindex and option.lastindex >= 2 else "")))
             else:
@@ -110,7 +112,7 @@ def parse(text: str) -> ParseResult:
             continue
         if option and option.group(1) != "A":
             errors.append(error(lineno, "option_out_of_order",
-                                "Option %(label)s is out of order; after option %(previous)s comes %(expected)s.",
+                                _l("Option %(label)s is out of order; after option %(previous)s comes %(expected)s."),
                                 label=option.group(1), previous=cur.options[-1][0],
                                 expected=expected or "ANSWER"))
             cur.broken = True
@@ -136,28 +138,28 @@ def _finish_question(cur: _Question, value: str, lineno: int, drafts: list[Quest
         return
     if not cur.options:
         errors.append(error(cur.line, "no_options",
-                            "The question has no options; write each option on its own line starting with A. or A) and so on."))
+                            _l("The question has no options; write each option on its own line starting with A. or A) and so on.")))
         return
     labels = [label for label, _ in cur.options]
     letters = [p.rstrip(".)") for p in re.split(r"[\s,;]+", value) if p.rstrip(".)")]
     if not letters:
         errors.append(error(lineno, "missing_answer_letter",
-                            "The ANSWER line has no letter; write for example ANSWER: A."))
+                            _l("The ANSWER line has no letter; write for example ANSWER: A.")))
         return
     if len(letters) > 1 or len(letters[0]) > 1:
         errors.append(error(lineno, "aiken_single_only",
-                            "Aiken questions have exactly one answer letter, not \u201c%(value)s\u201d; use GIFT, CSV or Excel for questions with several correct answers.",
+                            _l("Aiken questions have exactly one answer letter, not \u201c%(value)s\u201d; use GIFT, CSV or Excel for questions with several correct answers."),
                             value=value))
         return
     letter = letters[0]
     if letter.islower() and letter.upper() in labels:
         errors.append(error(lineno, "lowercase_answer",
-                            "The answer letter must be a capital letter: write ANSWER: %(upper)s, not ANSWER: %(letter)s.",
+                            _l("The answer letter must be a capital letter: write ANSWER: %(upper)s, not ANSWER: %(letter)s."),
                             upper=letter.upper(), letter=letter))
         return
     if letter not in labels:
         errors.append(error(lineno, "answer_not_an_option",
-                            "The answer %(letter)s is not one of the options %(first)s to %(last)s.",
+                            _l("The answer %(letter)s is not one of the options %(first)s to %(last)s."),
                             letter=letter, first=labels[0], last=labels[-1]))
         return
     text = clean_text("\n".join(cur.text_lines))
@@ -173,18 +175,18 @@ def dump(questions: list[QuestionDraft]) -> str:
     for number, q in enumerate(questions, start=1):
         if q.kind != SINGLE:
             problems.append(error(number, "aiken_unsupported_kind",
-                                  "Aiken can only hold single-answer questions; this one is %(kind)s. Export it as GIFT, CSV or Excel instead.",
+                                  _l("Aiken can only hold single-answer questions; this one is %(kind)s. Export it as GIFT, CSV or Excel instead."),
                                   kind=q.kind))
             continue
         if len(q.options) > 26:
             problems.append(error(number, "too_many_options",
-                                  "Aiken allows at most 26 options (A to Z); this question has %(count)s.",
+                                  _l("Aiken allows at most 26 options (A to Z); this question has %(count)s."),
                                   count=len(q.options)))
             continue
         text_lines = [line for line in clean_text(q.text).split("\n")]
         if any(_OPTION.match(line) or _OPTION_EMPTY.match(line) or _ANSWER.match(line) for line in text_lines):
             problems.append(error(number, "aiken_ambiguous_text",
-                                  "A line of this question text starts like an Aiken option or ANSWER line, so Aiken cannot hold it."))
+                                  _l("A line of this question text starts like an Aiken option or ANSWER line, so Aiken cannot hold it.")))
             continue
         out.extend(text_lines)
         answer = "A"

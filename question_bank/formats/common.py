@@ -115,10 +115,18 @@ class ExportError(ValueError):
         super().__init__(" ".join(f"Question {p.line}: {p.message}" for p in problems))
 
 
-def error(line: int, code: str, msgid: str, /, **params: Any) -> LineError:
-    """Build a :class:`LineError` whose message is ``msgid`` translated and filled."""
-    message = str(_l(msgid, **params)) if params else str(_l(msgid))
-    return LineError(line=line, code=code, message=message, params=params)
+def error(line: int, code: str, message: Any, /, **params: Any) -> LineError:
+    """Build a :class:`LineError`.
+
+    ``message`` is a ``lazy_gettext`` string with an English msgid (written as a literal
+    ``_l("...")`` at the call site so ``pybabel extract -k _l`` finds it) and
+    ``%(name)s`` placeholders filled from ``params``. It is rendered to ``str`` now: in
+    the active locale inside a request, in English outside one.
+    """
+    text = str(message)
+    if params:
+        text = text % params
+    return LineError(line=line, code=code, message=text, params=params)
 
 
 # --------------------------------------------------------------------------- text
@@ -197,42 +205,42 @@ def validate(draft: QuestionDraft) -> list[LineError]:
     errors: list[LineError] = []
     if draft.kind not in KINDS:
         errors.append(error(line, "unknown_kind",
-                            "The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false.",
+                            _l("The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false."),
                             kind=draft.kind))
         return errors
     if not (draft.text or "").strip():
-        errors.append(error(line, "empty_text", "The question text is empty."))
+        errors.append(error(line, "empty_text", _l("The question text is empty.")))
 
     options = draft.options
     if draft.kind == TRUE_FALSE:
         labels = [o.text for o in options]
         if labels != [TRUE_LABEL, FALSE_LABEL]:
             errors.append(error(line, "true_false_options",
-                                "A true/false question must have exactly two options, \u201cĐúng\u201d then \u201cSai\u201d."))
+                                _l("A true/false question must have exactly two options, \u201cĐúng\u201d then \u201cSai\u201d.")))
         elif draft.correct_count != 1:
             errors.append(error(line, "true_false_answer",
-                                "A true/false question must have exactly one correct option, \u201cĐúng\u201d or \u201cSai\u201d."))
+                                _l("A true/false question must have exactly one correct option, \u201cĐúng\u201d or \u201cSai\u201d.")))
     else:
         if len(options) < 2:
             errors.append(error(line, "too_few_options",
-                                "A question needs at least 2 options; this one has %(count)s.",
+                                _l("A question needs at least 2 options; this one has %(count)s."),
                                 count=len(options)))
         for index, option in enumerate(options):
             if not (option.text or "").strip():
-                errors.append(error(line, "empty_option", "Option %(label)s is empty.",
+                errors.append(error(line, "empty_option", _l("Option %(label)s is empty."),
                                     label=option_label(index)))
         correct = draft.correct_count
         if draft.kind == SINGLE and correct != 1:
             if correct == 0:
                 errors.append(error(line, "no_correct_option",
-                                    "The question has no correct option; a single-answer question needs exactly one."))
+                                    _l("The question has no correct option; a single-answer question needs exactly one.")))
             else:
                 errors.append(error(line, "single_many_correct",
-                                    "A single-answer question must have exactly one correct option; this one has %(count)s.",
+                                    _l("A single-answer question must have exactly one correct option; this one has %(count)s."),
                                     count=correct))
         if draft.kind == MULTIPLE and correct == 0:
             errors.append(error(line, "no_correct_option",
-                                "The question has no correct option; a multiple-answer question needs at least one."))
+                                _l("The question has no correct option; a multiple-answer question needs at least one.")))
 
     seen: dict[str, int] = {}
     for index, option in enumerate(options):
@@ -241,7 +249,7 @@ def validate(draft: QuestionDraft) -> list[LineError]:
             continue
         if key in seen:
             errors.append(error(line, "duplicate_option",
-                                "Options %(first)s and %(second)s are the same.",
+                                _l("Options %(first)s and %(second)s are the same."),
                                 first=option_label(seen[key]), second=option_label(index)))
         else:
             seen[key] = index
@@ -250,7 +258,7 @@ def validate(draft: QuestionDraft) -> list[LineError]:
         isinstance(draft.difficulty, bool) or draft.difficulty not in DIFFICULTIES
     ):
         errors.append(error(line, "bad_difficulty",
-                            "The difficulty must be 1 (easy), 2 (medium) or 3 (hard), not %(value)s.",
+                            _l("The difficulty must be 1 (easy), 2 (medium) or 3 (hard), not %(value)s."),
                             value=draft.difficulty))
     return errors
 

@@ -17,6 +17,8 @@ import csv as _csv
 import io
 import unicodedata
 
+from flask_babel import lazy_gettext as _l
+
 from .common import LineError, ParseResult, QuestionDraft, error, finish
 from .table import MAX_ROWS, example_questions, header_score, parse_rows, to_rows
 
@@ -73,7 +75,7 @@ def parse(text: str, max_rows: int = MAX_ROWS) -> ParseResult:
             except _csv.Error as exc:
                 line = previous_end + 1
                 errors.append(error(line, "bad_csv",
-                                    "Line %(line)s could not be read as CSV (%(detail)s); check the quotes on this line.",
+                                    _l("Line %(line)s could not be read as CSV (%(detail)s); check the quotes on this line."),
                                     line=line, detail=str(exc)))
                 return
             start = previous_end + 1

@@ -30,8 +30,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from .common import (
-    FALSE_LABEL,
     MULTIPLE,
     SINGLE,
     TRUE_FALSE,
@@ -61,13 +62,13 @@ _CATEGORY_ROOT = re.compile(r"^\$[a-z]+\$/?", re.IGNORECASE)
 _SOURCE_KEYS = {"nguon", "source"}
 
 _UNSUPPORTED = {
-    "essay": "Essay questions (empty braces {}) are not supported; only single-answer, multiple-answer and true/false questions can be imported.",
-    "numerical": "Numerical questions ({#...}) are not supported; only single-answer, multiple-answer and true/false questions can be imported.",
-    "matching": "Matching questions (answers with ->) are not supported; only single-answer, multiple-answer and true/false questions can be imported.",
-    "short_answer": "Short-answer questions (only = answers and no ~ answers) are not supported; only single-answer, multiple-answer and true/false questions can be imported.",
-    "description": "This text has no answers in braces { }: descriptions are not supported, and a question needs its answers in braces.",
-    "several_blocks": "This question has more than one answer block { }; embedded (cloze) questions are not supported.",
-    "unreadable": "The answers between the braces { } could not be read: start each answer with = (correct) or ~ (wrong), or write T or F for a true/false question.",
+    "essay": _l("Essay questions (empty braces {}) are not supported; only single-answer, multiple-answer and true/false questions can be imported."),
+    "numerical": _l("Numerical questions ({#...}) are not supported; only single-answer, multiple-answer and true/false questions can be imported."),
+    "matching": _l("Matching questions (answers with ->) are not supported; only single-answer, multiple-answer and true/false questions can be imported."),
+    "short_answer": _l("Short-answer questions (only = answers and no ~ answers) are not supported; only single-answer, multiple-answer and true/false questions can be imported."),
+    "description": _l("This text has no answers in braces { }: descriptions are not supported, and a question needs its answers in braces."),
+    "several_blocks": _l("This question has more than one answer block { }; embedded (cloze) questions are not supported."),
+    "unreadable": _l("The answers between the braces { } could not be read: start each answer with = (correct) or ~ (wrong), or write T or F for a true/false question."),
 }
 
 
@@ -173,7 +174,7 @@ def parse(text: str) -> ParseResult:
 
     def close_unclosed(q: _Pending) -> None:
         errors.append(error(q.line, "unclosed_answers",
-                            "The answer block opened with { on line %(open_line)s is never closed with }.",
+                            _l("The answer block opened with { on line %(open_line)s is never closed with }."),
                             open_line=q.open_line))
 
     lines = text.split("\n")
@@ -266,7 +267,7 @@ def _feed(cur: _Pending, raw: str, lineno: int, drafts: list[QuestionDraft],
     nested = _find_unescaped(raw, "{")
     if nested >= 0 and (end < 0 or nested < end):
         errors.append(error(cur.line, "unclosed_answers",
-                            "The answer block opened with { on line %(open_line)s is never closed with }.",
+                            _l("The answer block opened with { on line %(open_line)s is never closed with }."),
                             open_line=cur.open_line))
         return None
     if end < 0:
@@ -309,7 +310,7 @@ def _build(cur: _Pending, tail: str, errors: list[LineError]) -> QuestionDraft |
     if head.startswith("::"):
         end = _find_unescaped_seq(head, "::", 2)
         if end < 0:
-            errors.append(error(line, "unclosed_title", "The title starts with :: but is not closed with ::."))
+            errors.append(error(line, "unclosed_title", _l("The title starts with :: but is not closed with ::.")))
             return None
         title = clean_text(unescape(head[2:end]).replace("\n", " "))
         head = head[end + 2:]
@@ -367,7 +368,7 @@ def _parse_choices(body: str, line: int, errors: list[LineError]) -> tuple[str, 
     first = _find_unescaped(body, "~=")
     if body[:first].strip():
         errors.append(error(line, "text_before_answers",
-                            "There is text before the first answer inside { }; start each answer with = or ~."))
+                            _l("There is text before the first answer inside { }; start each answer with = or ~.")))
         return None
     segments: list[tuple[str, str]] = []
     pos = first
@@ -412,7 +413,7 @@ def _apply_comments(draft: QuestionDraft, comments: list[tuple[int, str]], error
                 draft.difficulty = int(value)
             else:
                 errors.append(error(lineno, "bad_difficulty",
-                                    "The difficulty must be 1 (easy), 2 (medium) or 3 (hard), not %(value)s.",
+                                    _l("The difficulty must be 1 (easy), 2 (medium) or 3 (hard), not %(value)s."),
                                     value=value))
     draft.source_note = "\n".join(s for s in sources if s)
 
@@ -446,11 +447,11 @@ def dump(questions: list[QuestionDraft]) -> str:
         for tag in q.tags:
             if "]" in tag or "\n" in tag:
                 problems.append(error(number, "unexportable_tag",
-                                      "The tag \u201c%(tag)s\u201d contains ] or a line break, which GIFT cannot hold.",
+                                      _l("The tag \u201c%(tag)s\u201d contains ] or a line break, which GIFT cannot hold."),
                                       tag=tag))
         if q.kind not in (SINGLE, MULTIPLE, TRUE_FALSE):
             problems.append(error(number, "unknown_kind",
-                                  "The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false.",
+                                  _l("The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false."),
                                   kind=q.kind))
             continue
         if list(q.topic_path) != (category or []) or (category is None and q.topic_path):
@@ -490,5 +491,4 @@ def dump(questions: list[QuestionDraft]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["parse", "dump", "escape", "unescape", "looks_like_gift", "BLANK",
-           "FALSE_LABEL", "TRUE_LABEL"]
+__all__ = ["parse", "dump", "escape", "unescape", "looks_like_gift", "BLANK"]

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+
 from .common import (
     FALSE_LABEL,
     MULTIPLE,
@@ -121,7 +123,7 @@ def parse_rows(rows: Iterable[tuple[int, list[str]]],
         seen += 1
         if seen > max_rows + 1:  # + the header row
             errors.append(error(number, "too_many_rows",
-                                "The file has more than %(limit)s questions; split it into smaller files.",
+                                _l("The file has more than %(limit)s questions; split it into smaller files."),
                                 limit=max_rows))
             break
         if columns is None:
@@ -146,12 +148,12 @@ def _read_header(number: int, cells: list[str]) -> tuple[dict[str, int], list[Li
             continue
         if key in columns:
             errors.append(error(number, "duplicate_column",
-                                "The column \u201c%(name)s\u201d appears twice in the header row.", name=name))
+                                _l("The column \u201c%(name)s\u201d appears twice in the header row."), name=name))
         columns[key] = index
     for required in ("question", "answer"):
         if required not in columns:
             errors.append(error(number, "missing_column",
-                                "The header row has no \u201c%(name)s\u201d column. The first row must name the columns: %(columns)s.",
+                                _l("The header row has no \u201c%(name)s\u201d column. The first row must name the columns: %(columns)s."),
                                 name=VI_HEADER[required], columns=", ".join(header())))
     return columns, errors
 
@@ -187,7 +189,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
         if value:
             if gap is not None:
                 errors.append(error(number, "option_gap",
-                                    "Option %(label)s is empty but a later option is filled; fill the options in order from A.",
+                                    _l("Option %(label)s is empty but a later option is filled; fill the options in order from A."),
                                     label=gap))
                 gap = None
             filled.append((letter, value))
@@ -199,7 +201,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
         kind = _KIND_VALUES.get(fold(kind_raw))
         if kind is None:
             errors.append(error(number, "unknown_kind",
-                                "The question type \u201c%(kind)s\u201d is not one of mot_dap_an, nhieu_dap_an or dung_sai (single, multiple, true_false).",
+                                _l("The question type \u201c%(kind)s\u201d is not one of mot_dap_an, nhieu_dap_an or dung_sai (single, multiple, true_false)."),
                                 kind=kind_raw))
             return None, errors
     elif fold(answer) in _TRUE_WORDS | _FALSE_WORDS and not filled:
@@ -211,9 +213,9 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
 
     if not answer:
         errors.append(error(number, "missing_answer",
-                            "The answer column (dap_an) is empty; write the letter of the correct option, for example A."
+                            _l("The answer column (dap_an) is empty; write the letter of the correct option, for example A.")
                             if kind != TRUE_FALSE else
-                            "The answer column (dap_an) is empty; write Đúng or Sai."))
+                            _l("The answer column (dap_an) is empty; write Đúng or Sai.")))
         return None, errors
 
     if kind == TRUE_FALSE:
@@ -224,21 +226,21 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
             options = [OptionDraft(TRUE_LABEL, False), OptionDraft(FALSE_LABEL, True)]
         else:
             errors.append(error(number, "bad_true_false_answer",
-                                "For a true/false question the answer must be Đúng or Sai, not \u201c%(value)s\u201d.",
+                                _l("For a true/false question the answer must be Đúng or Sai, not \u201c%(value)s\u201d."),
                                 value=answer))
             return None, errors
     else:
         letters = _answer_letters(answer)
         if letters is None:
             errors.append(error(number, "bad_answer_letters",
-                                "The answer \u201c%(value)s\u201d must be option letters such as A or A,C.",
+                                _l("The answer \u201c%(value)s\u201d must be option letters such as A or A,C."),
                                 value=answer))
             return None, errors
         present = {letter for letter, _ in filled}
         for letter in letters:
             if letter not in present:
                 errors.append(error(number, "answer_option_empty",
-                                    "The answer %(letter)s points to an empty option.", letter=letter))
+                                    _l("The answer %(letter)s points to an empty option."), letter=letter))
         options = [OptionDraft(value, letter in letters) for letter, value in filled]
 
     difficulty = None
@@ -247,7 +249,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
         difficulty = _difficulty(difficulty_raw)
         if difficulty is None:
             errors.append(error(number, "bad_difficulty",
-                                "The difficulty must be 1 (easy), 2 (medium) or 3 (hard), not %(value)s.",
+                                _l("The difficulty must be 1 (easy), 2 (medium) or 3 (hard), not %(value)s."),
                                 value=difficulty_raw))
 
     draft = QuestionDraft(
@@ -303,16 +305,16 @@ def to_rows(questions: list[QuestionDraft]) -> tuple[list[str], list[list[str]]]
     for number, q in enumerate(questions, start=1):
         if q.kind not in KIND_EXPORT:
             problems.append(error(number, "unknown_kind",
-                                  "The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false.",
+                                  _l("The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false."),
                                   kind=q.kind))
             continue
         if any("/" in part for part in q.topic_path):
             problems.append(error(number, "unexportable_topic",
-                                  "A topic name contains \u201c/\u201d, which separates topic levels in this format."))
+                                  _l("A topic name contains \u201c/\u201d, which separates topic levels in this format.")))
             continue
         if any("," in t or ";" in t for t in q.tags):
             problems.append(error(number, "unexportable_tag",
-                                  "A tag contains a comma or semicolon, which separate tags in this format."))
+                                  _l("A tag contains a comma or semicolon, which separate tags in this format.")))
             continue
         options = [""] * count
         if q.kind == TRUE_FALSE:

@@ -17,6 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from flask_babel import lazy_gettext as _l
+
 from .common import FALSE_LABEL, TRUE_LABEL, ParseResult, QuestionDraft, error, finish, fold
 from .table import GUIDE, GUIDE_NOTES, MAX_ROWS, example_questions, parse_rows, to_rows
 
@@ -62,22 +64,22 @@ def parse(data: bytes, max_rows: int = MAX_ROWS) -> ParseResult:
         too_big = _unpacked_size(data) > MAX_UNPACKED_BYTES
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         return ParseResult([], [error(0, "bad_xlsx",
-                                      "The file is not a valid Excel workbook (.xlsx): %(detail)s",
+                                      _l("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as an Excel Workbook (.xlsx)."),
                                       detail=str(exc) or exc.__class__.__name__)])
     if too_big:
         return ParseResult([], [error(0, "file_too_large",
-                                      "The workbook unpacks to more than %(limit)s MB; split it into smaller files.",
+                                      _l("The workbook unpacks to more than %(limit)s MB; split it into smaller files."),
                                       limit=MAX_UNPACKED_BYTES // (1024 * 1024))])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         return ParseResult([], [error(0, "bad_xlsx",
-                                      "The file is not a valid Excel workbook (.xlsx): %(detail)s",
+                                      _l("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as an Excel Workbook (.xlsx)."),
                                       detail=str(exc) or exc.__class__.__name__)])
     try:
         sheets = [ws for ws in workbook.worksheets if fold(ws.title) != fold(GUIDE_SHEET)]
         if not sheets:
-            return ParseResult([], [error(0, "no_questions", "The file contains no questions.")])
+            return ParseResult([], [error(0, "no_questions", _l("The file contains no questions."))])
         sheet = sheets[0]
         # Some writers store a wrong sheet size; read every row that is really there.
         sheet.reset_dimensions()

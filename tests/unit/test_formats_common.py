@@ -147,3 +147,28 @@ def test_parse_detects_the_format_itself():
     assert result.ok and result.questions[0].kind == "single"
     result = formats.parse("Q? {T}".encode(), format=" GIFT ")
     assert result.ok
+
+
+def test_excel_file_sent_as_a_text_format_says_so():
+    from question_bank.formats import template_xlsx
+    result = formats.parse(template_xlsx(), "csv")
+    assert [(e.line, e.code) for e in result.errors] == [(0, "format_mismatch")]
+    assert formats.parse(template_xlsx(), None, "mau.csv").ok  # detected by content
+
+
+BAD_FILES = [
+    ("gift", "Q? {=a =b}\n\nQ? {~a ~b}\n\n// [difficulty:x]\nQ {T}\nQ? {=a ~a}\nQ? {\n=a\nQ2 {T}\nX {#1}\n::t\n{T}"),
+    ("aiken", "Q?\nA. x\nANSWER: b\nQ?\nA. x\nB. y\nANSWER: C\nQ?\nA. x\nC. y\nANSWER: A\nANSWER: A\nQ?\nA. x\n"),
+    ("csv", "cau_hoi,phuong_an_a,phuong_an_b,phuong_an_c,dap_an,do_kho,loai\nQ,x,,z,A,7,\nQ,x,y,,,,\nQ,x,y,,?,,\nQ,x,y,,A,,gì\n,x,y,,A,,\n"),
+    ("csv", "khong_co_cot\n1\n"),
+]
+
+
+@pytest.mark.parametrize("fmt, text", BAD_FILES)
+def test_every_message_is_a_filled_in_sentence(fmt, text):
+    result = formats.parse(text.encode(), fmt)
+    assert result.errors
+    for err in result.errors:
+        assert "%(" not in err.message
+        assert err.message[0].isupper() and err.message.endswith("."), err.message
+        assert err.line >= 0 and err.code
