@@ -12,7 +12,9 @@ What is read (https://docs.moodle.org/en/GIFT_format):
   weights make it "multiple"; options with a weight above 0 are correct.
 * ``{T}`` ``{F}`` ``{TRUE}`` ``{FALSE}`` for true/false (options "Đúng", "Sai").
 * ``#feedback`` after an answer is ignored; ``####general feedback`` becomes the
-  explanation. ``[html]``, ``[moodle]``, ``[plain]``, ``[markdown]`` prefixes are dropped.
+  explanation. ``[html]``, ``[moodle]``, ``[plain]``, ``[markdown]`` prefixes are dropped;
+  an ``[html]`` question (as Moodle exports them) is turned into plain text: tags
+  removed, entities decoded, paragraphs and ``<br>`` become line breaks.
 * ``\\~ \\= \\# \\{ \\} \\:`` escape special characters, ``\\n`` is a new line, ``\\\\``
   a backslash.
 * Lines starting with ``//`` are comments. Comment lines right before a question carry
@@ -26,9 +28,12 @@ Short answer, matching, numerical, essay and description questions are reported 
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+import nh3
 
 from flask_babel import lazy_gettext as _l
 
@@ -299,8 +304,24 @@ def _strip_prefix(s: str) -> str:
     return _FORMAT_PREFIX.sub("", s, count=1)
 
 
-def _text(s: str) -> str:
-    return clean_text(unescape(s))
+def _is_html(s: str) -> bool:
+    match = _FORMAT_PREFIX.match(s)
+    return bool(match) and "html" in match.group(0).lower()
+
+
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote)\s*>", re.IGNORECASE)
+
+
+def html_to_text(s: str) -> str:
+    """Plain text of an HTML fragment (Moodle exports questions as ``[html]``): tags and
+    scripts dropped by nh3, entities decoded, paragraphs and <br> kept as line breaks."""
+    s = _BLOCK_END.sub("\n", s)
+    return clean_text(html.unescape(nh3.clean(s, tags=set())))
+
+
+def _text(s: str, is_html: bool = False) -> str:
+    text = unescape(s)
+    return html_to_text(text) if is_html else clean_text(text)
 
 
 def _build(cur: _Pending, tail: str, errors: list[LineError]) -> QuestionDraft | None:
@@ -314,8 +335,9 @@ def _build(cur: _Pending, tail: str, errors: list[LineError]) -> QuestionDraft |
             return None
         title = clean_text(unescape(head[2:end]).replace("\n", " "))
         head = head[end + 2:]
-    text = _text(_strip_prefix(head))
-    tail_text = _text(tail)
+    is_html = _is_html(head)
+    text = _text(_strip_prefix(head), is_html)
+    tail_text = _text(tail, is_html)
     if tail_text:
         text = f"{text} {BLANK} {tail_text}".strip()
 
@@ -323,7 +345,8 @@ def _build(cur: _Pending, tail: str, errors: list[LineError]) -> QuestionDraft |
     explanation = ""
     gf = _find_unescaped_seq(answers, "####")
     if gf >= 0:
-        explanation = _text(_strip_prefix(answers[gf + 4:]))
+        feedback = answers[gf + 4:]
+        explanation = _text(_strip_prefix(feedback), is_html or _is_html(feedback))
         answers = answers[:gf]
     body = answers.strip()
 
@@ -336,7 +359,7 @@ def _build(cur: _Pending, tail: str, errors: list[LineError]) -> QuestionDraft |
         value = _TRUE_FALSE.match(body).group(1).upper()
         options = true_false_options(value in ("T", "TRUE"))
     else:
-        parsed = _parse_choices(body, line, errors)
+        parsed = _parse_choices(body, line, errors, is_html)
         if parsed is None:
             return None
         kind, options = parsed
@@ -364,7 +387,8 @@ def _classify(body: str) -> str:
     return "unreadable"
 
 
-def _parse_choices(body: str, line: int, errors: list[LineError]) -> tuple[str, list[OptionDraft]] | None:
+def _parse_choices(body: str, line: int, errors: list[LineError],
+                   is_html: bool = False) -> tuple[str, list[OptionDraft]] | None:
     first = _find_unescaped(body, "~=")
     if body[:first].strip():
         errors.append(error(line, "text_before_answers",
@@ -388,7 +412,7 @@ def _parse_choices(body: str, line: int, errors: list[LineError]) -> tuple[str, 
         if feedback >= 0:
             chunk = chunk[:feedback]
         # Real line breaks inside an answer are just wrapping; "\n" escapes are kept.
-        option_text = clean_text(unescape(" ".join(chunk.split())))
+        option_text = _text(" ".join(chunk.split()), is_html)
         weighted.append((weight, option_text))
 
     positives = [w for w, _ in weighted if w > 0]

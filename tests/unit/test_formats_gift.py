@@ -39,7 +39,7 @@ def test_moodle_export_fixture():
     first, second, third, fourth = result.questions
 
     assert first.title == "Tuyên ngôn Độc lập"
-    assert first.text == "<p>Bản Tuyên ngôn Độc lập được đọc tại đâu?</p>"  # [html] prefix dropped
+    assert first.text == "Bản Tuyên ngôn Độc lập được đọc tại đâu?"  # [html] made plain text
     assert first.topic_path == ["Tư tưởng Hồ Chí Minh", "Độc lập dân tộc"]
     assert first.kind == "single"
     assert opts(first)[0] == ("Quảng trường Ba Đình, Hà Nội", True)  # per-answer feedback dropped
@@ -256,3 +256,15 @@ def test_generated_file_with_three_bad_questions_reports_exactly_their_lines():
     result = parse("\n".join(lines))
     assert [e.line for e in result.errors] == bad_lines
     assert len(result.questions) == 997
+
+
+def test_html_questions_become_plain_text():
+    q = only(parse(
+        "[html]<p dir=\"ltr\">Bác Hồ &amp; <b>Tuyên ngôn</b> &lt;1945&gt;<br>dòng hai</p>"
+        "<script>alert(1)</script>{=<i>Đúng</i> &amp; đủ ~Sai ####[html]<p>Giải &quot;thích&quot;</p>}"
+    ))
+    assert q.text == "Bác Hồ & Tuyên ngôn <1945>\ndòng hai"
+    assert [o.text for o in q.options] == ["Đúng & đủ", "Sai"]
+    assert q.explanation == 'Giải "thích"'
+    q = only(parse("[moodle]<b>không phải HTML</b> {T}"))
+    assert q.text == "<b>không phải HTML</b>"
