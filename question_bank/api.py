@@ -1,5 +1,7 @@
 """API v1: topics and questions (organizers)."""
 import marshmallow as ma
+from flask import request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
@@ -137,3 +139,53 @@ def create_question_api(data):
         source_note=data["source_note"], tags=data["tags"], user_id=current_actor().id)
     db.session.commit()
     return question_dict(question)
+
+
+class ImportOut(ma.Schema):
+    imported = ma.fields.Integer()
+    duplicates_skipped = ma.fields.Integer()
+    topics_created = ma.fields.Integer()
+
+
+@blp.route("/questions/import", methods=["POST"])
+@roles_required("organizer")
+@blp.response(201, ImportOut)
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"},
+                   "format": {"type": "string", "enum": ["csv", "xlsx", "gift", "aiken"]},
+                   "topic_id": {"type": "integer"},
+                   "status": {"type": "string", "enum": ["draft", "approved"]}}}}}})
+def import_questions():
+    """Import a question file: all or nothing. Any bad question: 422 invalid_file listing every
+    bad line, and nothing is imported. Duplicates already in the bank are skipped and counted."""
+    from question_bank.importer import import_file
+
+    upload = request.files.get("file")
+    problems = []
+    if upload is None or not upload.filename and not upload.content_length:
+        problems.append({"field": "file", "message": _("Choose a file to import.")})
+    topic_id = None
+    raw_topic = (request.form.get("topic_id") or "").strip()
+    if raw_topic:
+        if not raw_topic.isdigit() or db.session.get(Topic, int(raw_topic)) is None:
+            problems.append({"field": "topic_id", "message": _("Unknown topic.")})
+        else:
+            topic_id = int(raw_topic)
+    status = (request.form.get("status") or "approved").strip()
+    if status not in ("draft", "approved"):
+        problems.append({"field": "status", "message": _("The status must be draft or approved.")})
+    if problems:
+        raise ApiError(422, "validation_error", details=problems)
+    data = upload.read()
+    report = import_file(data, format=(request.form.get("format") or "").strip() or None,
+                         filename=upload.filename, topic_id=topic_id, status=status,
+                         user_id=current_actor().id)
+    if not report.ok:
+        raise ApiError(422, "invalid_file",
+                       _("Nothing was imported: %(count)s problems were found in the file.",
+                         count=len(report.errors)),
+                       details=[{"line": e.line, "code": e.code, "message": e.message}
+                                for e in report.errors])
+    return {"imported": report.imported, "duplicates_skipped": report.duplicates_skipped,
+            "topics_created": report.topics_created}

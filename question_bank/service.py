@@ -68,3 +68,249 @@ def question_dict(q: Question, with_key: bool = True) -> dict:
         "options": [{"id": o.id, "text": o.text, **({"is_correct": o.is_correct} if with_key else {})}
                     for o in (version.options if version else [])],
     }
+
+
+# --- topics ---------------------------------------------------------------------------------
+
+def topic_parents() -> dict[int, int | None]:
+    return dict(db.session.execute(select(Topic.id, Topic.parent_id)).all())
+
+
+def topic_descendants(topic_id: int, parents: dict | None = None) -> set[int]:
+    """The topic and every topic below it."""
+    parents = topic_parents() if parents is None else parents
+    children: dict = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    found, stack = set(), [topic_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def topic_tree() -> list[tuple[Topic, int]]:
+    """Every topic with its depth, parents before children, siblings by name."""
+    topics = db.session.execute(select(Topic)).scalars().all()
+    children: dict = {}
+    ids = {t.id for t in topics}
+    for t in topics:
+        parent = t.parent_id if t.parent_id in ids else None
+        children.setdefault(parent, []).append(t)
+    out: list[tuple[Topic, int]] = []
+
+    def walk(parent, depth, seen):
+        for t in sorted(children.get(parent, []), key=lambda t: fold(t.name)):
+            if t.id in seen:
+                continue
+            out.append((t, depth))
+            walk(t.id, depth + 1, seen | {t.id})
+
+    walk(None, 0, frozenset())
+    return out
+
+
+def topic_path(topic: Topic | None) -> list[str]:
+    names, seen = [], set()
+    while topic is not None and topic.id not in seen:
+        seen.add(topic.id)
+        names.append(topic.name)
+        topic = topic.parent
+    return list(reversed(names))
+
+
+def topic_question_counts() -> dict[int | None, int]:
+    return dict(db.session.execute(
+        select(Question.topic_id, func.count()).group_by(Question.topic_id)).all())
+
+
+class TopicMoveRefused(ValueError):
+    pass
+
+
+def move_topic(topic: Topic, parent_id: int | None) -> None:
+    """Put a topic under another (None = top level). Refuses to put it under itself. Caller commits."""
+    if parent_id is not None and parent_id in topic_descendants(topic.id):
+        raise TopicMoveRefused("cycle")
+    topic.parent_id = parent_id
+
+
+# --- listing --------------------------------------------------------------------------------
+
+def question_query(*, q: str | None = None, topic_id: int | None = None, kind: str | None = None,
+                   difficulty: int | None = None, status: str | None = None,
+                   subtopics: bool = True):
+    """A SELECT of questions matching the bank filters (no order). Search ignores diacritics
+    and case: every word must appear in the question text, title or options."""
+    stmt = select(Question)
+    if topic_id:
+        if subtopics:
+            stmt = stmt.where(Question.topic_id.in_(sorted(topic_descendants(topic_id))))
+        else:
+            stmt = stmt.where(Question.topic_id == topic_id)
+    if status:
+        stmt = stmt.where(Question.status == status)
+    if difficulty is not None:
+        stmt = stmt.where(Question.difficulty.is_(None) if difficulty == 0
+                          else Question.difficulty == difficulty)
+    if kind:
+        stmt = stmt.join(QuestionVersion, QuestionVersion.id == Question.current_version_id) \
+            .where(QuestionVersion.kind == kind)
+    for word in fold(q or "").split():
+        stmt = stmt.where(Question.search_text.contains(word, autoescape=True))
+    return stmt
+
+
+def keyset_page(stmt, *, before: int | None = None, after: int | None = None, size: int = 50):
+    """Newest first, one page by id (fast at any depth). Returns (items, older_cursor, newer_cursor):
+    pass older_cursor as `before` for the next page, newer_cursor as `after` for the previous one."""
+    if after is not None:
+        rows = db.session.execute(
+            stmt.where(Question.id > after).order_by(Question.id.asc()).limit(size + 1)).scalars().all()
+        more_newer = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        older = rows[-1].id if rows else None
+        return rows, older, (rows[0].id if rows and more_newer else None)
+    if before is not None:
+        stmt = stmt.where(Question.id < before)
+    rows = db.session.execute(stmt.order_by(Question.id.desc()).limit(size + 1)).scalars().all()
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return (rows, rows[-1].id if rows and more_older else None,
+            rows[0].id if rows and before is not None else None)
+
+
+def count_of(stmt) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+
+
+# --- editing, versions, status ---------------------------------------------------------------
+
+def version_in_use(version_id: int) -> bool:
+    """Has any attempt drawn this version? Then it is frozen."""
+    from contest.rounds.models import AttemptQuestion
+
+    return db.session.execute(
+        select(AttemptQuestion.id).where(AttemptQuestion.version_id == version_id).limit(1)
+    ).first() is not None
+
+
+def edit_question(question: Question, *, text, kind, options, explanation=None, user_id=None,
+                  **fields) -> bool:
+    """Change a question. Wording, kind, options and explanation live in a version: if an attempt
+    has drawn the current version, a new version N+1 is made (attempts keep the one they drew, so
+    past scores and reviews never change); otherwise the current version is edited in place.
+    `fields` may set topic_id, difficulty, status, source_note, tags, title (not versioned).
+    Returns True when a new version was created. Caller commits."""
+    options = [(nfc(t), bool(c)) for t, c in options]
+    text, explanation = nfc(text), nfc(explanation) or None
+    for key in ("source_note", "title"):
+        if key in fields:
+            fields[key] = nfc(fields[key]) or None
+    if "tags" in fields:
+        fields["tags"] = list(fields["tags"] or [])
+    for key, value in fields.items():
+        if key not in ("topic_id", "difficulty", "status", "source_note", "tags", "title"):
+            raise TypeError(f"unknown field {key}")
+        setattr(question, key, value)
+    current = question.current
+    same = current is not None and (
+        current.text == text and current.kind == kind and (current.explanation or None) == explanation
+        and [(o.text, o.is_correct) for o in current.options] == options)
+    created = False
+    if not same:
+        if current is None or version_in_use(current.id):
+            number = max((v.number for v in question.versions), default=0) + 1
+            version = QuestionVersion(number=number, kind=kind, text=text, explanation=explanation,
+                                      created_by_id=user_id)
+            version.options = [Option(position=i, text=t, is_correct=c) for i, (t, c) in enumerate(options)]
+            question.versions.append(version)
+            db.session.flush()
+            question.current = version
+            created = True
+        else:
+            current.text, current.kind, current.explanation = text, kind, explanation
+            current.options = [Option(position=i, text=t, is_correct=c) for i, (t, c) in enumerate(options)]
+            if user_id is not None:
+                current.created_by_id = user_id
+        question.fingerprint = fingerprint(text, options)
+    db.session.flush()
+    question.refresh_search_text()
+    return created
+
+
+def set_status(question_ids, status: str) -> int:
+    """Approve, retire or send back to draft. Only approved questions are drawn. Caller commits."""
+    from question_bank.models import STATUSES
+
+    if status not in STATUSES:
+        raise ValueError(status)
+    ids = [int(i) for i in question_ids]
+    if not ids:
+        return 0
+    questions = db.session.execute(select(Question).where(Question.id.in_(ids))).scalars().all()
+    for q in questions:
+        q.status = status
+    return len(questions)
+
+
+def move_questions(question_ids, topic_id: int | None) -> int:
+    ids = [int(i) for i in question_ids]
+    questions = db.session.execute(select(Question).where(Question.id.in_(ids))).scalars().all()
+    for q in questions:
+        q.topic_id = topic_id
+    return len(questions)
+
+
+def bank_changed() -> None:
+    """Draws cache the approved bank briefly; forget it after any change to statuses or topics."""
+    from contest.rounds.service import forget_candidates
+
+    forget_candidates()
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def question_drafts(questions) -> list:
+    """Bank questions as format drafts (with their full topic path), ready for formats.export."""
+    from question_bank.formats.common import OptionDraft, QuestionDraft
+
+    paths: dict = {}
+    drafts = []
+    for q in questions:
+        version = q.current
+        if version is None:
+            continue
+        if q.topic_id not in paths:
+            paths[q.topic_id] = topic_path(q.topic)
+        drafts.append(QuestionDraft(
+            text=version.text, kind=version.kind,
+            options=[OptionDraft(o.text, o.is_correct) for o in version.options],
+            topic_path=list(paths[q.topic_id]), title=q.title or "",
+            explanation=version.explanation or "", source_note=q.source_note or "",
+            tags=list(q.tags or []), difficulty=q.difficulty))
+    return drafts
+
+
+# --- item analysis input ----------------------------------------------------------------------
+
+def responses(*, round_id: int | None = None, question_ids=None) -> list:
+    """Finished attempts' answers as analysis.Response values (one query)."""
+    from contest.rounds.models import Attempt, AttemptQuestion
+    from question_bank.analysis import Response
+
+    stmt = (select(AttemptQuestion.attempt_id, AttemptQuestion.question_id, AttemptQuestion.selected,
+                   AttemptQuestion.is_correct, Attempt.correct_count, Attempt.question_count)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .where(Attempt.status != "in_progress"))
+    if round_id is not None:
+        stmt = stmt.where(Attempt.round_id == round_id)
+    if question_ids is not None:
+        stmt = stmt.where(AttemptQuestion.question_id.in_(list(question_ids)))
+    return [Response(attempt_id=a, question_id=q, selected=tuple(sel or ()), correct=bool(ok),
+                     attempt_correct=cc or 0, attempt_items=qc or 0)
+            for a, q, sel, ok, cc, qc in db.session.execute(stmt)]
