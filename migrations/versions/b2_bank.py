@@ -1,4 +1,4 @@
-"""question bank management: indexes for fast filtered listing
+"""question bank management: no schema change (the existing indexes keep a 50,000-question list fast, see bench/bank_listing.py)
 
 Revision ID: b2_bank
 Revises: 62dcec7e10d5

@@ -9,6 +9,8 @@ from question_bank.service import create_question
 
 def login(client, make, role="organizer"):
     user = make.user(role=role)
+    user.locale = "en"  # assertions read the English texts
+    db.session.commit()
     client.post("/login", data={"username": user.username, "password": "secret-pass"})
     return user
 
