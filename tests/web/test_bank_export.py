@@ -1,0 +1,89 @@
+"""Export a topic or a filter to CSV, Excel and GIFT; importing the export gives the same bank."""
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contest.extensions import db
+from question_bank import formats
+from question_bank.importer import import_file
+from question_bank.models import Question
+from question_bank.service import create_question, question_drafts
+from tests.conftest import clean_tables
+
+
+def login(client, make):
+    user = make.user(role="organizer")
+    user.locale = "en"
+    db.session.commit()
+    client.post("/login", data={"username": user.username, "password": "secret-pass"})
+
+
+def every_kind_bank(make):
+    root = make.topic("Tư tưởng Hồ Chí Minh")
+    child = make.topic("Đại đoàn kết", parent=root)
+    other = make.topic("Đạo đức")
+    create_question(text="Bác Hồ đọc Tuyên ngôn Độc lập ngày nào?", kind="single",
+                    options=[("19/8/1945", False), ("2/9/1945", True), ("6/1/1946", False)],
+                    topic_id=root.id, difficulty=1, explanation="Tại Quảng trường Ba Đình.",
+                    source_note="Tuyên ngôn Độc lập", tags=["lịch sử", "1945"], title="Tuyên ngôn")
+    create_question(text="Những đức tính nào thuộc\n“Cần, Kiệm, Liêm, Chính”?", kind="multiple",
+                    options=[("Cần", True), ("Dũng", False), ("Liêm", True), ("Trí", False)],
+                    topic_id=other.id, difficulty=2, explanation="Tác phẩm năm 1949.")
+    create_question(text="“Đoàn kết, đoàn kết, đại đoàn kết” là lời của Bác Hồ.", kind="true_false",
+                    options=[("Đúng", True), ("Sai", False)], topic_id=child.id, difficulty=3,
+                    tags=["đoàn kết"])
+    create_question(text="Sai hay đúng: Bác sinh năm 1900?", kind="true_false",
+                    options=[("Đúng", False), ("Sai", True)], topic_id=child.id)
+    create_question(text="Câu không có chủ đề, 50% ký tự {đặc biệt} = ~ # :: ?", kind="single",
+                    options=[("A = B", True), ("C ~ D", False)], status="retired")
+    db.session.commit()
+    return root, child, other
+
+
+def snapshot():
+    questions = db.session.execute(select(Question).options(
+        selectinload(Question.current), selectinload(Question.topic))).scalars().all()
+    return sorted((d for d in question_drafts(questions)), key=lambda d: d.text)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gift"])
+def test_export_then_import_gives_the_same_bank(client, make, fmt):
+    login(client, make)
+    every_kind_bank(make)
+    before = snapshot()
+    assert {d.kind for d in before} == {"single", "multiple", "true_false"}
+    r = client.get("/manage/bank/export", query_string={"format": fmt})
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    data = r.data
+    clean_tables()
+    db.session.expire_all()
+    report = import_file(data, filename="export" + formats.EXTENSIONS[fmt])
+    assert report.ok, report.errors
+    assert report.imported == 5 and report.topics_created == 3
+    assert snapshot() == before
+
+
+def test_export_of_a_topic_holds_its_subtopics_only(client, make):
+    login(client, make)
+    root, child, other = every_kind_bank(make)
+    r = client.get("/manage/bank/export", query_string={"format": "gift", "topic_id": root.id})
+    parsed = formats.parse(r.data, filename="x.gift")
+    assert parsed.ok
+    assert sorted(d.kind for d in parsed.questions) == ["single", "true_false", "true_false"]
+    assert {tuple(d.topic_path) for d in parsed.questions} == {
+        ("Tư tưởng Hồ Chí Minh",), ("Tư tưởng Hồ Chí Minh", "Đại đoàn kết")}
+
+
+def test_export_follows_the_search_filter(client, make):
+    login(client, make)
+    every_kind_bank(make)
+    r = client.get("/manage/bank/export", query_string={"format": "csv", "q": "can kiem"})
+    parsed = formats.parse(r.data, filename="x.csv")
+    assert [d.kind for d in parsed.questions] == ["multiple"]
+    r = client.get("/manage/bank/export", query_string={"format": "csv", "status": "retired"})
+    assert len(formats.parse(r.data, filename="x.csv").questions) == 1
+
+
+def test_unknown_export_format_is_404(client, make):
+    login(client, make)
+    assert client.get("/manage/bank/export?format=docx").status_code == 404
