@@ -14,6 +14,14 @@ from contest.extensions import LOCALES, db, limiter
 bp = Blueprint("accounts", __name__)
 
 
+@bp.before_app_request
+def choose_locale():
+    """Pick the language afresh for every request (Flask-Babel caches it per app context)."""
+    from flask_babel import refresh
+
+    refresh()
+
+
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target

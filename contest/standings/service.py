@@ -7,7 +7,7 @@ number — and frozen in the `standing` table.
 import time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from contest.accounts.models import Unit, User
 from contest.clock import utcnow
@@ -32,22 +32,17 @@ def _finished(round_id: int) -> list[ranking.Finished]:
             for r in rows]
 
 
-def _people(user_ids) -> dict[int, tuple[str, str | None, int | None]]:
-    if not user_ids:
-        return {}
+def _people(round_id: int) -> dict[int, tuple[str, str | None, int | None]]:
+    """Name and unit of everyone who finished an attempt in the round, in one query."""
     units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-    out = {}
-    ids = list(user_ids)
-    for start in range(0, len(ids), 5000):
-        for uid, name, unit_id in db.session.execute(
-            select(User.id, User.full_name, User.unit_id).where(User.id.in_(ids[start:start + 5000]))
-        ):
-            out[uid] = (name, units.get(unit_id), unit_id)
-    return out
+    taken = select(Attempt.user_id).where(Attempt.round_id == round_id,
+                                          Attempt.status != "in_progress").distinct().subquery()
+    return {uid: (name, units.get(unit_id), unit_id) for uid, name, unit_id in db.session.execute(
+        select(User.id, User.full_name, User.unit_id).join(taken, taken.c.user_id == User.id))}
 
 
-def _rows(ranked: list[ranking.Ranked]) -> list[dict]:
-    people = _people({r.entry.user_id for r in ranked})
+def _rows(round_id: int, ranked: list[ranking.Ranked]) -> list[dict]:
+    people = _people(round_id) if ranked else {}
     rows = []
     for r in ranked:
         name, unit, unit_id = people.get(r.entry.user_id, ("?", None, None))
@@ -80,9 +75,10 @@ def freeze_if_closed(round_: Round) -> bool:
     if locked.standings_frozen_at is not None:
         db.session.commit()
         return True
-    db.session.add_all(Standing(round_id=round_.id, user_id=r.entry.user_id,
-                                attempt_id=r.entry.attempt_id, rank=r.rank,
-                                prediction_gap=r.prediction_gap) for r in ranked)
+    if ranked:  # one multi-row INSERT: a national round has hundreds of thousands of ranks
+        db.session.execute(insert(Standing), [
+            {"round_id": round_.id, "user_id": r.entry.user_id, "attempt_id": r.entry.attempt_id,
+             "rank": r.rank, "prediction_gap": r.prediction_gap} for r in ranked])
     locked.prediction_truth = truth
     locked.standings_frozen_at = utcnow()
     db.session.commit()
@@ -104,14 +100,14 @@ def leaderboard(round_: Round) -> list[dict]:
                                    question_count=a.question_count, submitted_at=a.submitted_at,
                                    duration_seconds=a.duration_seconds or 0,
                                    prediction=a.prediction)) for s, a in stored]
-        return _rows(ranked)
+        return _rows(round_.id, ranked)
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
     hit = _cache.get(round_.id)
     if ttl and hit and time.monotonic() - hit[0] < ttl:
         return hit[1]
     expire_overdue(round_id=round_.id)
     counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
-    rows = _rows(ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
+    rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
     _cache[round_.id] = (time.monotonic(), rows)
     return rows
 
