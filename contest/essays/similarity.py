@@ -81,7 +81,6 @@ LSH_ROWS = 4
 MINHASH_SEED = 1
 
 _TOKEN_RE = re.compile(r"\w+")
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -247,7 +246,8 @@ def _passages(text: str, shingles: np.ndarray, shared: np.ndarray) -> list[tuple
     """Character spans of the runs of shared shingles in ``text`` (NFC), merged when their
     tokens overlap or touch."""
     nfc, lowered = _prepare(text)
-    spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(lowered if lowered is not None else nfc)]
+    source = lowered if lowered is not None else nfc
+    spans = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(source)]
     positions = np.flatnonzero(np.isin(shingles, shared)).tolist()
     runs: list[list[int]] = []  # [first token, last token]
     for p in positions:

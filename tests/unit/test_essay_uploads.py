@@ -218,6 +218,24 @@ def test_docx_soft_line_break_and_tab_are_kept():
     assert extract_text(buf.getvalue(), max_bytes=MB)[1] == "dòng một\ndòng hai\tcột"
 
 
+def test_docx_tracked_changes_keep_insertions_and_drop_deletions():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    p = document.add_paragraph("Bác Hồ ")
+    p._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="1" w:author="{AUTHOR}"><w:r><w:t>kính yêu</w:t></w:r></w:ins>'
+    ))
+    p._p.append(parse_xml(
+        f'<w:del {nsdecls("w")} w:id="2" w:author="{AUTHOR}">'
+        "<w:r><w:delText> bị xóa</w:delText></w:r></w:del>"
+    ))
+    buf = io.BytesIO()
+    document.save(buf)
+    assert extract_text(buf.getvalue(), max_bytes=MB)[1] == "Bác Hồ kính yêu"
+
+
 def test_renamed_exe_is_unsupported():
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(1000)
     with pytest.raises(UploadError) as e:
