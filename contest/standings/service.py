@@ -86,29 +86,43 @@ def freeze_if_closed(round_: Round) -> bool:
     return True
 
 
+def _frozen_rows(round_id: int) -> list[dict]:
+    """Final ranks as stored, with names and units, in one query of plain rows."""
+    units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+    result = db.session.execute(
+        select(Standing.rank, Standing.prediction_gap, Attempt.id, Attempt.user_id, Attempt.score,
+               Attempt.correct_count, Attempt.question_count, Attempt.prediction,
+               Attempt.duration_seconds, Attempt.submitted_at, User.full_name, User.unit_id)
+        .join(Attempt, Standing.attempt_id == Attempt.id).join(User, Standing.user_id == User.id)
+        .where(Standing.round_id == round_id).order_by(Standing.rank, Attempt.id))
+    return [{
+        "rank": rank, "display_name": name, "unit": units.get(unit_id), "unit_id": unit_id,
+        "score": score or 0, "correct_count": correct or 0, "question_count": count,
+        "prediction": prediction, "prediction_gap": gap, "duration_seconds": round(duration or 0, 3),
+        "submitted_at": submitted_at, "user_id": user_id, "attempt_id": attempt_id,
+    } for (rank, gap, attempt_id, user_id, score, correct, count, prediction, duration, submitted_at,
+           name, unit_id) in result]
+
+
 def leaderboard(round_: Round) -> list[dict]:
-    """Every ranked member of a quiz round, best first."""
-    if freeze_if_closed(round_):
-        stored = db.session.execute(
-            select(Standing, Attempt).join(Attempt, Standing.attempt_id == Attempt.id)
-            .where(Standing.round_id == round_.id).order_by(Standing.rank, Attempt.id)
-        ).all()
-        ranked = [ranking.Ranked(
-            rank=s.rank, prediction_gap=s.prediction_gap,
-            entry=ranking.Finished(attempt_id=a.id, user_id=a.user_id, number=a.number,
-                                   score=a.score or 0, correct_count=a.correct_count or 0,
-                                   question_count=a.question_count, submitted_at=a.submitted_at,
-                                   duration_seconds=a.duration_seconds or 0,
-                                   prediction=a.prediction)) for s, a in stored]
-        return _rows(round_.id, ranked)
+    """Every ranked member of a quiz round, best first.
+
+    Cached per process for LEADERBOARD_CACHE_SECONDS (live ranks) or ten times that (final ranks,
+    which only change if a member renames), so the last hour's crowd does not recompute it.
+    """
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
     hit = _cache.get(round_.id)
-    if ttl and hit and time.monotonic() - hit[0] < ttl:
+    now = time.monotonic()
+    if ttl and hit and now - hit[0] < (ttl * 10 if hit[2] else ttl):
         return hit[1]
-    expire_overdue(round_id=round_.id)
-    counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
-    rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
-    _cache[round_.id] = (time.monotonic(), rows)
+    if freeze_if_closed(round_):
+        rows, final = _frozen_rows(round_.id), True
+    else:
+        expire_overdue(round_id=round_.id)
+        counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
+        rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
+        final = False
+    _cache[round_.id] = (time.monotonic(), rows, final)
     return rows
 
 
