@@ -80,10 +80,19 @@ class Client:
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def call(self, method, path, body=None):
-        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=self.headers)
-        response = self.conn.getresponse()
-        data = response.read()
-        return response.status, json.loads(data) if data else None
+        payload = json.dumps(body) if body is not None else None
+        for retry in (False, True):
+            try:
+                self.conn.request(method, path, body=payload, headers=self.headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                return response.status, json.loads(data) if data else None
+            except (http.client.HTTPException, ConnectionError):
+                # gunicorn closes idle keep-alive connections: reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                if retry:
+                    raise
 
 
 def run_threads(n, target):
