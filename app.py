@@ -64,6 +64,10 @@ def _blueprints(app: Flask) -> None:
     from contest.extensions import csrf
     from contest.rounds.api import blp as rounds_api
     from contest.rounds.views import bp as rounds_bp
+    from contest.essays.api import blp as essays_api
+    from contest.essays.views import bp as essays_bp
+    from contest.judging.api import blp as judging_api
+    from contest.judging.views import bp as judging_bp
     from contest.standings.api import blp as standings_api
     from contest.standings.views import bp as standings_bp
     from question_bank.api import blp as bank_api
@@ -73,10 +77,12 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(standings_bp)
     app.register_blueprint(bank_bp)
+    app.register_blueprint(essays_bp)
+    app.register_blueprint(judging_bp)
 
     api = Api(app, spec_kwargs={"info": {"description": "JSON API v1 of the contest platform"}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blp in (accounts_api, bank_api, rounds_api, standings_api):
+    for blp in (accounts_api, bank_api, rounds_api, standings_api, essays_api, judging_api):
         api.register_blueprint(blp, url_prefix="/api/v1")
         csrf.exempt(blp)  # the API takes no cookies, so it needs no CSRF token
     app.before_request(load_api_user)

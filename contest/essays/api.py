@@ -1,0 +1,130 @@
+"""API v1: entries of writing rounds (members submit and revise; authors and organizers read)."""
+import marshmallow as ma
+from flask import request
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from contest.accounts.permissions import current_actor, roles_required
+from contest.api.core import ApiError, Page, paginate
+from contest.essays import service
+from contest.essays.models import Entry
+from contest.extensions import db
+from contest.rounds.models import Round
+
+blp = Blueprint("api_essays", __name__, description="Writing rounds: entries")
+
+
+class EntryIn(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    title = ma.fields.String(required=True)
+    body = ma.fields.String(required=True)
+    # Submitting through the API is the member's originality declaration unless they say no.
+    declaration = ma.fields.Boolean(load_default=True)
+
+
+class EntryFileOut(ma.Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    filename = ma.fields.String()
+    size = ma.fields.Integer()
+    uploaded_at = ma.fields.DateTime()
+
+
+class EntryOut(ma.Schema):
+    id = ma.fields.Integer()
+    round_id = ma.fields.Integer()
+    code = ma.fields.String()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    word_count = ma.fields.Integer()
+    source = ma.fields.String()
+    submitted_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    revision = ma.fields.Integer()
+    stage = ma.fields.Integer()
+    prize = ma.fields.String(allow_none=True)
+    files = ma.fields.List(ma.fields.Nested(EntryFileOut))
+
+
+class EntryList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(EntryOut))
+    total = ma.fields.Integer()
+
+
+def refuse(error: service.EssayError):
+    details = [{"field": error.params.get("field", "body" if error.code in ("too_short", "too_long") else "file"),
+                "message": str(error.message),
+                **{k: v for k, v in error.params.items() if k != "field" and isinstance(v, (int, str))}}]
+    raise ApiError(error.status, error.code, str(error.message), details=details)
+
+
+def _essay_round(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "essay":
+        raise ApiError(404, "not_found")
+    return round_
+
+
+ENTRY_BODY = {"content": {
+    "application/json": {"schema": EntryIn},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
+        "title": {"type": "string"}, "file": {"type": "string", "format": "binary"},
+        "declaration": {"type": "boolean"}}}},
+}}
+
+
+@blp.route("/rounds/<int:round_id>/entries", methods=["POST"])
+@roles_required()
+@blp.doc(requestBody=ENTRY_BODY)
+@blp.response(201, EntryOut, description="The entry, new or revised (same id and code)")
+def submit(round_id):
+    """Submit an entry, or revise it: JSON {title, body} or multipart title + file."""
+    round_ = _essay_round(round_id)
+    user = current_actor()
+    try:
+        service.check_open(round_)
+        if request.mimetype == "multipart/form-data":
+            service.check_upload_size(round_, request.content_length)  # before reading the body
+            upload = request.files.get("file")
+            declared = request.form.get("declaration", "true").lower() not in ("false", "0", "no", "off")
+            if upload is None or not upload.filename and not upload.content_length:
+                raise ApiError(422, "validation_error", details=[{"field": "file", "message": "Missing data for required field."}])
+            data = upload.read(service.settings_for(round_).max_file_bytes + 1)
+            entry, _created = service.submit_entry(round_, user, title=request.form.get("title", ""),
+                                                  upload=(upload.filename, data), declared=declared)
+        else:
+            try:
+                payload = EntryIn().load(request.get_json(silent=True) or {})
+            except ma.ValidationError as invalid:
+                raise ApiError(422, "validation_error", details=[
+                    {"field": k, "message": " ".join(map(str, v)) if isinstance(v, list) else str(v)}
+                    for k, v in invalid.messages.items()])
+            entry, _created = service.submit_entry(round_, user, title=payload["title"], body=payload["body"],
+                                                  declared=payload["declaration"])
+    except service.EssayError as error:
+        db.session.rollback()
+        refuse(error)
+    return service.entry_dict(entry)
+
+
+@blp.route("/entries/<int:entry_id>")
+@roles_required()
+@blp.response(200, EntryOut)
+def get_entry(entry_id):
+    entry = db.session.get(Entry, entry_id)
+    user = current_actor()
+    if entry is None or (entry.author_id != user.id and not user.has_role("organizer")):
+        raise ApiError(404, "not_found")
+    return service.entry_dict(entry)
+
+
+@blp.route("/rounds/<int:round_id>/entries")
+@roles_required("organizer")
+@blp.arguments(Page, location="query")
+@blp.response(200, EntryList)
+def list_entries(args, round_id):
+    _essay_round(round_id)
+    return paginate(select(Entry).where(Entry.round_id == round_id).order_by(Entry.id), args,
+                    service.entry_dict)

@@ -1,0 +1,250 @@
+"""Entries of writing rounds: drafts, submission and revision, uploads, anonymous codes.
+
+Views and API handlers call these; they raise ``EssayError`` with the API's error code, an
+HTTP status and a member-facing message.
+"""
+import hashlib
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from contest.clock import utcnow
+from contest.dbtypes import nfc
+from contest.essays import codes, text, uploads
+from contest.essays.models import (DEFAULT_KINDS, DEFAULT_MAX_FILE_BYTES, EssaySettings, Entry,
+                                   EntryDraft, EntryFile)
+from contest.extensions import db
+from contest.rounds.timing import round_state
+
+# Room for the multipart envelope and the other form fields around an uploaded file.
+MULTIPART_ALLOWANCE = 64 * 1024
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+
+
+class EssayError(Exception):
+    def __init__(self, code: str, status: int, message, **params):
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.message = message
+        self.params = params
+
+    def __str__(self):
+        return f"{self.code}: {self.message}"
+
+
+def settings_for(round_) -> EssaySettings:
+    """The round's essay settings, created with the defaults (and committed, so that a later
+    rollback of the request's work keeps them) on first use."""
+    found = db.session.get(EssaySettings, round_.id)
+    if found is None:
+        found = EssaySettings(round_id=round_.id, allowed_kinds=list(DEFAULT_KINDS),
+                              max_file_bytes=DEFAULT_MAX_FILE_BYTES, require_declaration=True,
+                              similarity_limit=0.2, normalize_scores=False, current_stage=1)
+        db.session.add(found)
+        try:
+            db.session.commit()
+        except IntegrityError:  # created by a simultaneous request
+            db.session.rollback()
+            found = db.session.get(EssaySettings, round_.id)
+    return found
+
+
+def is_open(round_) -> bool:
+    return round_state(utcnow(), round_.opens_at, round_.closes_at) == "open"
+
+
+def clean_body(raw: str | None) -> str:
+    """Text as stored: markup (pasted HTML, <script>, on* attributes) is stripped through the
+    sanitizer; plain text is only normalized. Pages escape it again when showing it."""
+    raw = raw or ""
+    if _HTML_TAG.search(raw):
+        return text.html_to_text(raw)
+    return text.normalize_text(raw)
+
+
+def length_problem(round_, count: int) -> EssayError | None:
+    problem = text.check_length(count, round_.min_words, round_.max_words)
+    if problem == "too_short":
+        return EssayError("too_short", 422, _l(
+            "Your entry has %(count)s words; this round asks for at least %(min)s words.",
+            count=count, min=round_.min_words), count=count, min_words=round_.min_words)
+    if problem == "too_long":
+        return EssayError("too_long", 422, _l(
+            "Your entry has %(count)s words; this round allows at most %(max)s words.",
+            count=count, max=round_.max_words), count=count, max_words=round_.max_words)
+    return None
+
+
+def check_open(round_) -> None:
+    if round_.kind != "essay":
+        raise EssayError("not_found", 404, _l("Not found."))
+    if not is_open(round_):
+        raise EssayError("round_not_open", 403, _l("This round is not accepting entries now."))
+
+
+def check_upload_size(round_, content_length) -> None:
+    """Refuse a request whose declared size is already over the round's limit, before reading it."""
+    limit = settings_for(round_).max_file_bytes
+    try:
+        uploads.check_declared_size(content_length, limit + MULTIPART_ALLOWANCE)
+    except uploads.UploadError as error:
+        raise EssayError(error.code, 413, error.message, **error.params) from error
+
+
+def read_upload(round_, data: bytes) -> tuple[str, str]:
+    """``(kind, text)`` of an uploaded file, checked by content against the round's rules."""
+    settings = settings_for(round_)
+    try:
+        return uploads.extract_text(data, max_bytes=settings.max_file_bytes,
+                                    allowed=settings.allowed_kinds or DEFAULT_KINDS)
+    except uploads.UploadError as error:
+        status = {"file_too_large": 413, "unsupported_file": 415}.get(error.code, 415)
+        code = "unsupported_file" if error.code == "bad_file" else error.code
+        raise EssayError(code, status, error.message, reason=error.reason or error.code,
+                         **error.params) from error
+
+
+def _title(title: str | None) -> str:
+    title = nfc(title or "")
+    title = text.html_to_text(title) if _HTML_TAG.search(title) else title
+    title = " ".join(title.split())
+    if not title:
+        raise EssayError("validation_error", 422, _l("Give your entry a title."), field="title")
+    if len(title) > 300:
+        raise EssayError("validation_error", 422, _l("The title may have at most 300 characters."),
+                         field="title")
+    return title
+
+
+def submit_entry(round_, user, *, title: str, body: str | None = None, upload=None,
+                 declared: bool = True) -> tuple[Entry, bool]:
+    """Submit (or revise) the member's entry. ``upload`` is ``(filename, bytes)`` or
+    ``(filename, bytes, kind, text)`` when already read. Returns ``(entry, created)``."""
+    check_open(round_)
+    settings = settings_for(round_)
+    if settings.require_declaration and not declared:
+        raise EssayError("declaration_required", 422, _l(
+            "Please confirm that the entry is your own original work."), field="declaration")
+    title = _title(title)
+    stored_file = None
+    if upload is not None:
+        filename, data = upload[0], upload[1]
+        if len(upload) == 4:
+            kind, body_text = upload[2], upload[3]
+        else:
+            kind, body_text = read_upload(round_, data)
+        stored_file = EntryFile(kind=kind, filename=(nfc(filename or "") or f"entry.{kind}")[:255],
+                                size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data)
+        source = kind
+    else:
+        body_text = clean_body(body)
+        source = "editor"
+    count = text.word_count(body_text)
+    problem = length_problem(round_, count)
+    if problem:
+        raise problem
+    now = utcnow()
+    entry = my_entry(round_.id, user.id)
+    created = entry is None
+    if created:
+        entry = Entry(round_id=round_.id, author_id=user.id, code=_new_code(), submitted_at=now,
+                      revision=1, stage=1)
+        db.session.add(entry)
+    else:
+        entry.revision += 1
+    entry.title, entry.body, entry.word_count, entry.source = title, body_text, count, source
+    entry.updated_at = now
+    entry.declared_at = now if declared else entry.declared_at
+    if stored_file is not None:
+        entry.files.append(stored_file)
+    draft = my_draft(round_.id, user.id)
+    if draft is not None:
+        db.session.delete(draft)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same member submitting twice at once: revise instead
+        db.session.rollback()
+        if not created:
+            raise
+        return submit_entry(round_, user, title=title, body=body_text if upload is None else None,
+                            upload=upload if upload is None else (upload[0], upload[1], source, body_text),
+                            declared=declared)
+    return entry, created
+
+
+def _new_code() -> str:
+    return codes.new_unique_code(
+        lambda code: db.session.execute(select(exists().where(Entry.code == code))).scalar())
+
+
+def my_entry(round_id: int, user_id: int) -> Entry | None:
+    return db.session.execute(
+        select(Entry).where(Entry.round_id == round_id, Entry.author_id == user_id)).scalar_one_or_none()
+
+
+def my_draft(round_id: int, user_id: int) -> EntryDraft | None:
+    return db.session.execute(
+        select(EntryDraft).where(EntryDraft.round_id == round_id, EntryDraft.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def save_draft(round_, user, title: str | None, body: str | None) -> EntryDraft:
+    """Autosave from the editor (no length rule: a draft may be anything)."""
+    check_open(round_)
+    draft = my_draft(round_.id, user.id)
+    if draft is None:
+        draft = EntryDraft(round_id=round_.id, user_id=user.id)
+        db.session.add(draft)
+    draft.title = (nfc(title or "") or "")[:300]
+    draft.body = text.normalize_text(body or "")
+    draft.saved_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return save_draft(round_, user, title, body)
+    return draft
+
+
+def hold_upload(round_, user, filename: str, data: bytes, title: str | None) -> EntryDraft:
+    """Read an uploaded file and keep it, with its text, until the member confirms."""
+    check_open(round_)
+    kind, body_text = read_upload(round_, data)
+    draft = my_draft(round_.id, user.id)
+    if draft is None:
+        draft = EntryDraft(round_id=round_.id, user_id=user.id)
+        db.session.add(draft)
+    if title:
+        draft.title = nfc(title)[:300]
+    draft.upload_kind, draft.upload_name = kind, (nfc(filename or "") or f"entry.{kind}")[:255]
+    draft.upload_data, draft.upload_text = data, body_text
+    draft.saved_at = utcnow()
+    db.session.commit()
+    return draft
+
+
+def confirm_upload(round_, user, title: str, declared: bool) -> tuple[Entry, bool]:
+    draft = my_draft(round_.id, user.id)
+    if draft is None or draft.upload_data is None:
+        raise EssayError("not_found", 404, _l("There is no uploaded file waiting. Please upload it again."))
+    return submit_entry(round_, user, title=title, declared=declared,
+                        upload=(draft.upload_name, draft.upload_data, draft.upload_kind, draft.upload_text))
+
+
+def judge_view(entry: Entry) -> dict:
+    """All a judge may know about an entry. Nothing about its author, nor its file."""
+    return {"id": entry.id, "code": entry.code, "title": entry.title, "body": entry.body,
+            "word_count": entry.word_count}
+
+
+def entry_dict(entry: Entry) -> dict:
+    """The entry for its author and organizers."""
+    return {"id": entry.id, "round_id": entry.round_id, "code": entry.code, "title": entry.title,
+            "body": entry.body, "word_count": entry.word_count, "source": entry.source,
+            "submitted_at": entry.submitted_at, "updated_at": entry.updated_at,
+            "revision": entry.revision, "stage": entry.stage, "prize": entry.prize,
+            "files": [{"id": f.id, "kind": f.kind, "filename": f.filename, "size": f.size,
+                       "uploaded_at": f.uploaded_at} for f in entry.files]}

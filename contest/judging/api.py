@@ -1,0 +1,206 @@
+"""API v1: assigning judges, judging blind, and results of writing rounds."""
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from contest.accounts.permissions import current_actor, roles_required
+from contest.api.core import ApiError, Page, page_of
+from contest.essays.service import judge_view
+from contest.extensions import db
+from contest.judging import service
+from contest.judging.criteria import round_criteria
+from contest.judging.models import Assignment
+from contest.rounds.models import Round
+from contest.standings.service import can_see_results
+
+blp = Blueprint("api_judging", __name__, description="Writing rounds: judging and results")
+
+
+class AssignIn(ma.Schema):
+    judge_ids = ma.fields.List(ma.fields.Integer(), load_default=None)
+    stage = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1))
+
+
+class AssignOut(ma.Schema):
+    assigned = ma.fields.Integer()
+    stage = ma.fields.Integer()
+
+
+class JudgingCriterionOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    max_points = ma.fields.Float()
+    weight = ma.fields.Float()
+
+
+class JudgeEntryOut(ma.Schema):
+    """What a judge sees of an entry: no author, no unit, no file."""
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    word_count = ma.fields.Integer()
+
+
+class OtherScoreOut(ma.Schema):
+    total = ma.fields.Float()
+    comment = ma.fields.String(allow_none=True)
+
+
+class AssignmentOut(ma.Schema):
+    id = ma.fields.Integer()
+    round_id = ma.fields.Integer()
+    stage = ma.fields.Integer()
+    status = ma.fields.String()
+    entry = ma.fields.Nested(JudgeEntryOut)
+    criteria = ma.fields.List(ma.fields.Nested(JudgingCriterionOut))
+    scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    comment = ma.fields.String(allow_none=True)
+    total = ma.fields.Float(allow_none=True)
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    other_judges = ma.fields.List(ma.fields.Nested(OtherScoreOut))
+
+
+class AssignmentList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AssignmentOut))
+    total = ma.fields.Integer()
+
+
+class AssignmentQuery(Page):
+    round_id = ma.fields.Integer(load_default=None)
+
+
+class SheetIn(ma.Schema):
+    scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
+    comment = ma.fields.String(load_default=None, allow_none=True)
+    status = ma.fields.String(load_default="submitted", validate=ma.validate.OneOf(("draft", "submitted")))
+
+
+class EssayResultOut(ma.Schema):
+    rank = ma.fields.Integer(allow_none=True)
+    entry_id = ma.fields.Integer()
+    code = ma.fields.String()
+    title = ma.fields.String()
+    author = ma.fields.String(allow_none=True)
+    unit = ma.fields.String(allow_none=True)
+    final_score = ma.fields.Float(allow_none=True)
+    mean_score = ma.fields.Float(allow_none=True)
+    normalized_score = ma.fields.Float(allow_none=True)
+    judges_scored = ma.fields.Integer()
+    needs_more_judging = ma.fields.Boolean()
+    stage = ma.fields.Integer()
+    prize = ma.fields.String(allow_none=True)
+
+
+class EssayResultList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(EssayResultOut))
+    total = ma.fields.Integer()
+    published = ma.fields.Boolean()
+    normalized = ma.fields.Boolean()
+
+
+def _essay_round(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "essay":
+        raise ApiError(404, "not_found")
+    return round_
+
+
+def refuse(error: service.JudgingError):
+    details = error.params.get("details")
+    raise ApiError(error.status, error.code, str(error.message), details=details)
+
+
+def assignment_dict(row: Assignment) -> dict:
+    return {"id": row.id, "round_id": row.round_id, "stage": row.stage, "status": row.status,
+            "entry": judge_view(row.entry),
+            "criteria": round_criteria(row.entry.round, row.stage),
+            "scores": {str(k): v for k, v in service.sheet(row).items()},
+            "comment": row.comment, "total": row.total, "submitted_at": row.submitted_at,
+            "other_judges": service.others_visible(row)}
+
+
+@blp.route("/rounds/<int:round_id>/assignments", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(AssignIn)
+@blp.response(201, AssignOut)
+def assign(data, round_id):
+    """Assign judges automatically: balanced, judges_per_entry each, none from the author's unit."""
+    round_ = _essay_round(round_id)
+    try:
+        count = service.auto_assign(round_, data.get("judge_ids"), data.get("stage"))
+    except service.JudgingError as error:
+        db.session.rollback()
+        refuse(error)
+    db.session.commit()
+    from contest.essays.service import settings_for
+
+    return {"assigned": count, "stage": data.get("stage") or settings_for(round_).current_stage}
+
+
+@blp.route("/judging/assignments")
+@roles_required("judge")
+@blp.arguments(AssignmentQuery, location="query")
+@blp.response(200, AssignmentList)
+def my_assignments(args):
+    rows = service.judge_assignments(current_actor().id, args.get("round_id"))
+    window = rows[args["offset"]: args["offset"] + args["limit"]]
+    return {"items": [assignment_dict(r) for r in window], "total": len(rows)}
+
+
+def _mine(assignment_id) -> Assignment:
+    row = db.session.get(Assignment, assignment_id)
+    if row is None or row.judge_id != current_actor().id:
+        raise ApiError(404, "not_found")
+    return row
+
+
+@blp.route("/judging/assignments/<int:assignment_id>")
+@roles_required("judge")
+@blp.response(200, AssignmentOut)
+def get_assignment(assignment_id):
+    return assignment_dict(_mine(assignment_id))
+
+
+@blp.route("/judging/assignments/<int:assignment_id>", methods=["PUT"])
+@roles_required("judge")
+@blp.arguments(SheetIn)
+@blp.response(200, AssignmentOut)
+def score(data, assignment_id):
+    """Save (status "draft") or submit (default) a score sheet: {scores: {criterion_id: points}, comment?}."""
+    row = _mine(assignment_id)
+    try:
+        service.save_sheet(row, data["scores"], data.get("comment"), submit=data["status"] == "submitted")
+    except service.JudgingError as error:
+        db.session.rollback()
+        refuse(error)
+    return assignment_dict(db.session.get(Assignment, assignment_id))
+
+
+@blp.route("/rounds/<int:round_id>/results")
+@blp.arguments(Page, location="query")
+@blp.response(200, EssayResultList)
+def results(args, round_id):
+    round_ = _essay_round(round_id)
+    user = current_actor()
+    if not can_see_results(round_, user):
+        raise ApiError(403, "forbidden", "The results of this round are not published yet.")
+    reveal = round_.results_published or (user is not None and user.has_role("organizer"))
+    from contest.essays.service import settings_for
+
+    items = [result_dict(item, reveal) for item in service.ranked(round_)]
+    page = page_of(items, args)
+    page["published"] = bool(round_.results_published)
+    page["normalized"] = settings_for(round_).normalize_scores
+    return page
+
+
+def result_dict(item: dict, reveal: bool) -> dict:
+    entry = item["entry"]
+    return {"rank": item["rank"], "entry_id": entry.id, "code": entry.code, "title": entry.title,
+            "author": entry.author.full_name if reveal else None,
+            "unit": service.unit_name(entry.author) if reveal else None,
+            "final_score": item["final_score"],
+            "mean_score": None if item["raw"] is None else round(item["raw"], 2),
+            "normalized_score": None if item["normalized"] is None else round(item["normalized"], 2),
+            "judges_scored": item["judges_scored"], "needs_more_judging": item["needs_more_judging"],
+            "stage": item["stage"], "prize": entry.prize if reveal else None}

@@ -1,0 +1,432 @@
+"""Judging a writing round: panels, assignment, score sheets, discrepancy, results, stages.
+
+The rules are the pure functions of ``assignment`` and ``aggregation``; this module reads and
+writes rows around them."""
+from collections import defaultdict
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from contest.accounts.models import Unit, User
+from contest.clock import utcnow
+from contest.essays.models import PRIZES, Entry
+from contest.essays.service import settings_for
+from contest.extensions import db
+from contest.judging import aggregation, assignment
+from contest.judging.criteria import as_rules, criteria_rows, scale_max, set_criteria
+from contest.judging.models import Assignment, DiscrepancyFlag, PanelJudge, Score, Stage
+
+
+class JudgingError(Exception):
+    def __init__(self, code: str, status: int, message, **params):
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.message = message
+        self.params = params
+
+
+# --- stages and panels ----------------------------------------------------------------------
+
+def stage_names() -> dict:
+    return {1: _l("Preliminary stage"), 2: _l("Final stage")}
+
+
+def stages(round_) -> list[dict]:
+    current = settings_for(round_).current_stage
+    named = {s.number: s.name for s in db.session.execute(
+        select(Stage).where(Stage.round_id == round_.id)).scalars()}
+    defaults = stage_names()
+    return [{"number": n, "name": named.get(n) or str(defaults.get(n, n)), "current": n == current}
+            for n in range(1, current + 1)]
+
+
+def panel(round_id: int, stage: int) -> list[User]:
+    return list(db.session.execute(
+        select(User).join(PanelJudge, PanelJudge.judge_id == User.id)
+        .where(PanelJudge.round_id == round_id, PanelJudge.stage == stage)
+        .order_by(User.full_name, User.id)).scalars())
+
+
+def all_judges() -> list[User]:
+    return list(db.session.execute(
+        select(User).where(User.role == "judge", User.active.is_(True)).order_by(User.full_name, User.id)
+    ).scalars())
+
+
+def add_to_panel(round_, stage: int, judge_ids) -> list[User]:
+    judges = _judges(judge_ids)
+    present = {j.id for j in panel(round_.id, stage)}
+    for judge in judges:
+        if judge.id not in present:
+            db.session.add(PanelJudge(round_id=round_.id, stage=stage, judge_id=judge.id))
+            present.add(judge.id)
+    db.session.flush()
+    return judges
+
+
+def remove_from_panel(round_, stage: int, judge_id: int) -> None:
+    row = db.session.execute(select(PanelJudge).where(
+        PanelJudge.round_id == round_.id, PanelJudge.stage == stage, PanelJudge.judge_id == judge_id)
+    ).scalar_one_or_none()
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+
+
+def _judges(judge_ids) -> list[User]:
+    ids = list(dict.fromkeys(int(i) for i in judge_ids))
+    found = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+    bad = [i for i in ids if i not in found or found[i].role != "judge" or not found[i].active]
+    if bad:
+        raise JudgingError("validation_error", 422, _l("Only active users with the judge role can judge."),
+                           judge_ids=bad)
+    return [found[i] for i in ids]
+
+
+def stage_entries(round_id: int, stage: int) -> list[Entry]:
+    return list(db.session.execute(
+        select(Entry).where(Entry.round_id == round_id, Entry.stage >= stage)
+        .options(selectinload(Entry.author)).order_by(Entry.id)).scalars())
+
+
+def stage_assignments(round_id: int, stage: int) -> list[Assignment]:
+    return list(db.session.execute(
+        select(Assignment).where(Assignment.round_id == round_id, Assignment.stage == stage)
+        .order_by(Assignment.id)).scalars())
+
+
+# --- assignment -------------------------------------------------------------------------------
+
+def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
+    """Bring every entry of the stage to ``judges_per_entry`` judges: balanced loads, never a
+    judge of the author's unit. Judges: those given (added to the stage's panel), else the
+    panel, else every judge. Returns the number of new assignments."""
+    stage = stage or settings_for(round_).current_stage
+    if judge_ids:
+        judges = add_to_panel(round_, stage, judge_ids)
+    else:
+        judges = panel(round_.id, stage) or all_judges()
+    if not judges:
+        raise JudgingError("no_judges", 422, _l("Add judges to the panel first."))
+    entries = stage_entries(round_.id, stage)
+    existing = defaultdict(set)
+    load = defaultdict(int)
+    for row in stage_assignments(round_.id, stage):
+        existing[row.entry_id].add(row.judge_id)
+        load[row.judge_id] += 1
+    try:
+        pairs = assignment.assign(
+            [(e.id, e.author.unit_id) for e in entries], [(j.id, j.unit_id) for j in judges],
+            round_.judges_per_entry or 2, existing=existing, load=load)
+    except assignment.AssignmentError as error:
+        raise JudgingError(error.code, 422, error.message, **error.params) from error
+    now = utcnow()
+    db.session.add_all(Assignment(round_id=round_.id, entry_id=e, judge_id=j, stage=stage,
+                                  status="assigned", assigned_at=now) for e, j in pairs)
+    db.session.flush()
+    return len(pairs)
+
+
+def assign_by_hand(round_, entry_id: int, judge_id: int, stage: int | None = None) -> Assignment:
+    stage = stage or settings_for(round_).current_stage
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or entry.round_id != round_.id or entry.stage < stage:
+        raise JudgingError("not_found", 404, _l("Not found."))
+    judge = _judges([judge_id])[0]
+    if not assignment.eligible(entry.author.unit_id, judge.unit_id):
+        raise JudgingError("same_unit", 422, _l("A judge cannot judge an entry from their own unit."))
+    found = db.session.execute(select(Assignment).where(
+        Assignment.entry_id == entry_id, Assignment.judge_id == judge_id, Assignment.stage == stage)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    add_to_panel(round_, stage, [judge_id])
+    row = Assignment(round_id=round_.id, entry_id=entry_id, judge_id=judge_id, stage=stage,
+                     status="assigned", assigned_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def unassign(row: Assignment) -> None:
+    if row.status == "submitted":
+        raise JudgingError("conflict", 409, _l("This judge has already scored the entry."))
+    db.session.delete(row)
+    db.session.flush()
+
+
+# --- judges -------------------------------------------------------------------------------------
+
+def judge_assignments(judge_id: int, round_id: int | None = None) -> list[Assignment]:
+    stmt = select(Assignment).where(Assignment.judge_id == judge_id).options(
+        selectinload(Assignment.entry), selectinload(Assignment.scores))
+    if round_id is not None:
+        stmt = stmt.where(Assignment.round_id == round_id)
+    return list(db.session.execute(stmt.order_by(Assignment.round_id, Assignment.id)).scalars())
+
+
+def judge_round_summaries(judge_id: int) -> list[dict]:
+    from contest.rounds.models import Round
+
+    rows = db.session.execute(
+        select(Assignment.round_id, Assignment.stage, Assignment.status, func.count())
+        .where(Assignment.judge_id == judge_id)
+        .group_by(Assignment.round_id, Assignment.stage, Assignment.status)).all()
+    summary: dict = {}
+    for round_id, stage, status, n in rows:
+        item = summary.setdefault((round_id, stage), {"round": db.session.get(Round, round_id), "stage": stage,
+                                                      "total": 0, "submitted": 0, "draft": 0})
+        item["total"] += n
+        if status in ("submitted", "draft"):
+            item[status] += n
+    return [summary[k] for k in sorted(summary)]
+
+
+def sheet(row: Assignment) -> dict:
+    """The score sheet of an assignment: ``{criterion_id: points}``."""
+    return {s.criterion_id: s.points for s in row.scores}
+
+
+def _coerce_scores(raw: dict) -> dict:
+    scores = {}
+    for key, value in (raw or {}).items():
+        try:
+            criterion_id = int(key)
+        except (TypeError, ValueError):
+            raise JudgingError("out_of_range", 422, aggregation.SCORE_ERROR_MESSAGES["unknown_criterion"])
+        if value is None or value == "":
+            continue
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "."))
+            except ValueError:
+                raise JudgingError("out_of_range", 422, aggregation.SCORE_ERROR_MESSAGES["out_of_range"],
+                                   criterion_id=criterion_id)
+        scores[criterion_id] = value
+    return scores
+
+
+def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: bool) -> Assignment:
+    """Save a judge's scores (a draft may be partial) and, with ``submit``, submit them.
+    Out-of-range points are refused either way; a submitted sheet must be complete."""
+    from contest.rounds.models import Round
+
+    rows = criteria_rows(row.round_id, row.stage)
+    rules = as_rules(rows)
+    scores = _coerce_scores(raw_scores)
+    problems = aggregation.validate_scores(scores, rules)
+    blocking = [(c, p) for c, p in problems if p != "missing" or submit]
+    if blocking:
+        code = "out_of_range" if any(p in ("out_of_range", "unknown_criterion") for _, p in blocking) else "incomplete"
+        first = next((p for _, p in blocking if p != "missing"), "missing")
+        raise JudgingError(code, 422, aggregation.SCORE_ERROR_MESSAGES[first],
+                           details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
+                                    for c, p in blocking])
+    existing = {s.criterion_id: s for s in row.scores}
+    for criterion_id, points in scores.items():
+        if criterion_id in existing:
+            existing[criterion_id].points = float(points)
+        else:
+            row.scores.append(Score(criterion_id=criterion_id, points=float(points)))
+    if comment is not None:
+        row.comment = comment.strip() or None
+    now = utcnow()
+    row.saved_at = now
+    if submit:
+        row.total = aggregation.weighted_total({c.id: sheet(row)[c.id] for c in rules}, rules)
+        row.status = "submitted"
+        row.submitted_at = row.submitted_at or now
+    elif row.status != "submitted":
+        row.status = "draft" if scores or row.comment else row.status
+    db.session.commit()
+    if submit:
+        check_discrepancy(db.session.get(Round, row.round_id), row.entry_id, row.stage)
+    return row
+
+
+def check_discrepancy(round_, entry_id: int, stage: int) -> Assignment | None:
+    """A gap above the threshold between two judges calls exactly one more judge, once."""
+    threshold = round_.discrepancy_threshold
+    if threshold is None:
+        return None
+    totals = list(db.session.execute(select(Assignment.total).where(
+        Assignment.entry_id == entry_id, Assignment.stage == stage,
+        Assignment.status == "submitted")).scalars())
+    flagged = db.session.execute(select(DiscrepancyFlag.entry_id).where(
+        DiscrepancyFlag.entry_id == entry_id, DiscrepancyFlag.stage == stage)).scalars().all()
+    if not aggregation.discrepancy_actions({entry_id: totals}, threshold, flagged):
+        return None
+    entry = db.session.get(Entry, entry_id)
+    flag = DiscrepancyFlag(entry_id=entry_id, stage=stage, spread=aggregation.spread(totals))
+    db.session.add(flag)
+    try:
+        db.session.flush()  # the unique (entry, stage) row: a second caller stops here
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    on_entry = set(db.session.execute(select(Assignment.judge_id).where(
+        Assignment.entry_id == entry_id, Assignment.stage == stage)).scalars())
+    judges = panel(round_.id, stage) or all_judges()
+    load = dict(db.session.execute(select(Assignment.judge_id, func.count()).where(
+        Assignment.round_id == round_.id, Assignment.stage == stage).group_by(Assignment.judge_id)).all())
+    judge_id = assignment.extra_judge(entry_id, entry.author.unit_id, [(j.id, j.unit_id) for j in judges],
+                                      on_entry, load)
+    extra = None
+    if judge_id is not None:
+        extra = Assignment(round_id=round_.id, entry_id=entry_id, judge_id=judge_id, stage=stage,
+                           status="assigned", extra=True, assigned_at=utcnow())
+        db.session.add(extra)
+        db.session.flush()
+        flag.extra_assignment_id = extra.id
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return extra
+
+
+def others_visible(row: Assignment) -> list[dict]:
+    """Other judges' totals and comments on the entry — only once this judge has submitted."""
+    if row.status != "submitted":
+        return []
+    others = db.session.execute(select(Assignment).where(
+        Assignment.entry_id == row.entry_id, Assignment.stage == row.stage, Assignment.id != row.id,
+        Assignment.status == "submitted").order_by(Assignment.id)).scalars()
+    return [{"total": o.total, "comment": o.comment} for o in others]
+
+
+# --- results -----------------------------------------------------------------------------------
+
+def stage_table(round_, stage: int) -> dict:
+    """Everything the organizer sees for a stage: per entry, every judge's total, the spread,
+    the flag, raw and normalized means; and the progress of judging."""
+    settings = settings_for(round_)
+    rows = criteria_rows(round_.id, stage)
+    top = scale_max(rows)
+    entries = stage_entries(round_.id, stage)
+    assignments = stage_assignments(round_.id, stage)
+    judges = {u.id: u for u in db.session.execute(select(User).where(
+        User.id.in_({a.judge_id for a in assignments} or {0}))).scalars()}
+    flags = {f.entry_id: f for f in db.session.execute(select(DiscrepancyFlag).where(
+        DiscrepancyFlag.stage == stage, DiscrepancyFlag.entry_id.in_([e.id for e in entries] or [0]))).scalars()}
+    by_entry = defaultdict(list)
+    totals = {}
+    for a in assignments:
+        by_entry[a.entry_id].append(a)
+        if a.status == "submitted" and a.total is not None:
+            totals[(a.judge_id, a.entry_id)] = a.total
+    raw = aggregation.final_scores(totals, normalized=False, scale_min=0, scale_max=top)
+    normalized = aggregation.final_scores(totals, normalized=True, scale_min=0, scale_max=top)
+    items = []
+    for e in entries:
+        rows_e = by_entry.get(e.id, [])
+        done = [a.total for a in rows_e if a.status == "submitted" and a.total is not None]
+        needed = max(round_.judges_per_entry or 2, len(rows_e))
+        items.append({
+            "entry": e, "judges": [{"assignment": a, "judge": judges.get(a.judge_id)} for a in rows_e],
+            "spread": aggregation.spread(done) if len(done) > 1 else None,
+            "flag": flags.get(e.id),
+            "raw": raw.get(e.id), "normalized": normalized.get(e.id),
+            "final": normalized.get(e.id) if settings.normalize_scores else raw.get(e.id),
+            "judges_scored": len(done), "judges_assigned": len(rows_e),
+            "needs_more_judging": len(done) < needed or len(done) < len(rows_e),
+        })
+    progress = {"assignments": len(assignments),
+                "submitted": sum(1 for a in assignments if a.status == "submitted"),
+                "entries": len(entries),
+                "entries_done": sum(1 for i in items if not i["needs_more_judging"]),
+                "flags": len(flags)}
+    return {"stage": stage, "items": items, "progress": progress, "scale_max": top,
+            "normalized": settings.normalize_scores}
+
+
+def ranked(round_) -> list[dict]:
+    """Ranked results of a round: entries that reached a later stage first (ranked by that
+    stage's final score), then the others by the score of the stage where they stopped.
+    Equal scores share a rank."""
+    settings = settings_for(round_)
+    items = []
+    offset = 0
+    for stage in range(settings.current_stage, 0, -1):
+        table = stage_table(round_, stage)
+        group = [i for i in table["items"] if i["entry"].stage == stage]
+        scored = {i["entry"].id: i["final"] for i in group if i["final"] is not None}
+        ranks = {entry_id: (rank, score) for rank, entry_id, score in aggregation.rank_results(scored)}
+        by_id = {i["entry"].id: i for i in group}
+        ordered = [by_id[e] for _, e, _ in aggregation.rank_results(scored)] + \
+            [i for i in group if i["final"] is None]
+        for item in ordered:
+            rank = ranks.get(item["entry"].id)
+            items.append({**item, "rank": rank[0] + offset if rank else None,
+                          "final_score": rank[1] if rank else None, "stage": stage})
+        offset += len(group)
+    return items
+
+
+def publish(round_) -> None:
+    round_.results_published = True
+    db.session.commit()
+
+
+def set_prize(entry: Entry, prize: str | None) -> None:
+    if prize not in (None, "", *PRIZES):
+        raise JudgingError("validation_error", 422, _l("Unknown prize."))
+    entry.prize = prize or None
+    db.session.commit()
+
+
+def prize_labels() -> dict:
+    return {"first": _l("First prize"), "second": _l("Second prize"), "third": _l("Third prize"),
+            "honorable": _l("Honorable mention")}
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+def shortlist(round_, top_n: int | None = None, entry_ids=None, criteria: list[dict] | None = None,
+              name: str | None = None) -> int:
+    """Open the next stage with the top N of the current one (or the entries picked by hand).
+    The next stage gets its own criteria (the given ones, else a copy of the current ones)
+    and its own judges; the scores of earlier stages stay as they were."""
+    settings = settings_for(round_)
+    current = settings.current_stage
+    if entry_ids:
+        chosen = [int(i) for i in entry_ids]
+    elif top_n:
+        table = ranked_stage(round_, current)
+        chosen = [i["entry"].id for i in table[:int(top_n)]]
+    else:
+        raise JudgingError("validation_error", 422, _l("Say how many entries go on, or pick them."))
+    entries = {e.id: e for e in stage_entries(round_.id, current)}
+    picked = [entries[i] for i in chosen if i in entries]
+    if not picked:
+        raise JudgingError("validation_error", 422, _l("No entry of this stage was chosen."))
+    nxt = current + 1
+    for entry in picked:
+        entry.stage = nxt
+    settings.current_stage = nxt
+    db.session.add(Stage(round_id=round_.id, number=nxt, name=(name or str(stage_names().get(nxt, nxt)))[:200]))
+    if criteria is None:
+        criteria = [{"name": c.name, "max_points": c.max_points, "weight": c.weight}
+                    for c in criteria_rows(round_.id, current)]
+    db.session.flush()
+    set_criteria(round_, criteria, stage=nxt)
+    db.session.commit()
+    return len(picked)
+
+
+def ranked_stage(round_, stage: int) -> list[dict]:
+    table = stage_table(round_, stage)
+    scored = [i for i in table["items"] if i["final"] is not None]
+    scored.sort(key=lambda i: (-round(i["final"], 2), i["entry"].id))
+    return scored
+
+
+def unit_name(user: User | None) -> str | None:
+    if user is None or user.unit_id is None:
+        return None
+    unit = db.session.get(Unit, user.unit_id)
+    return unit.name if unit else None

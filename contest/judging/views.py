@@ -1,0 +1,232 @@
+"""Pages of judging: the judge's workspace and score sheet (blind), and the organizer's panel,
+assignment, results, stages, prizes and publication."""
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from contest.accounts.models import Unit, User
+from contest.accounts.permissions import organizer_required, roles_required
+from contest.essays.models import PRIZES, Entry
+from contest.essays.service import settings_for
+from contest.extensions import db
+from contest.judging import service
+from contest.judging.criteria import criteria_rows
+from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
+                                   ShortlistForm, score_sheet_form)
+from contest.judging.models import Assignment
+from contest.rounds.models import Round
+
+bp = Blueprint("judging", __name__, url_prefix="/judging")
+judge_required = roles_required("judge")
+
+
+def _essay_round(round_id) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "essay":
+        abort(404)
+    return round_
+
+
+# --- judges -----------------------------------------------------------------------------------
+
+@bp.route("/")
+@judge_required
+def workspace():
+    rows = service.judge_assignments(current_user.id)
+    return render_template("judging/workspace.html", rows=rows,
+                           summaries=service.judge_round_summaries(current_user.id))
+
+
+def _mine(assignment_id) -> Assignment:
+    row = db.session.get(Assignment, assignment_id)
+    if row is None or row.judge_id != current_user.id:
+        abort(404)
+    return row
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@judge_required
+def score(assignment_id):
+    row = _mine(assignment_id)
+    criteria = criteria_rows(row.round_id, row.stage)
+    current = service.sheet(row)
+    form = score_sheet_form(criteria, data={f"c{c.id}": current.get(c.id) for c in criteria} | {"comment": row.comment}
+                            if request.method == "GET" else None)
+    problem = None
+    if form.validate_on_submit():
+        submit = request.form.get("action") == "submit"
+        scores = {}
+        for c in criteria:
+            value = getattr(form, f"c{c.id}").data
+            scores[c.id] = float(value) if isinstance(value, Decimal) else value
+        try:
+            service.save_sheet(row, scores, form.comment.data, submit=submit)
+        except service.JudgingError as error:
+            db.session.rollback()
+            problem = str(error.message)
+        else:
+            flash(_("Scores submitted.") if submit else _("Draft saved."), "success")
+            if submit:
+                following = next((a for a in service.judge_assignments(current_user.id, row.round_id)
+                                  if a.status != "submitted" and a.id != row.id), None)
+                if following is not None:
+                    return redirect(url_for("judging.score", assignment_id=following.id))
+                return redirect(url_for("judging.workspace"))
+            return redirect(url_for("judging.score", assignment_id=row.id))
+    elif request.method == "POST" and form.errors:
+        problem = _("Please correct the scores marked below.")
+    mine = service.judge_assignments(current_user.id, row.round_id)
+    position = next((i for i, a in enumerate(mine) if a.id == row.id), 0) + 1
+    return render_template("judging/score.html", row=row, entry=row.entry, criteria=criteria, form=form,
+                           problem=problem, others=service.others_visible(row), position=position,
+                           count=len(mine), done=sum(1 for a in mine if a.status == "submitted"))
+
+
+# --- organizers ------------------------------------------------------------------------------
+
+def _unit_choices():
+    units = db.session.execute(select(Unit).order_by(Unit.name)).scalars().all()
+    return [(0, "—")] + [(u.id, u.path_name()) for u in units]
+
+
+@bp.route("/manage/rounds/<int:round_id>", methods=["GET", "POST"])
+@organizer_required
+def manage(round_id):
+    """The panel of judges of the current stage, and assignment (automatic or by hand)."""
+    round_ = _essay_round(round_id)
+    settings = settings_for(round_)
+    stage = request.args.get("stage", type=int) or settings.current_stage
+    db.session.commit()
+    judges = service.all_judges()
+    panel_form = PanelForm(prefix="panel")
+    panel_form.judge_ids.choices = [(j.id, j.full_name) for j in judges]
+    new_form = NewJudgeForm(prefix="new")
+    new_form.unit_id.choices = _unit_choices()
+    hand_form = HandAssignForm(prefix="hand")
+    members = service.panel(round_.id, stage)
+    hand_form.judge_id.choices = [(j.id, j.full_name) for j in members]
+    action_form = EmptyForm(prefix="act")
+    action = request.form.get("action")
+    if request.method == "POST":
+        try:
+            if action == "panel" and panel_form.validate_on_submit():
+                service.add_to_panel(round_, stage, panel_form.judge_ids.data)
+                db.session.commit()
+                flash(_("Judges added to the panel."), "success")
+                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
+            if action == "new_judge" and new_form.validate_on_submit():
+                from contest.accounts.service import create_user, username_exists
+
+                if username_exists(new_form.username.data):
+                    new_form.username.errors.append(_("This username is taken."))
+                else:
+                    judge = create_user(new_form.username.data.strip(), new_form.password.data,
+                                        new_form.full_name.data.strip(), role="judge",
+                                        unit_id=new_form.unit_id.data or None)
+                    service.add_to_panel(round_, stage, [judge.id])
+                    db.session.commit()
+                    flash(_("Judge account created and added to the panel."), "success")
+                    return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
+            if action == "remove" and action_form.validate_on_submit():
+                service.remove_from_panel(round_, stage, request.form.get("judge_id", type=int))
+                db.session.commit()
+                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
+            if action == "auto" and action_form.validate_on_submit():
+                count = service.auto_assign(round_, stage=stage)
+                db.session.commit()
+                flash(_("%(count)s assignments made.", count=count), "success")
+                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
+            if action == "hand" and hand_form.validate_on_submit():
+                entry = db.session.execute(select(Entry).where(
+                    Entry.round_id == round_id, Entry.code == hand_form.entry_code.data.strip().upper())
+                ).scalar_one_or_none()
+                if entry is None:
+                    hand_form.entry_code.errors.append(_("No entry of this round has that code."))
+                else:
+                    service.assign_by_hand(round_, entry.id, hand_form.judge_id.data, stage)
+                    db.session.commit()
+                    flash(_("Entry assigned."), "success")
+                    return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
+            if action == "unassign" and action_form.validate_on_submit():
+                row = db.session.get(Assignment, request.form.get("assignment_id", type=int))
+                if row is None or row.round_id != round_id:
+                    abort(404)
+                service.unassign(row)
+                db.session.commit()
+                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
+        except service.JudgingError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+    loads = {}
+    for a in service.stage_assignments(round_.id, stage):
+        item = loads.setdefault(a.judge_id, {"total": 0, "submitted": 0})
+        item["total"] += 1
+        item["submitted"] += a.status == "submitted"
+    return render_template("judging/manage.html", round=round_, stage=stage, stages=service.stages(round_),
+                           members=members, loads=loads, panel_form=panel_form, new_form=new_form,
+                           hand_form=hand_form, action_form=action_form,
+                           entries_count=len(service.stage_entries(round_.id, stage)),
+                           unit_name=service.unit_name)
+
+
+@bp.route("/manage/rounds/<int:round_id>/results", methods=["GET", "POST"])
+@organizer_required
+def results(round_id):
+    round_ = _essay_round(round_id)
+    settings = settings_for(round_)
+    stage = request.args.get("stage", type=int) or settings.current_stage
+    db.session.commit()
+    action_form = EmptyForm(prefix="act")
+    shortlist_form = ShortlistForm(prefix="short")
+    table = service.stage_table(round_, stage)
+    shortlist_form.entry_ids.choices = [(i["entry"].id, i["entry"].code) for i in table["items"]]
+    prize_choices = [("", "—")] + [(k, str(v)) for k, v in service.prize_labels().items()]
+    action = request.form.get("action")
+    if request.method == "POST":
+        try:
+            if action == "publish" and action_form.validate_on_submit():
+                service.publish(round_)
+                flash(_("Results published: members now see the ranking, authors and units."), "success")
+                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
+            if action == "unpublish" and action_form.validate_on_submit():
+                round_.results_published = False
+                db.session.commit()
+                flash(_("Results hidden again."), "info")
+                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
+            if action == "normalize" and action_form.validate_on_submit():
+                settings.normalize_scores = not settings.normalize_scores
+                db.session.commit()
+                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
+            if action == "prize":
+                form = PrizeForm(prefix="prize")
+                form.prize.choices = prize_choices
+                if form.validate_on_submit():
+                    entry = db.session.get(Entry, int(form.entry_id.data or 0))
+                    if entry is None or entry.round_id != round_id:
+                        abort(404)
+                    service.set_prize(entry, form.prize.data or None)
+                    flash(_("Prize saved."), "success")
+                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
+            if action == "shortlist" and shortlist_form.validate_on_submit():
+                count = service.shortlist(round_, top_n=shortlist_form.top_n.data,
+                                          entry_ids=shortlist_form.entry_ids.data or None)
+                flash(_("%(count)s entries go on to the final stage. Add its judges and assign them.",
+                        count=count), "success")
+                return redirect(url_for("judging.manage", round_id=round_id))
+        except service.JudgingError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+    items = sorted(table["items"], key=lambda i: (i["final"] is None, -(i["final"] or 0), i["entry"].id))
+    prize_forms = {}
+    for item in items:
+        form = PrizeForm(prefix="prize", formdata=None, entry_id=item["entry"].id, prize=item["entry"].prize or "")
+        form.prize.choices = prize_choices
+        prize_forms[item["entry"].id] = form
+    return render_template("judging/results.html", round=round_, stage=stage, stages=service.stages(round_),
+                           table=table, items=items, settings=settings, action_form=action_form,
+                           shortlist_form=shortlist_form, prize_forms=prize_forms, unit_name=service.unit_name,
+                           prizes=service.prize_labels(), is_last_stage=stage == settings.current_stage,
+                           prize_keys=PRIZES, users=User)
