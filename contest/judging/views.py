@@ -53,8 +53,8 @@ def score(assignment_id):
     row = _mine(assignment_id)
     criteria = criteria_rows(row.round_id, row.stage)
     current = service.sheet(row)
-    form = score_sheet_form(criteria, data={f"c{c.id}": current.get(c.id) for c in criteria} | {"comment": row.comment}
-                            if request.method == "GET" else None)
+    shown = {f"c{c.id}": Decimal(f"{current[c.id]:g}") if c.id in current else None for c in criteria}
+    form = score_sheet_form(criteria, data=shown | {"comment": row.comment} if request.method == "GET" else None)
     problem = None
     if form.validate_on_submit():
         submit = request.form.get("action") == "submit"

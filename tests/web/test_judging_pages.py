@@ -1,0 +1,194 @@
+"""Pages of judging: the blind workspace and score sheet, the organizer's panel, results,
+publication, prizes and stages; similarity flags."""
+import io
+
+from sqlalchemy import select
+
+from contest.essays.models import Entry, SimilarityFlag
+from contest.extensions import db
+from contest.judging.models import Assignment, Criterion
+from tests.api.test_essay_entries import docx_bytes, essay_round, words
+from tests.web.test_essay_pages import login
+
+
+def _entries_with_judges(client, make, n=2):
+    round_ = essay_round(make, min_words=5)
+    unit = make.unit(name="Chi bộ Kín Tiếng")
+    authors = []
+    for i in range(n):
+        author = make.user(username=f"an.danh{i}", full_name=f"Phạm Văn Ẩn{i}", unit=unit)
+        author.email = f"an.danh{i}@example.vn"
+        db.session.commit()
+        data = docx_bytes([f"Bài số {i}: học tập tấm gương đạo đức Hồ Chí Minh mỗi ngày."], author=author.full_name)
+        response = client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(author),
+                               content_type="multipart/form-data",
+                               data={"title": f"Tấm gương {i}", "file": (io.BytesIO(data), f"{author.username}.docx")})
+        assert response.status_code == 201
+        authors.append(author)
+    judges = [make.user(role="judge", unit=make.unit()) for _ in range(2)]
+    organizer = make.user(role="organizer")
+    client.post(f"/api/v1/rounds/{round_.id}/assignments", headers=make.auth(organizer),
+                json={"judge_ids": [j.id for j in judges]})
+    secrets = [unit.name]
+    for a in authors:
+        secrets += [a.full_name, a.username, a.email, f"/users/{a.id}"]
+    return round_, authors, judges, organizer, secrets
+
+
+def test_judge_pages_never_show_who_wrote_the_entry(client, make):
+    round_, authors, judges, _organizer, secrets = _entries_with_judges(client, make)
+    login(client, judges[0])
+    pages = [client.get("/judging/")]
+    rows = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalars().all()
+    assert len(rows) == 2
+    for row in rows:
+        pages.append(client.get(f"/judging/assignments/{row.id}"))
+    ids = [c.id for c in db.session.execute(select(Criterion)).scalars()]
+    pages.append(client.post(f"/judging/assignments/{rows[0].id}", data={f"c{ids[0]}": "30", f"c{ids[1]}": "20",
+                             f"c{ids[2]}": "20", "comment": "Khá", "action": "submit"}, follow_redirects=True))
+    for page in pages:
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        for secret in secrets:
+            assert secret not in html, f"{secret!r} leaked"
+    html = pages[1].get_data(as_text=True)
+    assert rows[0].entry.code in html and "học tập tấm gương" in html
+    # Neither another judge's entry nor organizer pages.
+    others = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[1].id)).scalars().all()
+    assert client.get(f"/judging/assignments/{others[0].id}").status_code == 404
+    assert client.get(f"/essays/manage/entries/{rows[0].entry_id}").status_code == 403
+    assert client.get(f"/essays/manage/files/{rows[0].entry.files[0].id}").status_code == 403
+    assert client.get(f"/essays/rounds/{round_.id}/results").status_code == 302
+
+
+def test_judge_scores_drafts_then_submits_and_then_sees_the_others(client, make):
+    round_, _authors, judges, _organizer, _ = _entries_with_judges(client, make, n=1)
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    first, second = (db.session.execute(select(Assignment).where(Assignment.judge_id == j.id)).scalar_one() for j in judges)
+    login(client, judges[1])
+    client.post(f"/judging/assignments/{second.id}", data={f"c{ids[0]}": "10", f"c{ids[1]}": "10",
+                f"c{ids[2]}": "10", "comment": "Ý kiến riêng", "action": "submit"})
+    client.post("/logout")
+    login(client, judges[0])
+    too_high = client.post(f"/judging/assignments/{first.id}", data={f"c{ids[0]}": "41", "action": "draft"})
+    assert too_high.status_code == 200 and "Give between 0 and 40 points." in too_high.get_data(as_text=True) \
+        or "40" in too_high.get_data(as_text=True)
+    draft = client.post(f"/judging/assignments/{first.id}", data={f"c{ids[0]}": "35", "action": "draft"}, follow_redirects=True)
+    html = draft.get_data(as_text=True)
+    assert 'value="35"' in html and "Ý kiến riêng" not in html
+    incomplete = client.post(f"/judging/assignments/{first.id}", data={f"c{ids[0]}": "35", "action": "submit"})
+    assert incomplete.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Assignment, first.id).status == "draft"
+    client.post(f"/judging/assignments/{first.id}", data={f"c{ids[0]}": "12", f"c{ids[1]}": "10",
+                f"c{ids[2]}": "10", "action": "submit"})
+    html = client.get(f"/judging/assignments/{first.id}").get_data(as_text=True)
+    assert "Ý kiến riêng" in html
+    workspace = client.get("/judging/").get_data(as_text=True)
+    assert "1 of 1" in workspace or "1/1" in workspace or "Submitted" in workspace or "Đã nộp" in workspace
+
+
+def test_organizer_assigns_sees_every_score_and_publishes(client, make):
+    round_, authors, judges, organizer, _ = _entries_with_judges(client, make)
+    login(client, organizer)
+    manage = client.get(f"/judging/manage/rounds/{round_.id}").get_data(as_text=True)
+    assert judges[0].full_name in manage and "auto-assign" in manage
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    for judge, points in zip(judges, (("40", "30", "30"), ("10", "10", "10"))):
+        for row in db.session.execute(select(Assignment).where(Assignment.judge_id == judge.id)).scalars().all():
+            row_id = row.id
+            client.post("/logout")
+            login(client, judge)
+            client.post(f"/judging/assignments/{row_id}", data={**{f"c{i}": p for i, p in zip(ids, points)},
+                                                                "action": "submit"})
+    client.post("/logout")
+    login(client, organizer)
+    html = client.get(f"/judging/manage/rounds/{round_.id}/results").get_data(as_text=True)
+    assert "100.00" in html and "28.57" in html  # every judge's total
+    assert "71.43" in html  # the spread
+    assert "table-warning" in html  # flagged: a gap above 20
+    assert authors[0].full_name in html
+    public_before = client.get(f"/essays/rounds/{round_.id}/results")
+    assert public_before.status_code == 200  # organizers preview
+    entry = db.session.execute(select(Entry)).scalars().first()
+    client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "prize", "prize-entry_id": entry.id,
+                                                                     "prize-prize": "first"})
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).prize == "first"
+    client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "publish"})
+    client.post("/logout")
+    member = make.user()
+    login(client, member)
+    public = client.get(f"/essays/rounds/{round_.id}/results").get_data(as_text=True)
+    assert authors[0].full_name in public and "Chi bộ Kín Tiếng" in public
+
+
+def test_hand_assignment_refuses_a_judge_of_the_authors_unit(client, make):
+    round_ = essay_round(make)
+    unit = make.unit()
+    author = make.user(unit=unit)
+    entry = client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(author),
+                        json={"title": "T", "body": words(10)}).json
+    same, other = make.user(role="judge", unit=unit), make.user(role="judge", unit=make.unit())
+    organizer = make.user(role="organizer")
+    login(client, organizer)
+    client.post(f"/judging/manage/rounds/{round_.id}", data={"action": "panel", "panel-judge_ids": [same.id, other.id]})
+    refused = client.post(f"/judging/manage/rounds/{round_.id}", data={
+        "action": "hand", "hand-entry_code": entry["code"], "hand-judge_id": same.id}, follow_redirects=True)
+    assert db.session.query(Assignment).count() == 0
+    assert refused.status_code == 200
+    client.post(f"/judging/manage/rounds/{round_.id}", data={
+        "action": "hand", "hand-entry_code": entry["code"].lower(), "hand-judge_id": other.id})
+    assert [(a.entry_id, a.judge_id) for a in db.session.query(Assignment)] == [(entry["id"], other.id)]
+
+
+def test_shortlist_opens_a_final_stage_with_its_own_judges(client, make):
+    round_, authors, judges, organizer, _ = _entries_with_judges(client, make, n=3)
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    for judge in judges:
+        for row in db.session.execute(select(Assignment).where(Assignment.judge_id == judge.id)).scalars().all():
+            points = {0: 30, 1: 20, 2: 10}[[e.id for e in db.session.query(Entry).order_by(Entry.id)].index(row.entry_id)]
+            client.put(f"/api/v1/judging/assignments/{row.id}", headers=make.auth(judge),
+                       json={"scores": {str(ids[0]): points, str(ids[1]): points / 2, str(ids[2]): points / 2}})
+    login(client, organizer)
+    response = client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "shortlist", "short-top_n": "2"})
+    assert response.status_code == 302
+    entries = db.session.execute(select(Entry).order_by(Entry.id)).scalars().all()
+    assert [e.stage for e in entries] == [2, 2, 1]
+    final_judges = [make.user(role="judge", unit=make.unit()) for _ in range(2)]
+    assigned = client.post(f"/api/v1/rounds/{round_.id}/assignments", headers=make.auth(organizer),
+                           json={"judge_ids": [j.id for j in final_judges]})
+    assert assigned.json == {"assigned": 4, "stage": 2}
+    items = client.get("/api/v1/judging/assignments", headers=make.auth(final_judges[0])).json["items"]
+    assert {i["stage"] for i in items} == {2} and len(items) == 2
+    assert len(items[0]["criteria"]) == 3 and items[0]["criteria"][0]["id"] not in ids  # the stage's own criteria
+    # Stage 1 scores stay visible to the organizer.
+    html = client.get(f"/judging/manage/rounds/{round_.id}/results?stage=1").get_data(as_text=True)
+    assert "64.29" in html and "42.86" in html  # (30·2 + 15 + 15)·100/140, (20·2 + 10 + 10)·100/140
+    results = client.get(f"/api/v1/rounds/{round_.id}/results", headers=make.auth(organizer)).json["items"]
+    assert [r["stage"] for r in results] == [2, 2, 1]
+    assert results[2]["rank"] == 3 and results[2]["final_score"] is not None
+
+
+def test_similar_entries_are_flagged_with_passages(client, make):
+    round_ = essay_round(make, min_words=5, max_words=2000)
+    shared = ("Bác Hồ dạy chúng ta phải cần kiệm liêm chính chí công vô tư và luôn luôn gần gũi nhân dân "
+              "học tập suốt đời không ngừng nghỉ để phục vụ Tổ quốc và nhân dân ")
+    texts = [shared * 3 + "Phần riêng của bài thứ nhất rất khác biệt với mọi bài khác.",
+             shared * 3 + "Tôi viết phần kết khác hẳn, nói về quê hương và gia đình mình.",
+             " ".join(f"từ{i}" for i in range(200))]
+    for t in texts:
+        client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(make.user()), json={"title": "T", "body": t})
+    organizer = make.user(role="organizer")
+    login(client, organizer)
+    client.post(f"/essays/manage/rounds/{round_.id}/similarity",
+                data={"action": "reference", "ref-title": "Di chúc", "ref-body": " ".join(f"từ{i}" for i in range(150))})
+    client.post(f"/essays/manage/rounds/{round_.id}/similarity", data={"action": "check"})
+    flags = db.session.execute(select(SimilarityFlag)).scalars().all()
+    pairs = {(f.entry_id, f.other_entry_id, f.reference_id is not None) for f in flags}
+    entries = [e.id for e in db.session.execute(select(Entry).order_by(Entry.id)).scalars()]
+    assert (entries[0], entries[1], False) in pairs
+    assert (entries[2], None, True) in pairs
+    pair = next(f for f in flags if f.other_entry_id)
+    html = client.get(f"/essays/manage/similarity/{pair.id}").get_data(as_text=True)
+    assert "<mark>" in html and "cần kiệm liêm chính" in html
