@@ -8,7 +8,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 class ScoreSheetForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
-    action = HiddenField(default="draft")
 
 
 def score_sheet_form(criteria, data=None, **kwargs) -> ScoreSheetForm:
