@@ -1,7 +1,5 @@
 """Pages of writing rounds: the round, the member's editor and upload, the member's entry as
 judges will see it, and the organizer's round form, entries and similarity checks."""
-import hashlib
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -374,7 +372,3 @@ def similarity_pair(flag_id):
     return render_template("essays/similarity_pair.html", flag=flag, round=flag.entry.round,
                            left=highlight(flag.entry.body, passages.get("a")),
                            right=highlight(other_body, passages.get("b")), other_title=other_title)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -48,7 +48,7 @@ def test_assignment_on_1000_entries_and_15_judges_from_5_units(client, make):
                            json={"judge_ids": [j.id for j in judges]})
     assert response.status_code == 201, response.json
     assert response.json["assigned"] == 2000
-    author_unit = {e.id: e.author.unit_id for e in db.session.execute(select(Entry)).scalars()}
+    author_unit = dict(db.session.execute(select(Entry.id, User.unit_id).join(User, Entry.author_id == User.id)).all())
     judge_unit = {j.id: j.unit_id for j in judges}
     pairs = db.session.execute(select(Assignment.entry_id, Assignment.judge_id)).all()
     per_entry = Counter(e for e, _ in pairs)
