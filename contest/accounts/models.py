@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.clock import utcnow
@@ -33,22 +33,6 @@ class Unit(db.Model):
             names.append(unit.name)
             unit = unit.parent
         return " › ".join(reversed(names))
-
-
-def unit_descendants(unit_id: int) -> set[int]:
-    """The unit and every unit below it."""
-    rows = db.session.execute(select(Unit.id, Unit.parent_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for uid, parent in rows:
-        children.setdefault(parent, []).append(uid)
-    found, stack = set(), [unit_id]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
 
 
 class User(UserMixin, db.Model):
@@ -120,5 +104,3 @@ class ApiToken(db.Model):
             return None
         return row, row.user
 
-
-__all__ = ["Unit", "User", "ApiToken", "ROLES", "unit_descendants", "Text"]
