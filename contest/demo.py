@@ -76,14 +76,59 @@ def load_demo(force: bool = False, rng: random.Random | None = None) -> str:
                        duration_seconds=15 * 60, question_count=10, max_attempts=3, counting="best",
                        tie_break="duration", shuffle_options=True, grace_seconds=10,
                        prediction_prompt="Theo bạn, có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi của tuần thi này?")
-    db.session.add_all([closed, open_round])
+    essay = Round(contest_id=contest.id, kind="essay",
+                  title="Cuộc thi viết “Những tấm gương bình dị mà cao quý”",
+                  rules=("Mỗi thí sinh gửi một bài viết về một tấm gương học tập và làm theo Bác ở cơ "
+                         "quan, đơn vị, địa phương mình. Bài viết từ 50 đến 3.000 chữ, chưa đăng ở bất "
+                         "kỳ đâu. Bài được chấm kín theo số phách."),
+                  opens_at=now - timedelta(days=2), closes_at=now + timedelta(days=30),
+                  min_words=50, max_words=3000, judges_per_entry=2, discrepancy_threshold=20.0)
+    db.session.add_all([closed, open_round, essay])
     db.session.commit()
+    _writing_round(essay, members)
 
     if imported:
         _play_closed_round(closed, members, rng)
     return (f"Demo data loaded: {imported} questions, {len(members) + 5} users.\n"
             "  organizer: admin / admin\n  member:    demo / demo\n"
             "  judges:    giamkhao1..3 / giamkhao\n  members:   thisinh1..12 / thisinh")
+
+
+ESSAYS = [
+    ("Người bí thư chi bộ giữ lửa ở khu phố",
+     "Ở khu phố tôi, bác Tư làm bí thư chi bộ đã gần mười năm. Bác không nói nhiều, nhưng việc gì "
+     "cũng làm trước. Mỗi sáng chủ nhật, bác cầm chổi quét con hẻm đầu tiên, rồi bà con cùng ra "
+     "quét theo. Khi khu phố vận động làm lại đường điện chiếu sáng, bác đi từng nhà nghe ý kiến, "
+     "ghi vào cuốn sổ nhỏ, tháng nào cũng công khai thu chi trên bảng tin. Học theo lời Bác dạy "
+     "nói đi đôi với làm, bác Tư nhắc chúng tôi rằng muốn dân tin thì mình phải làm gương trước."),
+    ("Cô giáo vùng cao và lớp học buổi tối",
+     "Cô Lan về dạy ở điểm trường bản Nà Phặc từ khi mới ra trường. Thấy nhiều phụ huynh chưa biết "
+     "chữ, cô mở lớp học buổi tối ngay trong lớp học của các em. Không có điện, cô xin tấm pin mặt "
+     "trời cũ, tự tay lắp bóng đèn. Mỗi tối, hơn hai mươi người lớn đến học đọc, học viết, học tính "
+     "toán để bán nông sản không bị ép giá. Cô bảo: Bác Hồ từng kêu gọi diệt giặc dốt, mình chỉ "
+     "tiếp tục một việc Bác đã bắt đầu, bằng sự kiên nhẫn và lòng thương người."),
+    ("Anh công nhân tiết kiệm từng ký điện",
+     "Trong phân xưởng cơ khí, anh Hùng nổi tiếng vì thói quen tắt từng bóng đèn, từng máy nén khí "
+     "khi không dùng. Anh đề xuất cải tiến lịch chạy máy theo ca, giúp xưởng tiết kiệm hơn một "
+     "phần mười tiền điện mỗi tháng. Số tiền ấy được công đoàn dùng làm quỹ hỗ trợ công nhân khó "
+     "khăn. Anh nói cần, kiệm, liêm, chính không phải là điều gì xa xôi, mà bắt đầu từ những việc "
+     "nhỏ nhất mỗi ngày trong nhà máy, nơi mình làm việc và sống cùng đồng nghiệp."),
+]
+
+
+def _writing_round(round_: Round, members) -> None:
+    """A writing round with criteria and a few entries, ready for the demo judges."""
+    from contest.essays.service import submit_entry
+    from contest.judging.criteria import set_criteria
+
+    set_criteria(round_, [
+        {"name": "Nội dung, tính chân thực của tấm gương", "max_points": 50, "weight": 1},
+        {"name": "Bố cục, ngôn ngữ, hình thức trình bày", "max_points": 20, "weight": 1},
+        {"name": "Sức lan tỏa, tính sáng tạo", "max_points": 30, "weight": 1},
+    ])
+    db.session.commit()
+    for member, (title, body) in zip(members, ESSAYS):
+        submit_entry(round_, member, title=title, body=body, declared=True)
 
 
 def _play_closed_round(round_: Round, members, rng: random.Random) -> None:

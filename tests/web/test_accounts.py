@@ -88,8 +88,13 @@ def test_demo_data_loads_once(app, ctx):
     from question_bank.models import Question
 
     assert db.session.query(Question).count() >= 60
-    assert db.session.query(Round).count() == 2
+    assert db.session.query(Round).filter_by(kind="quiz").count() == 2
     assert db.session.query(Attempt).filter(Attempt.status != "in_progress").count() >= 10
+    from contest.essays.models import Entry
+
+    essay = db.session.query(Round).filter_by(kind="essay").one()
+    entries = db.session.query(Entry).filter_by(round_id=essay.id).all()
+    assert len(entries) == 3 and all(e.code for e in entries)
     second = runner.invoke(args=["load-demo"])
     assert "already loaded" in second.output
-    assert db.session.query(Round).count() == 2
+    assert db.session.query(Round).count() == 3
