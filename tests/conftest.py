@@ -53,6 +53,8 @@ def _drop_leftovers():
 
 
 def clean_tables():
+    # End this context's transaction first: on PostgreSQL, TRUNCATE waits for every reader.
+    db.session.remove()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
