@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from contest.clock import utcnow
 from contest.dbtypes import UTCDateTime
@@ -98,7 +98,8 @@ class ApiToken(db.Model):
     @classmethod
     def find_user(cls, token: str) -> "tuple[ApiToken, User] | None":
         row = db.session.execute(
-            select(cls).where(cls.token_hash == cls.digest(token), cls.revoked_at.is_(None))
+            select(cls).options(joinedload(cls.user, innerjoin=True))
+            .where(cls.token_hash == cls.digest(token), cls.revoked_at.is_(None))
         ).scalar_one_or_none()
         if row is None or not row.user.active:
             return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from contest.clock import utcnow
 from contest.extensions import db
@@ -178,7 +179,8 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
     """Save one answer. Refused (attempt_closed) after submit or past the deadline + grace."""
     now = utcnow()
     attempt = db.session.execute(
-        select(Attempt).where(Attempt.id == attempt_id).with_for_update(read=True)
+        select(Attempt).options(joinedload(Attempt.round, innerjoin=True))
+        .where(Attempt.id == attempt_id).with_for_update(read=True, of=Attempt)
     ).scalar_one()
     round_ = attempt.round
     if attempt.status != "in_progress" or not timing.accepts_writes(
@@ -186,8 +188,8 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
         db.session.rollback()
         raise RoundError("attempt_closed", 409)
     row = db.session.execute(
-        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
-                                      AttemptQuestion.question_id == question_id)
+        select(AttemptQuestion).options(joinedload(AttemptQuestion.version, innerjoin=True))
+        .where(AttemptQuestion.attempt_id == attempt_id, AttemptQuestion.question_id == question_id)
     ).scalar_one_or_none()
     if row is None:
         db.session.rollback()
