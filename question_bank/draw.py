@@ -44,17 +44,29 @@ def _pools(candidates, question_count, draw_spec, topic_ids):
     return [(int(question_count or 0), pool, None)]
 
 
+def _most_constrained_first(parts):
+    """Draw the smallest pools first: a sub-topic's count is then taken before its parent's, so
+    the parent draws from what is left and a draw that fits on paper always fits in practice."""
+    return sorted(parts, key=lambda part: len(part[1]))
+
+
 def check_draw(candidates, *, question_count, draw_spec=None, topic_ids=None) -> list[DrawProblem]:
-    """Why a round's draw cannot be made from this bank (empty list: it can)."""
+    """Why a round's draw cannot be made from this bank (empty list: it can).
+
+    Counts on overlapping topics (a topic and its sub-topic) are checked together, the way
+    draw_questions will take them."""
     problems = []
     total = 0
-    for wanted, pool, topic_id in _pools(candidates, question_count, draw_spec, topic_ids):
+    taken: set[int] = set()
+    for wanted, pool, topic_id in _most_constrained_first(_pools(candidates, question_count, draw_spec, topic_ids)):
         total += wanted
-        if wanted > len(pool):
+        available = [c.id for c in pool if c.id not in taken]
+        taken.update(available[:wanted])
+        if wanted > len(available):
             if topic_id is None:
-                message = _l("The round asks for %(wanted)s questions but the bank has only %(have)s approved questions to draw from.", wanted=wanted, have=len(pool))
+                message = _l("The round asks for %(wanted)s questions but the bank has only %(have)s approved questions to draw from.", wanted=wanted, have=len(available))
             else:
-                message = _l("Topic #%(topic)s: the round asks for %(wanted)s questions but it has only %(have)s approved questions.", topic=topic_id, wanted=wanted, have=len(pool))
+                message = _l("Topic #%(topic)s: the round asks for %(wanted)s questions but it has only %(have)s approved questions.", topic=topic_id, wanted=wanted, have=len(available))
             problems.append(DrawProblem("not_enough_questions", str(message), topic_id))
     if total <= 0:
         problems.append(DrawProblem("no_questions", str(_l("The round must draw at least one question."))))
@@ -76,7 +88,7 @@ def draw_questions(candidates, *, question_count, draw_spec=None, topic_ids=None
     rng = rng or random.SystemRandom()
     chosen: list[int] = []
     taken: set[int] = set()
-    for wanted, pool, topic_id in _pools(candidates, question_count, draw_spec, topic_ids):
+    for wanted, pool, topic_id in _most_constrained_first(_pools(candidates, question_count, draw_spec, topic_ids)):
         fresh = [c.id for c in pool if c.id not in taken and c.id not in seen]
         stale = [c.id for c in pool if c.id not in taken and c.id in seen]
         if wanted > len(fresh) + len(stale):

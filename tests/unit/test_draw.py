@@ -65,3 +65,19 @@ def test_a_round_asking_too_much_is_refused_with_a_clear_message():
     assert [p.code for p in check_draw(bank(), question_count=0)] == ["no_questions"]
     mismatch = check_draw(bank(), question_count=9, draw_spec=[{"topic_id": 1, "count": 3}])
     assert [p.code for p in mismatch] == ["count_mismatch"]
+
+
+def test_counts_on_a_topic_and_its_subtopic_are_checked_together():
+    """5 questions in a sub-topic (topic 2 inside topic 1), 3 more directly in topic 1."""
+    from question_bank.draw import Candidate, check_draw, draw_questions
+
+    bank = [Candidate(id=i, topics=frozenset({1, 2})) for i in range(5)] + \
+           [Candidate(id=10 + i, topics=frozenset({1})) for i in range(3)]
+    fits = [{"topic_id": 1, "count": 3}, {"topic_id": 2, "count": 5}]
+    assert check_draw(bank, question_count=8, draw_spec=fits) == []
+    for seed in range(50):  # whatever the parent draws first, the sub-topic's 5 are still there
+        drawn = draw_questions(bank, question_count=8, draw_spec=fits, rng=__import__("random").Random(seed))
+        assert sorted(drawn) == [0, 1, 2, 3, 4, 10, 11, 12]
+    too_many = [{"topic_id": 1, "count": 4}, {"topic_id": 2, "count": 5}]
+    problems = check_draw(bank, question_count=9, draw_spec=too_many)
+    assert [p.code for p in problems] == ["not_enough_questions"] and problems[0].topic_id == 1
