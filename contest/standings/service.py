@@ -16,7 +16,8 @@ from contest.rounds import ranking
 from contest.rounds.models import Attempt, Round, Standing
 from contest.rounds.service import expire_overdue
 
-_cache: dict[int, tuple[float, list[dict]]] = {}
+# Per-process cache: round id (leaderboard) or ("units", round id) -> (when, rows, final).
+_cache: dict = {}
 
 
 def _finished(round_id: int) -> list[ranking.Finished]:
@@ -83,6 +84,7 @@ def freeze_if_closed(round_: Round) -> bool:
     locked.standings_frozen_at = utcnow()
     db.session.commit()
     _cache.pop(round_.id, None)
+    _cache.pop(("units", round_.id), None)
     return True
 
 
@@ -134,7 +136,20 @@ def member_standing(round_: Round, user_id: int) -> dict | None:
 
 
 def unit_participation(round_: Round) -> list[dict]:
-    """Per unit (with its sub-units): members registered, members who took part, rate, mean."""
+    """Per unit (with its sub-units): members registered, members who took part, rate, mean.
+
+    It walks every registered member, so it is cached like the leaderboard it is built from."""
+    ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
+    key = ("units", round_.id)
+    hit = _cache.get(key)
+    if ttl and hit and time.monotonic() - hit[0] < ttl:
+        return hit[1]
+    rows = _unit_participation(round_)
+    _cache[key] = (time.monotonic(), rows, False)
+    return rows
+
+
+def _unit_participation(round_: Round) -> list[dict]:
     counted = {row["user_id"]: row["score"] for row in leaderboard(round_)}
     units = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id)).all()
     parent = {u.id: u.parent_id for u in units}
