@@ -33,7 +33,7 @@ class QuizRoundForm(FlaskForm):
         DataRequired(_l("Give the time allowed for one attempt.")), NumberRange(min=1, max=24 * 60)])
     question_count = IntegerField(_l("Number of questions"), validators=[Optional(), NumberRange(min=1, max=500)])
     topic_ids = SelectMultipleField(_l("Draw from topics (none = whole approved bank)"), coerce=int, validators=[Optional()])
-    draw = FieldList(FormField(DrawItemForm), min_entries=3, label=_l("Or: questions per topic"))
+    draw = FieldList(FormField(DrawItemForm), min_entries=8, label=_l("Or: questions per topic"))
     max_attempts = IntegerField(_l("Attempts allowed (empty = unlimited)"), validators=[Optional(), NumberRange(min=1)])
     counting = SelectField(_l("Which attempt counts"), choices=[
         ("best", _l("The best")), ("first", _l("The first")), ("latest", _l("The latest"))])
