@@ -219,21 +219,7 @@ def _round_form(form: QuizRoundForm):
 @organizer_required
 def new_round(contest_id):
     contest = db.session.get(Contest, contest_id) or abort(404)
-    form = QuizRoundForm()
-    _round_form(form)
-    if form.validate_on_submit():
-        round_ = Round(contest_id=contest.id)
-        db.session.add(round_)
-        try:
-            apply_round_fields(round_, form.to_data(), creating=True)
-        except RoundInvalid as invalid:
-            db.session.rollback()
-            _show_problems(form, invalid)
-        else:
-            db.session.commit()
-            flash(_("Round scheduled."), "success")
-            return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
-    return render_template("rounds/round_form.html", form=form, contest=contest, round=None)
+    return _round_editor(contest, None)
 
 
 @bp.route("/manage/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -242,21 +228,28 @@ def edit_round(round_id):
     round_ = _round_or_404(round_id)
     if round_.kind != "quiz":
         return redirect(url_for("essays.edit_round", round_id=round_id))
+    return _round_editor(round_.contest, round_)
+
+
+def _round_editor(contest: Contest, round_: Round | None):
+    """The quiz round form: schedule a new round (round_ None) or edit one."""
     form = QuizRoundForm()
     _round_form(form)
-    if request.method == "GET":
+    if round_ is not None and request.method == "GET":
         form.load(round_)
     if form.validate_on_submit():
+        target = round_ if round_ is not None else Round(contest_id=contest.id)
+        db.session.add(target)
         try:
-            apply_round_fields(round_, form.to_data(), creating=False)
+            apply_round_fields(target, form.to_data(), creating=round_ is None)
         except RoundInvalid as invalid:
             db.session.rollback()
             _show_problems(form, invalid)
         else:
             db.session.commit()
-            flash(_("Round saved."), "success")
-            return redirect(url_for("rounds.manage_contest", contest_id=round_.contest_id))
-    return render_template("rounds/round_form.html", form=form, contest=round_.contest, round=round_)
+            flash(_("Round scheduled.") if round_ is None else _("Round saved."), "success")
+            return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
+    return render_template("rounds/round_form.html", form=form, contest=contest, round=round_)
 
 
 def _show_problems(form, invalid: RoundInvalid) -> None:

@@ -52,3 +52,21 @@ def test_essay_rounds_link_to_their_tools_and_judges_find_their_workspace(client
     client.post("/logout")
     login(client, make.user(role="judge"))
     assert "/judging/" in client.get("/").get_data(as_text=True)
+
+
+def test_editing_a_round_with_a_mistake_says_so_and_changes_nothing(client, make):
+    login(client, make.user(role="organizer"))
+    make.questions(6)
+    round_ = make.round(title="Tuần thi", question_count=5)
+    opens = round_.opens_at
+    form = {"title": "Tuần thi đã sửa", "opens_at": "2026-12-10T10:00", "closes_at": "2026-12-09T10:00",
+            "duration_minutes": "15", "question_count": "5", "counting": "best", "tie_break": "duration",
+            "grace_seconds": "10"}
+    page = client.post(f"/manage/rounds/{round_.id}/edit", data=form).get_data(as_text=True)
+    assert "Thời gian đóng vòng thi phải sau thời gian mở." in page
+    db.session.expire_all()
+    assert db.session.get(Round, round_.id).title == "Tuần thi" and db.session.get(Round, round_.id).opens_at == opens
+    form.update(closes_at="2026-12-17T10:00")
+    assert client.post(f"/manage/rounds/{round_.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Round, round_.id).title == "Tuần thi đã sửa"
