@@ -121,19 +121,26 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
             select(AttemptQuestion.question_id).join(Attempt)
             .where(Attempt.round_id == round_.id, Attempt.user_id == user.id)
         ).scalars())
-    try:
-        question_ids = draw_questions(
-            load_candidates(), question_count=round_.question_count, draw_spec=round_.draw,
-            topic_ids=round_.topic_ids, seen=seen, rng=rng)
-    except ValueError:
+    # The candidate list is cached for a few seconds; a question retired meanwhile is caught
+    # here (only approved questions get their version loaded) and the draw is made afresh.
+    for fresh in (False, True):
+        try:
+            question_ids = draw_questions(
+                load_candidates(use_cache=not fresh), question_count=round_.question_count,
+                draw_spec=round_.draw, topic_ids=round_.topic_ids, seen=seen, rng=rng)
+        except ValueError:
+            raise RoundError("round_not_ready", 409)
+        versions = {
+            v.question_id: v for v in db.session.execute(
+                select(QuestionVersion)
+                .join(Question, Question.current_version_id == QuestionVersion.id)
+                .where(Question.id.in_(question_ids), Question.status == "approved")
+            ).scalars()
+        }
+        if len(versions) == len(question_ids):
+            break
+    else:
         raise RoundError("round_not_ready", 409)
-
-    versions = {
-        v.question_id: v for v in db.session.execute(
-            select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
-            .where(Question.id.in_(question_ids))
-        ).scalars()
-    }
     option_ids: dict[int, list[int]] = {}
     for version_id, option_id in db.session.execute(
         select(Option.version_id, Option.id).where(

@@ -155,3 +155,19 @@ def test_invalid_option_is_refused(client, make):
     response = client.post(f"/attempts/{attempt_id}/answers/{q1}", json={"option_ids": "x"})
     assert response.status_code == 422
     assert db.session.query(Option).count() > 0
+
+
+def test_a_question_retired_after_the_bank_was_cached_is_never_drawn(client, make):
+    from contest.rounds import service
+    from question_bank.models import Question
+
+    questions = make.questions(4)
+    round_ = make.round(question_count=3)
+    service.load_candidates()  # cached with all four approved
+    retired = questions[0]
+    db.session.get(Question, retired.id).status = "retired"  # e.g. by another app server
+    db.session.commit()
+    for _ in range(5):
+        member = make.user()
+        attempt, _ = service.start_attempt(round_, member)
+        assert retired.id not in {aq.question_id for aq in attempt.questions}
