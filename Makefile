@@ -22,10 +22,10 @@ run: install
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
 test: install
-	TEST_DATABASE_URL= $(PY) -m pytest -q
+	TEST_DATABASE_URL= $(PY) -m pytest -q -rs
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
-		$(PY) -m pytest -q; \
+		$(PY) -m pytest -q -rs; \
 	else \
 		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
 	fi
