@@ -162,10 +162,8 @@ def round_dict(round_: Round) -> dict:
 
 def essay_criteria(round_: Round) -> list:
     """Criteria of an essay round, from the judging feature: [{id, name, max_points, weight}]."""
-    try:
-        from contest.judging.criteria import round_criteria
-    except ImportError:  # judging not installed yet
-        return []
+    from contest.judging.criteria import round_criteria
+
     return round_criteria(round_)
 
 
