@@ -50,6 +50,13 @@ def register_cli(app: Flask) -> None:
         click.echo(f"imported {report.imported}, duplicates skipped {report.duplicates_skipped}, "
                    f"topics created {report.topics_created}")
 
+    @app.cli.command("freeze-standings")
+    def freeze_standings_command():
+        """Compute and freeze the final ranks of quiz rounds that have closed (cron at the close)."""
+        from contest.standings.service import freeze_closed_rounds
+
+        click.echo(f"froze {freeze_closed_rounds()} round(s)")
+
     @app.cli.command("expire-attempts")
     def expire_attempts_command():
         """Score every attempt whose time is up (pages do this lazily too; cron may call it)."""

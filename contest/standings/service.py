@@ -8,6 +8,7 @@ import time
 
 from flask import current_app
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from contest.accounts.models import Unit, User
 from contest.clock import utcnow
@@ -60,32 +61,49 @@ def _rows(round_id: int, ranked: list[ranking.Ranked]) -> list[dict]:
 
 
 def freeze_if_closed(round_: Round) -> bool:
-    """Compute and store final ranks once the round has closed. True if frozen."""
+    """Compute and store final ranks once the round has closed. True if frozen.
+
+    The first reader after the close takes the round's row lock before ranking, so when a crowd
+    arrives at once one request ranks and the others wait for its result instead of all ranking.
+    `flask --app app freeze-standings` does it from cron right at the close."""
     if round_.standings_frozen_at is not None:
         return True
     if utcnow() < round_.closes_at:
         return False
-    expire_overdue(round_id=round_.id)
+    expire_overdue(round_id=round_.id)  # commits as it goes, so before the lock
+    locked = db.session.execute(  # populate_existing: see what the lock holder committed
+        select(Round).where(Round.id == round_.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    if locked.standings_frozen_at is not None:  # another request froze it while we waited
+        db.session.commit()
+        return True
     counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
     truth = ranking.prediction_truth(counted.values()) if round_.has_prediction else None
     ranked = ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=truth)
-    # Conditional on not yet frozen: two simultaneous first readers freeze once.
-    locked = db.session.execute(
-        select(Round).where(Round.id == round_.id).with_for_update()
-    ).scalar_one()
-    if locked.standings_frozen_at is not None:
+    try:
+        if ranked:  # one multi-row INSERT: a national round has hundreds of thousands of ranks
+            db.session.execute(insert(Standing), [
+                {"round_id": round_.id, "user_id": r.entry.user_id, "attempt_id": r.entry.attempt_id,
+                 "rank": r.rank, "prediction_gap": r.prediction_gap} for r in ranked])
+        locked.prediction_truth = truth
+        locked.standings_frozen_at = utcnow()
         db.session.commit()
-        return True
-    if ranked:  # one multi-row INSERT: a national round has hundreds of thousands of ranks
-        db.session.execute(insert(Standing), [
-            {"round_id": round_.id, "user_id": r.entry.user_id, "attempt_id": r.entry.attempt_id,
-             "rank": r.rank, "prediction_gap": r.prediction_gap} for r in ranked])
-    locked.prediction_truth = truth
-    locked.standings_frozen_at = utcnow()
-    db.session.commit()
+    except IntegrityError:  # SQLite has no row locks: a simultaneous reader froze it first
+        db.session.rollback()
+        db.session.refresh(round_)
     _cache.pop(round_.id, None)
     _cache.pop(("units", round_.id), None)
     return True
+
+
+def freeze_closed_rounds() -> int:
+    """Freeze the final ranks of every closed quiz round not yet frozen. Returns how many."""
+    due = db.session.execute(
+        select(Round).where(Round.kind == "quiz", Round.standings_frozen_at.is_(None),
+                            Round.closes_at <= utcnow())
+    ).scalars().all()
+    return sum(1 for round_ in due if freeze_if_closed(round_))
 
 
 def _frozen_rows(round_id: int) -> list[dict]:

@@ -142,3 +142,21 @@ def test_save_after_deadline_and_grace_is_refused_and_changes_nothing(server, ma
     status, body = call("GET", f"{server}/api/v1/attempts/{attempt['id']}", headers)
     assert body["status"] == "expired" and body["result"]["score"] == 0
     assert timedelta(seconds=body["result"]["duration_seconds"]) == timedelta(seconds=120)
+
+
+def test_simultaneous_first_readers_freeze_final_ranks_once(server, make):
+    make.questions(4)
+    round_ = make.round(question_count=3)
+    from contest.rounds import service
+    from contest.rounds.models import Standing
+
+    for _ in range(5):
+        attempt, _ = service.start_attempt(round_, make.user())
+        service.submit_attempt(attempt)
+    headers = make.auth(make.user(role="organizer"))
+    make.clock.set(round_.closes_at + timedelta(seconds=1))
+    url = f"{server}/api/v1/rounds/{round_.id}/leaderboard"
+    results = together(6, lambda: call("GET", url, headers))
+    assert all(status == 200 and body["final"] and body["total"] == 5 for status, body in results), results
+    db.session.expire_all()
+    assert db.session.execute(select(func.count()).select_from(Standing)).scalar_one() == 5
