@@ -188,6 +188,7 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
     attempt = db.session.execute(
         select(Attempt).options(joinedload(Attempt.round, innerjoin=True))
         .where(Attempt.id == attempt_id).with_for_update(read=True, of=Attempt)
+        .execution_options(populate_existing=True)  # the status as of the lock, not as cached
     ).scalar_one()
     round_ = attempt.round
     if attempt.status != "in_progress" or not timing.accepts_writes(
