@@ -49,6 +49,10 @@ def _extensions(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.active else None
 
+    from contest.formatting import duration
+
+    app.add_template_filter(duration, "duration")
+
     @app.context_processor
     def inject_helpers():
         from contest.extensions import select_locale as locale
