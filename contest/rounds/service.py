@@ -9,7 +9,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -155,15 +155,18 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
         deadline=timing.attempt_deadline(now, round_.duration_seconds, round_.closes_at),
         question_count=len(question_ids),
     )
-    db.session.add(attempt)
+    rows = []
     for position, qid in enumerate(question_ids, start=1):
         version = versions[qid]
         order = list(option_ids.get(version.id, []))
         if round_.shuffle_options and version.kind != "true_false":
             shuffler.shuffle(order)
-        attempt.questions.append(AttemptQuestion(
-            question_id=qid, version_id=version.id, position=position, option_order=order))
+        rows.append({"question_id": qid, "version_id": version.id, "position": position,
+                     "option_order": order})
     try:
+        db.session.add(attempt)
+        db.session.flush()  # the attempt's id; the unique indexes speak here if a twin raced us
+        db.session.execute(insert(AttemptQuestion), [{**row, "attempt_id": attempt.id} for row in rows])
         db.session.commit()
     except IntegrityError:
         # A simultaneous request started one first: give back that one.
@@ -216,7 +219,8 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
 
 def _score(attempt: Attempt) -> None:
     rows = db.session.execute(
-        select(AttemptQuestion.question_id, AttemptQuestion.selected, AttemptQuestion.version_id)
+        select(AttemptQuestion.id, AttemptQuestion.question_id, AttemptQuestion.selected,
+               AttemptQuestion.version_id)
         .where(AttemptQuestion.attempt_id == attempt.id)
     ).all()
     correct: dict[int, set[int]] = {}
@@ -233,13 +237,9 @@ def _score(attempt: Attempt) -> None:
     attempt.question_count = result.question_count
     attempt.duration_seconds = timing.time_taken(attempt.started_at, attempt.submitted_at,
                                                  attempt.deadline)
-    for r in rows:
-        db.session.execute(
-            update(AttemptQuestion)
-            .where(AttemptQuestion.attempt_id == attempt.id,
-                   AttemptQuestion.question_id == r.question_id)
-            .values(is_correct=r.question_id in result.correct_ids)
-        )
+    if rows:  # one executemany by primary key, not a statement per question
+        db.session.execute(update(AttemptQuestion), [
+            {"id": r.id, "is_correct": r.question_id in result.correct_ids} for r in rows])
 
 
 def _finish(attempt_id: int, status: str, finished_at, prediction=None) -> bool:
