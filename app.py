@@ -18,6 +18,8 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
+    if app.config["SECRET_KEY"] == "dev-only-change-me" and not app.testing:
+        app.logger.warning("SECRET_KEY is not set: fine on a laptop, never in production.")
     _extensions(app)
     _blueprints(app)
     _errors(app)

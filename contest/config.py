@@ -33,6 +33,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a member may keep a round open for a long time
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # Behind HTTPS in production: SECURE_COOKIES=1 keeps the session and remember-me cookies
+    # off plain HTTP.
+    SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     LEADERBOARD_CACHE_SECONDS = int(os.environ.get("LEADERBOARD_CACHE_SECONDS", "15"))
     # flask-smorest / OpenAPI
