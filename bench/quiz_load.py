@@ -136,7 +136,7 @@ def main():
         time.sleep(1)
 
         attempts = {}
-        lat, errors = [], [0]
+        lat, errors, lat_by_order = [], [0], []
         lock = threading.Lock()
 
         def start(i):
@@ -147,13 +147,17 @@ def main():
                 dt = time.perf_counter() - t0
                 with lock:
                     lat.append(dt)
+                    lat_by_order.append(dt)
                     if status in (200, 201):
                         attempts[t] = body
                     else:
                         errors[0] += 1
         t0 = time.perf_counter()
         run_threads(args.threads, start)
-        summary("start attempt (draw 20 of 200)", lat, time.perf_counter() - t0, errors[0])
+        summary("start attempt (draw 20 of 200)", list(lat), time.perf_counter() - t0, errors[0])
+        warm = lat_by_order[args.threads * 2:]
+        summary("  of which after the first 2 per client thread (warm workers)", warm,
+                time.perf_counter() - t0, 0)
 
         lat, errors = [], [0]
         stop_at = time.perf_counter() + args.seconds
