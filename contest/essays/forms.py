@@ -1,14 +1,12 @@
 """Forms of writing rounds: the organizer's round form, the member's editor and upload."""
-from datetime import timezone
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, FieldList, FloatField, FormField, HiddenField,
+from wtforms import (BooleanField, FieldList, FloatField, FormField, HiddenField,
                      IntegerField, SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from contest.rounds.forms import RoundWindowForm
 
 KIND_CHOICES = [("docx", ".docx"), ("pdf", ".pdf"), ("txt", ".txt")]
 
@@ -28,13 +26,7 @@ class CriterionForm(FlaskForm):
     weight = FloatField(_l("Weight"), default=1.0, validators=[Optional(), NumberRange(min=0, max=100)])
 
 
-class EssayRoundForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the round a title.")), Length(max=300)])
-    rules = TextAreaField(_l("Rules shown to members"), validators=[Optional()])
-    opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M",
-                                  validators=[DataRequired(_l("Give the opening time."))])
-    closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(_l("Give the closing time."))])
+class EssayRoundForm(RoundWindowForm):
     min_words = IntegerField(_l("Minimum words"), validators=[Optional(), NumberRange(min=0)])
     max_words = IntegerField(_l("Maximum words"), validators=[Optional(), NumberRange(min=1)])
     allowed_kinds = MultiCheckboxField(_l("Files members may upload"), choices=KIND_CHOICES,
@@ -55,19 +47,13 @@ class EssayRoundForm(FlaskForm):
                                     validators=[Optional(), NumberRange(min=1, max=100)])
 
     def round_data(self) -> dict:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-        def aware(value):
-            return value.replace(tzinfo=zone).astimezone(timezone.utc) if value else None
-
         criteria = []
         for item in self.criteria.entries:
             if item.form.name.data and item.form.max_points.data:
                 criteria.append({"id": int(item.form.id.data) if (item.form.id.data or "").isdigit() else None,
                                  "name": item.form.name.data, "max_points": item.form.max_points.data,
                                  "weight": item.form.weight.data if item.form.weight.data is not None else 1.0})
-        return {"kind": "essay", "title": self.title.data, "rules": self.rules.data or None,
-                "opens_at": aware(self.opens_at.data), "closes_at": aware(self.closes_at.data),
+        return {**self.window_data(), "kind": "essay",
                 "min_words": self.min_words.data, "max_words": self.max_words.data,
                 "judges_per_entry": self.judges_per_entry.data,
                 "discrepancy_threshold": self.discrepancy_threshold.data, "criteria": criteria}
@@ -81,11 +67,7 @@ class EssayRoundForm(FlaskForm):
         settings.similarity_limit = (self.similarity_percent.data or 20) / 100
 
     def load(self, round_, settings, criteria) -> None:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        self.title.data = round_.title
-        self.rules.data = round_.rules
-        self.opens_at.data = round_.opens_at.astimezone(zone).replace(tzinfo=None)
-        self.closes_at.data = round_.closes_at.astimezone(zone).replace(tzinfo=None)
+        self.load_window(round_)
         self.min_words.data = round_.min_words
         self.max_words.data = round_.max_words
         self.judges_per_entry.data = round_.judges_per_entry

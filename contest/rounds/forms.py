@@ -22,13 +22,39 @@ class DrawItemForm(FlaskForm):
     count = IntegerField(_l("Questions"), validators=[Optional(), NumberRange(min=1)])
 
 
-class QuizRoundForm(FlaskForm):
+class RoundWindowForm(FlaskForm):
+    """What every kind of round has: title, rules and a time window typed in local time."""
+
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the round a title.")), Length(max=300)])
     rules = TextAreaField(_l("Rules shown to members"), validators=[Optional()])
     opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M",
                                   validators=[DataRequired(_l("Give the opening time."))])
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Give the closing time."))])
+
+    @staticmethod
+    def _zone() -> ZoneInfo:
+        return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+    def window_data(self) -> dict:
+        """Title, rules and the window in UTC (the form shows Vietnam time)."""
+        zone = self._zone()
+
+        def aware(value):
+            return value.replace(tzinfo=zone).astimezone(timezone.utc) if value else None
+
+        return {"title": self.title.data, "rules": self.rules.data or None,
+                "opens_at": aware(self.opens_at.data), "closes_at": aware(self.closes_at.data)}
+
+    def load_window(self, round_) -> None:
+        zone = self._zone()
+        self.title.data = round_.title
+        self.rules.data = round_.rules
+        self.opens_at.data = round_.opens_at.astimezone(zone).replace(tzinfo=None)
+        self.closes_at.data = round_.closes_at.astimezone(zone).replace(tzinfo=None)
+
+
+class QuizRoundForm(RoundWindowForm):
     duration_minutes = IntegerField(_l("Minutes for one attempt"), validators=[
         DataRequired(_l("Give the time allowed for one attempt.")), NumberRange(min=1, max=24 * 60)])
     question_count = IntegerField(_l("Number of questions"), validators=[Optional(), NumberRange(min=1, max=500)])
@@ -45,16 +71,10 @@ class QuizRoundForm(FlaskForm):
     prediction_prompt = TextAreaField(_l("Prediction question (optional tie-break)"), validators=[Optional()])
 
     def to_data(self) -> dict:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-        def aware(value):
-            return value.replace(tzinfo=zone).astimezone(timezone.utc) if value else None
-
         draw = [{"topic_id": e.topic_id.data, "count": e.count.data}
                 for e in self.draw.entries if e.topic_id.data and e.count.data]
         return {
-            "kind": "quiz", "title": self.title.data, "rules": self.rules.data or None,
-            "opens_at": aware(self.opens_at.data), "closes_at": aware(self.closes_at.data),
+            **self.window_data(), "kind": "quiz",
             "duration_seconds": self.duration_minutes.data * 60,
             "question_count": self.question_count.data, "draw": draw or None,
             "topic_ids": list(self.topic_ids.data or []) or None,
@@ -65,11 +85,7 @@ class QuizRoundForm(FlaskForm):
         }
 
     def load(self, round_) -> None:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        self.title.data = round_.title
-        self.rules.data = round_.rules
-        self.opens_at.data = round_.opens_at.astimezone(zone).replace(tzinfo=None)
-        self.closes_at.data = round_.closes_at.astimezone(zone).replace(tzinfo=None)
+        self.load_window(round_)
         self.duration_minutes.data = (round_.duration_seconds or 0) // 60
         self.question_count.data = round_.question_count
         self.topic_ids.data = round_.topic_ids or []
