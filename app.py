@@ -31,6 +31,7 @@ def create_app(config=None) -> Flask:
 
 def _extensions(app: Flask) -> None:
     from contest.accounts.models import User
+    from contest.audit import models as _audit_models  # noqa: F401  (the table is part of the schema)
     from contest.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
     db.init_app(app)
