@@ -16,6 +16,7 @@ from contest.extensions import db
 from contest.rounds import ranking
 from contest.rounds.models import Attempt, Round, Standing
 from contest.rounds.service import expire_overdue
+from contest.standings import publishing
 
 # Per-process cache: round id (leaderboard) or ("units", round id) -> (when, rows, final).
 _cache: dict = {}
@@ -68,7 +69,7 @@ def freeze_if_closed(round_: Round) -> bool:
     `flask --app app freeze-standings` does it from cron right at the close."""
     if round_.standings_frozen_at is not None:
         return True
-    if utcnow() < round_.closes_at:
+    if not publishing.round_is_final(round_):  # answers sent just before the close still arrive
         return False
     expire_overdue(round_id=round_.id)  # commits as it goes, so before the lock
     locked = db.session.execute(  # populate_existing: see what the lock holder committed
@@ -198,4 +199,5 @@ def _unit_participation(round_: Round) -> list[dict]:
 
 
 def can_see_results(round_: Round, user) -> bool:
-    return bool(round_.results_published or (user is not None and user.has_role("organizer")))
+    """Organizers always; others once published and final (see contest.standings.publishing)."""
+    return publishing.can_see_results(round_, user)
