@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from contest.accounts.forms import LoginForm, RegisterForm
 from contest.accounts.models import Unit
+from contest.accounts.redirects import safe_next
 from contest.accounts.service import UsernameTaken, authenticate, create_user
 from contest.extensions import LOCALES, db, limiter
 
@@ -23,9 +24,7 @@ def choose_locale():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("rounds.home")
+    return safe_next(target) or url_for("rounds.home")
 
 
 def unit_choices() -> list[tuple[int, str]]:

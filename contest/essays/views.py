@@ -202,8 +202,9 @@ def my_entry(round_id):
 @bp.route("/rounds/<int:round_id>/results")
 def results(round_id):
     round_ = _essay_round(round_id)
-    organizer = current_user.is_authenticated and current_user.is_organizer
-    if not (round_.results_published or organizer):
+    from contest.standings.publishing import can_see_results
+
+    if not can_see_results(round_, current_user if current_user.is_authenticated else None):
         flash(_("The results of this round are not published yet."), "info")
         return redirect(url_for("essays.round_page", round_id=round_id))
     from contest.judging import service as judging

@@ -5,7 +5,7 @@ writes rows around them."""
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -367,9 +367,24 @@ def ranked(round_) -> list[dict]:
     return items
 
 
-def publish(round_) -> None:
-    round_.results_published = True
+def publish(round_, actor=None) -> None:
+    """Publish a round's results through the one publishing rule (refused while the round is open
+    or a sheet of its current stage is missing: contest.standings.publishing)."""
+    from contest.standings.publishing import set_published
+
+    set_published(round_, True, actor=actor)
     db.session.commit()
+
+
+def codes_missing_sheets(round_id: int, stage: int) -> list[str]:
+    """Codes (số phách) of the entries of a stage that still miss a submitted score sheet: an
+    assigned sheet not submitted yet (assigned, draft, reopened), or no judge assigned at all."""
+    assigned = select(Assignment.entry_id).where(Assignment.round_id == round_id, Assignment.stage == stage)
+    pending = assigned.where(Assignment.status != "submitted")
+    return list(db.session.execute(
+        select(Entry.code).where(Entry.round_id == round_id, Entry.stage >= stage,
+                                 or_(Entry.id.in_(pending), Entry.id.not_in(assigned)))
+        .order_by(Entry.code)).scalars())
 
 
 def set_prize(entry: Entry, prize: str | None) -> None:

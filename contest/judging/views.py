@@ -18,6 +18,7 @@ from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, Pane
                                    ShortlistForm, score_sheet_form)
 from contest.judging.models import Assignment
 from contest.rounds.models import Round
+from contest.standings import publishing
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 judge_required = roles_required("judge")
@@ -187,15 +188,8 @@ def results(round_id):
     action = request.form.get("action")
     if request.method == "POST":
         try:
-            if action == "publish" and action_form.validate_on_submit():
-                service.publish(round_)
-                flash(_("Results published: members now see the ranking, authors and units."), "success")
-                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
-            if action == "unpublish" and action_form.validate_on_submit():
-                round_.results_published = False
-                db.session.commit()
-                flash(_("Results hidden again."), "info")
-                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
+            if action in ("publish", "unpublish") and action_form.validate_on_submit():
+                return _publish(round_, stage, action == "publish")
             if action == "normalize" and action_form.validate_on_submit():
                 settings.normalize_scores = not settings.normalize_scores
                 db.session.commit()
@@ -220,6 +214,7 @@ def results(round_id):
             db.session.rollback()
             flash(str(error.message), "danger")
     items = sorted(table["items"], key=lambda i: (i["final"] is None, -(i["final"] or 0), i["entry"].id))
+    refused = None if round_.results_published else publishing.refusal(round_)
     prize_forms = {}
     for item in items:
         form = PrizeForm(prefix="prize", formdata=None, entry_id=item["entry"].id, prize=item["entry"].prize or "")
@@ -229,4 +224,26 @@ def results(round_id):
                            table=table, items=items, settings=settings, action_form=action_form,
                            shortlist_form=shortlist_form, prize_forms=prize_forms, unit_name=service.unit_name,
                            prizes=service.prize_labels(), is_last_stage=stage == settings.current_stage,
-                           prize_keys=PRIZES, users=User)
+                           prize_keys=PRIZES, users=User,
+                           publish_refused=publishing.refusal_message(refused) if refused else None)
+
+
+def _publish(round_, stage: int, publish: bool):
+    """Publish (only with the confirmation ticked, and only as the publishing rule allows) or hide."""
+    back = redirect(url_for("judging.results", round_id=round_.id, stage=stage))
+    if publish and request.form.get("confirm") != "yes":
+        flash(_("Nothing was published: tick the box to confirm that the results are checked and may "
+                "be shown to everyone, with the authors' names and units."), "warning")
+        return back
+    try:
+        publishing.set_published(round_, publish, actor=current_user._get_current_object())
+    except publishing.PublishRefused as refused:
+        db.session.rollback()
+        flash(publishing.refusal_message(refused.refusal), "danger")
+        return back
+    db.session.commit()
+    if publish:
+        flash(_("Results published: members now see the ranking, authors and units."), "success")
+    else:
+        flash(_("Results hidden again."), "info")
+    return back

@@ -180,14 +180,36 @@ def _round(round_id) -> Round:
 
 
 def _save_round(round_: Round, data: dict, creating: bool):
+    data = dict(data)
+    wanted = data.pop("results_published", None)  # only through the publishing rule, below
+    window_moved = not creating and any(key in data for key in ("opens_at", "closes_at"))
     try:
         apply_round_fields(round_, data, creating=creating)
     except RoundInvalid as invalid:
         db.session.rollback()
         raise ApiError(422, "validation_error", "Some fields are not valid.",
                        details=[{"field": f, "message": m} for f, m in invalid.problems])
+    _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
     return round_dict(round_)
+
+
+def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) -> None:
+    """Publish or hide as asked, refused (409, nothing saved) while the round is open or, for a
+    writing round, while a sheet of its current stage is missing; a published round may not be
+    reopened by moving its close either."""
+    from contest.standings import publishing
+
+    try:
+        if wanted is not None:
+            db.session.flush()
+            publishing.set_published(round_, wanted, actor=current_actor())
+        if round_.results_published and window_moved and not publishing.round_is_final(round_):
+            raise publishing.PublishRefused(publishing.Refusal(publishing.ROUND_OPEN))
+    except publishing.PublishRefused as refused:
+        db.session.rollback()
+        raise ApiError(409, refused.refusal.code, publishing.refusal_message(refused.refusal),
+                       details=publishing.refusal_details(refused.refusal))
 
 
 @blp.route("/contests")

@@ -12,7 +12,7 @@ from question_bank.models import Topic
 QUIZ_DEFAULTS = {"max_attempts": 1, "counting": "best", "tie_break": "duration",
                  "shuffle_options": True, "grace_seconds": 10}
 ESSAY_DEFAULTS = {"judges_per_entry": 2, "discrepancy_threshold": 20.0}
-FIELDS = ("kind", "title", "rules", "opens_at", "closes_at", "results_published",
+FIELDS = ("kind", "title", "rules", "opens_at", "closes_at",  # results_published: publishing.py only
           "duration_seconds", "question_count", "draw", "topic_ids", "max_attempts", "counting",
           "tie_break", "shuffle_options", "grace_seconds", "prediction_prompt", "min_words",
           "max_words", "judges_per_entry", "discrepancy_threshold")

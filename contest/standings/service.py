@@ -1,8 +1,11 @@
 """Leaderboards and unit participation of quiz rounds.
 
 Live ranks while a round is open (cached for a few seconds: the last hour brings everyone);
-when the round has closed, final ranks are computed once — with the prediction question's true
-number — and frozen in the `standing` table.
+when the round has closed and its grace has passed (publishing.round_is_final), final ranks are
+computed once — with the prediction question's true number — and frozen in the `standing` table,
+and, in the same transaction, the unit table (members per unit registered by the close, who took
+part, their scores) in `round_unit_participation`: later registrations, moves and role changes do
+not change a closed round's participation.
 """
 import time
 
@@ -16,6 +19,8 @@ from contest.extensions import db
 from contest.rounds import ranking
 from contest.rounds.models import Attempt, Round, Standing
 from contest.rounds.service import expire_overdue
+from contest.standings import participation, publishing
+from contest.standings.models import UnitParticipation
 
 # Per-process cache: round id (leaderboard) or ("units", round id) -> (when, rows, final).
 _cache: dict = {}
@@ -68,7 +73,7 @@ def freeze_if_closed(round_: Round) -> bool:
     `flask --app app freeze-standings` does it from cron right at the close."""
     if round_.standings_frozen_at is not None:
         return True
-    if utcnow() < round_.closes_at:
+    if not publishing.round_is_final(round_):  # answers sent just before the close still arrive
         return False
     expire_overdue(round_id=round_.id)  # commits as it goes, so before the lock
     locked = db.session.execute(  # populate_existing: see what the lock holder committed
@@ -86,6 +91,7 @@ def freeze_if_closed(round_: Round) -> bool:
             db.session.execute(insert(Standing), [
                 {"round_id": round_.id, "user_id": r.entry.user_id, "attempt_id": r.entry.attempt_id,
                  "rank": r.rank, "prediction_gap": r.prediction_gap} for r in ranked])
+        freeze_participation(locked, {r.entry.user_id: r.entry.score for r in ranked})
         locked.prediction_truth = truth
         locked.standings_frozen_at = utcnow()
         db.session.commit()
@@ -95,6 +101,28 @@ def freeze_if_closed(round_: Round) -> bool:
     _cache.pop(round_.id, None)
     _cache.pop(("units", round_.id), None)
     return True
+
+
+def _registered_members(registered_by=None, took_part=()):
+    """(user id, unit id) of the members who belong to a unit; given a moment, only those
+    registered by then or who took part (a member who took part was registered, whatever the
+    clock of an import said)."""
+    rows = db.session.execute(select(User.id, User.unit_id, User.created_at)
+                              .where(User.role == "member", User.unit_id.is_not(None))).all()
+    return [(uid, unit_id) for uid, unit_id, created_at in rows
+            if registered_by is None or created_at <= registered_by or uid in took_part]
+
+
+def freeze_participation(round_: Round, scores: dict[int, float]) -> None:
+    """Store a closed round's unit table, counted now: members registered by the close, in the
+    unit they belong to at the freeze (the cron freezes right at the close), and who took part
+    (``scores``: the counted score of each ranked member). Part of the freeze's transaction."""
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    counted = participation.count_units(parents, _registered_members(round_.closes_at, scores), scores)
+    rows = [{"round_id": round_.id, "unit_id": unit_id, "members": m, "participants": p, "score_sum": total}
+            for unit_id, (m, p, total) in counted.items() if unit_id in parents]
+    if rows:
+        db.session.execute(insert(UnitParticipation), rows)
 
 
 def freeze_closed_rounds() -> int:
@@ -168,34 +196,22 @@ def unit_participation(round_: Round) -> list[dict]:
 
 
 def _unit_participation(round_: Round) -> list[dict]:
-    counted = {row["user_id"]: row["score"] for row in leaderboard(round_)}
     units = db.session.execute(select(Unit.id, Unit.name, Unit.parent_id)).all()
-    parent = {u.id: u.parent_id for u in units}
-    members: dict[int, int] = {u.id: 0 for u in units}
-    participants: dict[int, int] = {u.id: 0 for u in units}
-    score_sum: dict[int, float] = {u.id: 0.0 for u in units}
-    for uid, unit_id in db.session.execute(
-        select(User.id, User.unit_id).where(User.role == "member", User.unit_id.is_not(None))
-    ):
-        seen, current = set(), unit_id
-        while current is not None and current not in seen:  # the unit and its ancestors
-            seen.add(current)
-            members[current] = members.get(current, 0) + 1
-            if uid in counted:
-                participants[current] = participants.get(current, 0) + 1
-                score_sum[current] = score_sum.get(current, 0.0) + counted[uid]
-            current = parent.get(current)
-    out = []
-    for u in units:
-        m, p = members.get(u.id, 0), participants.get(u.id, 0)
-        out.append({
-            "unit_id": u.id, "unit": u.name, "parent_id": u.parent_id, "members": m,
-            "participants": p, "participation_rate": round(p / m, 4) if m else 0.0,
-            "average_score": round(score_sum[u.id] / p, 3) if p else None,
-        })
-    out.sort(key=lambda row: (-row["participation_rate"], row["unit"]))
-    return out
+    if freeze_if_closed(round_):  # closed: the unit table frozen with the final ranks
+        names = {u.id: (u.name, u.parent_id) for u in units}
+        frozen = db.session.execute(
+            select(UnitParticipation.unit_id, UnitParticipation.members, UnitParticipation.participants,
+                   UnitParticipation.score_sum).where(UnitParticipation.round_id == round_.id)).all()
+        return participation.sort_rows([
+            participation.unit_row(unit_id, *names.get(unit_id, ("?", None)), m, p, total)
+            for unit_id, m, p, total in frozen])
+    counted = participation.count_units(
+        {u.id: u.parent_id for u in units}, _registered_members(),
+        {row["user_id"]: row["score"] for row in leaderboard(round_)})
+    return participation.sort_rows([
+        participation.unit_row(u.id, u.name, u.parent_id, *counted.get(u.id, (0, 0, 0.0))) for u in units])
 
 
 def can_see_results(round_: Round, user) -> bool:
-    return bool(round_.results_published or (user is not None and user.has_role("organizer")))
+    """Organizers always; others once published and final (see contest.standings.publishing)."""
+    return publishing.can_see_results(round_, user)

@@ -4,9 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.accounts.permissions import organizer_required
+from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.rounds.forms import EmptyForm
 from contest.rounds.models import Round
+from contest.standings import publishing
 from contest.standings.service import can_see_results, leaderboard, unit_participation
 
 bp = Blueprint("standings", __name__)
@@ -30,9 +32,13 @@ def round_leaderboard(round_id):
     mine = None
     if current_user.is_authenticated:
         mine = next((r for r in rows if r["user_id"] == current_user.id), None)
+    refused = None
+    if current_user.is_authenticated and current_user.is_organizer and not round_.results_published:
+        refused = publishing.refusal(round_)
     return render_template("standings/leaderboard.html", round=round_, rows=rows[(page - 1) * PAGE: page * PAGE],
                            total=len(rows), page=page, pages=max(1, -(-len(rows) // PAGE)), mine=mine,
-                           form=EmptyForm())
+                           form=EmptyForm(),
+                           publish_refused=publishing.refusal_message(refused) if refused else None)
 
 
 @bp.route("/rounds/<int:round_id>/units")
@@ -44,11 +50,22 @@ def round_units(round_id):
 @bp.route("/manage/rounds/<int:round_id>/publish", methods=["POST"])
 @organizer_required
 def publish(round_id):
-    round_ = db.session.get(Round, round_id) or abort(404)
+    """Publish (publish=1) or hide (publish=0) a quiz round's results, as the publishing rule allows.
+    Writing rounds publish from their results page, with its confirmation."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "quiz":
+        abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    round_.results_published = request.form.get("publish", "1") == "1"
+    back = safe_next(request.form.get("next")) or url_for("standings.round_leaderboard", round_id=round_id)
+    wanted = request.form.get("publish", "1") == "1"
+    try:
+        publishing.set_published(round_, wanted, actor=current_user._get_current_object())
+    except publishing.PublishRefused as refused:
+        db.session.rollback()
+        flash(publishing.refusal_message(refused.refusal), "danger")
+        return redirect(back)
     db.session.commit()
-    flash(_("Results published: everyone can now see the leaderboard.") if round_.results_published
+    flash(_("Results published: everyone can now see the leaderboard.") if wanted
           else _("Results hidden again."), "success")
-    return redirect(request.form.get("next") or url_for("standings.round_leaderboard", round_id=round_id))
+    return redirect(back)

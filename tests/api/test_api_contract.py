@@ -168,14 +168,17 @@ def test_contest_round_attempt_flow(client, make):
     assert board["total"] == 1
     assert set(board["items"][0]) >= {"rank", "display_name", "unit", "score", "correct_count",
                                       "prediction", "prediction_gap", "duration_seconds"}
+    refused = client.patch(f"/api/v1/rounds/{r['id']}", headers=org, json={"results_published": True})
+    assert refused.status_code == 409 and error_code(refused) == "round_open"  # not while it is open
+    assert client.get(f"/api/v1/rounds/{r['id']}/leaderboard").status_code == 403
+
+    # Closed round: it can be published; correct answers appear in the member's attempt.
+    make.clock.set(deadline + timedelta(days=8))
     patched = client.patch(f"/api/v1/rounds/{r['id']}", headers=org, json={"results_published": True})
     assert patched.status_code == 200 and patched.json["results_published"] is True
     assert client.get(f"/api/v1/rounds/{r['id']}/leaderboard").status_code == 200
     units = client.get(f"/api/v1/rounds/{r['id']}/units").json
     assert units["total"] == 0  # no units registered in this test
-
-    # Closed round: correct answers appear in the member's attempt.
-    make.clock.set(deadline + timedelta(days=8))
     review = client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json
     assert "correct_option_ids" in review["questions"][0]
     assert client.post(f"/api/v1/rounds/{r['id']}/attempts", headers=headers).json["error"]["code"] == "round_not_open"

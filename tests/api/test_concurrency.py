@@ -150,13 +150,18 @@ def test_simultaneous_first_readers_freeze_final_ranks_once(server, make):
     from contest.rounds import service
     from contest.rounds.models import Standing
 
+    from contest.standings.models import UnitParticipation
+
+    unit = make.unit()
     for _ in range(5):
-        attempt, _ = service.start_attempt(round_, make.user())
+        attempt, _ = service.start_attempt(round_, make.user(unit=unit))
         service.submit_attempt(attempt)
     headers = make.auth(make.user(role="organizer"))
-    make.clock.set(round_.closes_at + timedelta(seconds=1))
+    make.clock.set(round_.closes_at + timedelta(seconds=round_.grace_seconds + 1))  # final after the grace
     url = f"{server}/api/v1/rounds/{round_.id}/leaderboard"
     results = together(6, lambda: call("GET", url, headers))
     assert all(status == 200 and body["final"] and body["total"] == 5 for status, body in results), results
     db.session.expire_all()
     assert db.session.execute(select(func.count()).select_from(Standing)).scalar_one() == 5
+    frozen = db.session.execute(select(UnitParticipation.members, UnitParticipation.participants)).all()
+    assert frozen == [(5, 5)]  # the unit table froze once, with the ranks

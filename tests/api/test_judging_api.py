@@ -238,6 +238,9 @@ def test_results_mean_normalized_and_publication(client, make):
     normalized = client.get(f"/api/v1/rounds/{round_.id}/results", headers=organizer).json
     assert normalized["normalized"] is True
     assert [i["final_score"] for i in normalized["items"]] == [i["normalized_score"] for i in normalized["items"]]
+    refused = client.patch(f"/api/v1/rounds/{round_.id}", headers=organizer, json={"results_published": True})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "round_open"  # open: entries may change
+    make.clock.set(round_.closes_at)
     patched = client.patch(f"/api/v1/rounds/{round_.id}", headers=organizer, json={"results_published": True})
     assert patched.status_code == 200
     public = client.get(f"/api/v1/rounds/{round_.id}/results").json

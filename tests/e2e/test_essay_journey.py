@@ -140,6 +140,10 @@ def test_member_judge_and_organizer_journeys(live_server, phone, desktop, make, 
     expect(table).to_contain_text("Lê Thị Hoa")
     expect(page.locator("#progress")).to_contain_text("4")
     no_script_ran(page)
+    expect(page.locator("#publish-refused")).to_contain_text("Vòng thi chưa kết thúc")  # still open
+    make.clock.set(round_.closes_at)
+    page.reload()
+    page.check("#confirm-publish")  # a real confirmation: the button alone publishes nothing
     page.click("#publish")
     expect(page.locator(".alert-success")).to_be_visible()
     logout(page)

@@ -108,6 +108,11 @@ def test_organizer_schedules_round_and_publishes_leaderboard(live_server, deskto
 
     page.goto(f"{live_server}/rounds/{finished.id}/leaderboard")
     expect(page.locator("table")).to_contain_text("Lê Văn Cường")
+    # Still open: publishing is refused, and said so before anyone tries.
+    expect(page.locator("#publish-refused")).to_contain_text("Vòng thi chưa kết thúc")
+    expect(page.locator("form[action$='/publish'] button")).to_be_disabled()
+    make.clock.set(finished.closes_at + timedelta(minutes=1))
+    page.reload()
     page.click("form[action$='/publish'] button")
     expect(page.locator(".alert-success")).to_be_visible()
     db.session.expire_all()

@@ -36,3 +36,21 @@ def test_prediction_breaks_ties_once_the_round_closes_and_ranks_freeze(app, make
     # Frozen: computing again changes nothing and adds no rows.
     app.test_cli_runner().invoke(args=["freeze-standings"])
     assert db.session.query(Standing).count() == 3
+
+
+def test_an_attempt_submitted_in_the_grace_after_the_close_is_in_the_final_ranks(app, make):
+    """Ranks freeze once the grace has passed, not at the close: answers still in flight count."""
+    make.questions(3)
+    round_ = make.round(question_count=3, grace_seconds=10, duration_seconds=600)
+    early, late = make.user(full_name="Sớm"), make.user(full_name="Muộn")
+    _take(round_, early, 3, 100, prediction=1, clock=make.clock)
+    make.clock.set(round_.closes_at - timedelta(minutes=5))
+    attempt, _ = service.start_attempt(round_, late)
+    make.clock.set(round_.closes_at + timedelta(seconds=5))
+    assert [r["display_name"] for r in leaderboard(round_)] == ["Sớm"]  # a reader in the grace
+    assert db.session.get(Round, round_.id).standings_frozen_at is None
+    assert service.submit_attempt(attempt).status == "submitted"  # still accepted
+    make.clock.set(round_.closes_at + timedelta(seconds=11))
+    final = leaderboard(db.session.get(Round, round_.id))
+    assert [r["display_name"] for r in final] == ["Sớm", "Muộn"]
+    assert db.session.get(Round, round_.id).standings_frozen_at is not None

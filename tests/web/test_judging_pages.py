@@ -115,7 +115,8 @@ def test_organizer_assigns_sees_every_score_and_publishes(client, make):
                                                                      "prize-prize": "first"})
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).prize == "first"
-    client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "publish"})
+    make.clock.set(round_.closes_at)
+    client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "publish", "confirm": "yes"})
     client.post("/logout")
     member = make.user()
     login(client, member)

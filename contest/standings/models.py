@@ -1,0 +1,20 @@
+"""Participation of a closed quiz round, frozen with its final ranks."""
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from contest.extensions import db
+
+
+class UnitParticipation(db.Model):
+    """One unit's line of a closed round's unit table, counted once at the freeze: members
+    registered in the unit and its sub-units by the close, those who took part, their scores.
+    Later registrations, moves and role changes do not change it."""
+
+    __tablename__ = "round_unit_participation"
+    __table_args__ = (UniqueConstraint("round_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    members: Mapped[int]
+    participants: Mapped[int]
+    score_sum: Mapped[float]
