@@ -18,8 +18,7 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
-    if app.config["SECRET_KEY"] == "dev-only-change-me" and not app.testing:
-        app.logger.warning("SECRET_KEY is not set: fine on a laptop, never in production.")
+    _check_secret_key(app)
     _extensions(app)
     _blueprints(app)
     _errors(app)
@@ -29,8 +28,22 @@ def create_app(config=None) -> Flask:
     return app
 
 
+def _check_secret_key(app: Flask) -> None:
+    """Refuse to start with no SECRET_KEY, or a guessable one, outside development and tests.
+    Development is FLASK_DEBUG=1 (`flask --debug run`), which is never set in production."""
+    from contest.config import DEVELOPMENT_SECRET_KEY, secret_key_problem
+
+    problem = secret_key_problem(app.config.get("SECRET_KEY"), development=app.debug or app.testing)
+    if problem:
+        raise RuntimeError(problem)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+        if not app.testing:
+            app.logger.warning("SECRET_KEY is not set: the development key is used (FLASK_DEBUG=1).")
+
+
 def _extensions(app: Flask) -> None:
-    from contest.accounts.models import User
+    from contest.accounts.models import LoginSession
     from contest.audit import models as _audit_models  # noqa: F401  (the table is part of the schema)
     from contest.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
@@ -49,8 +62,9 @@ def _extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        # "<user id>:<session key>" from the session or the remember-me cookie: the user and the
+        # sign-in session in one query; a session ended by sign-out (or an older cookie) is refused.
+        return LoginSession.find_user(user_id)
 
     from contest.formatting import duration
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from contest.accounts.forms import LoginForm, RegisterForm
 from contest.accounts.models import Unit
-from contest.accounts.service import UsernameTaken, authenticate, create_user
+from contest.accounts.service import (SignInDelayed, UsernameTaken, authenticate, create_user, delay_message,
+                                      end_session, start_session)
 from contest.extensions import LOCALES, db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -40,17 +41,31 @@ def login():
         return redirect(url_for("rounds.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except SignInDelayed as delayed:
+            flash(delay_message(delayed.seconds), "danger")
+            return (render_template("accounts/login.html", form=form), 429,
+                    {"Retry-After": str(delayed.seconds)})
         if user is None:
             flash(_("Wrong username or password."), "danger")
         else:
-            login_user(user, remember=True)
+            _sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
+def _sign_in(user) -> None:
+    start_session(user)
+    login_user(user, remember=True)
+    db.session.commit()
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_session(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("rounds.home"))
@@ -72,7 +87,7 @@ def register():
         except UsernameTaken:
             form.username.errors.append(_("This username is already taken. Please choose another."))
         else:
-            login_user(user, remember=True)
+            _sign_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
             return redirect(url_for("rounds.home"))
     return render_template("accounts/register.html", form=form)
