@@ -54,6 +54,19 @@ def _extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+
+    # Registered before the limiter's hook, so it runs after it: a sign-in refused because the
+    # account is waiting (throttle.py) tells that wait in Retry-After, not the reset of the
+    # per-address window that flask-limiter writes there.
+    @app.after_request
+    def account_retry_after(response):
+        from flask import g
+
+        wait = g.pop("account_retry_after", None)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
+        return response
+
     limiter.init_app(app)
 
     from flask_babel import lazy_gettext

@@ -1,6 +1,5 @@
 """Creating users, checking credentials and sign-in sessions; shared by pages, API and CLI."""
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -50,11 +49,11 @@ def password_problem(password: str, username: str, full_name: str | None = None)
 
 
 def delay_message(seconds: int) -> str:
-    """ "Please wait 3 minutes", for a wait of 121-180 seconds; seconds under a minute."""
+    """ "Please wait 3 min" for a wait of 121-180 seconds; "45 s" under a minute."""
     if seconds < 60:
-        wait = ngettext("%(num)s second", "%(num)s seconds", seconds)
+        wait = _("%(s)s s", s=seconds)
     else:
-        wait = ngettext("%(num)s minute", "%(num)s minutes", -(-seconds // 60))
+        wait = _("%(m)s min", m=-(-seconds // 60))
     return _("Too many wrong passwords for this account. Please wait %(wait)s, then try again.", wait=wait)
 
 

@@ -19,7 +19,7 @@ import math
 import threading
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from contest.clock import utcnow
 
@@ -200,6 +200,8 @@ def begin_attempt(username: str) -> None:
             stored, last = store.get(_key(username))
             wait = retry_after(stored, last, now)
             if wait:
+                if has_request_context():
+                    g.account_retry_after = wait  # the Retry-After of the answer (see app.py)
                 raise Delayed(wait)
             failures = effective_failures(stored, last, now)
             if store.claim(_key(username), stored, failures + 1, now):
