@@ -57,19 +57,56 @@ def delay_message(seconds: int) -> str:
     return _("Too many wrong passwords for this account. Please wait %(wait)s, then try again.", wait=wait)
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, device: str | None = None) -> User | None:
     """The user if the password is right, else None. Raises SignInDelayed, without checking the
-    password, while the account waits after too many wrong passwords (see throttle.py)."""
+    password, while the account waits after too many wrong passwords (see throttle.py); `device`
+    (from known_device()) counts this browser's attempts apart from everyone else's."""
     name = normalize_username(username)
-    throttle.begin_attempt(name)
+    throttle.begin_attempt(name, device)
     user = db.session.execute(select(User).where(User.username == name)).scalar_one_or_none()
     if user is None:
         verify_password(_DUMMY_HASH, password or "")
         return None
     if not user.active or not verify_password(user.password_hash, password or ""):
         return None
-    throttle.succeeded(name)
+    throttle.succeeded(name, device)
     return user
+
+
+# --- known devices: a browser that has signed in to an account before ------------------------
+
+KNOWN_DEVICE_COOKIE = "known_device"
+
+
+def _device_signer():
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(current_app.secret_key, salt="known-device")
+
+
+def known_device_cookie(user: User) -> str:
+    """The cookie a browser gets when it signs in: names the account and a random device id.
+    It signs no one in; it only keeps this browser's sign-in count apart (see throttle.py)."""
+    import secrets
+
+    return _device_signer().dumps({"u": user.username, "d": secrets.token_urlsafe(12)})
+
+
+def known_device(cookie: str | None, username: str) -> str | None:
+    """The device id if `cookie` is a known-device cookie of this username, else None."""
+    from itsdangerous import BadData
+
+    if not cookie:
+        return None
+    try:
+        value = _device_signer().loads(cookie)
+    except BadData:
+        return None
+    if not isinstance(value, dict) or value.get("u") != normalize_username(username):
+        return None
+    device = value.get("d")
+    return device if isinstance(device, str) and device else None
 
 
 def username_exists(username: str) -> bool:

@@ -8,8 +8,11 @@ lock-out: someone guessing at a member's account in the last hour of a round can
 wait minutes, not keep them out.
 
 The count is kept per username (whether or not the account exists, so the answer tells nothing
-about which names exist), in Redis when REDIS_URL is set, else in this process (one worker). The
-time is contest.clock.utcnow(), so tests travel in time. Every sign-in attempt is counted as a
+about which names exist); a browser that has signed in to the account before carries a signed
+"known device" cookie and is counted apart, so that someone guessing from elsewhere, even once
+every few minutes for an hour, never makes the member wait on their own phone. Counts live in
+Redis when REDIS_URL is set, else in this process (one worker). The time is
+contest.clock.utcnow(), so tests travel in time. Every sign-in attempt is counted as a
 failure BEFORE the password is checked (a compare-and-set on the count), and forgotten again when
 the password is right: a burst of parallel guesses cannot slip past the count.
 """
@@ -162,8 +165,9 @@ def _stores(app) -> dict:
     return stores
 
 
-def _key(username: str) -> str:
-    return hashlib.sha256(username.encode()).hexdigest()
+def _key(username: str, device: str | None = None) -> str:
+    """One count per username; a browser that has signed in to it before (device) has its own."""
+    return hashlib.sha256(f"{username}\0{device or ''}".encode()).hexdigest()
 
 
 def _now() -> float:
@@ -191,29 +195,32 @@ def _with_fallback(operation):
     return operation(stores["local"])
 
 
-def begin_attempt(username: str) -> None:
-    """Count one attempt at `username` as a failure, or raise Delayed while it must wait."""
+def begin_attempt(username: str, device: str | None = None) -> None:
+    """Count one attempt at `username` as a failure, or raise Delayed while it must wait.
+    `device` names a browser that signed in to this account before (a signed cookie): its
+    attempts have their own count, so a stranger's guesses never delay the member there."""
+    key = _key(username, device)
 
     def attempt(store):
         for _ in range(10):
             now = _now()
-            stored, last = store.get(_key(username))
+            stored, last = store.get(key)
             wait = retry_after(stored, last, now)
             if wait:
                 if has_request_context():
                     g.account_retry_after = wait  # the Retry-After of the answer (see app.py)
                 raise Delayed(wait)
             failures = effective_failures(stored, last, now)
-            if store.claim(_key(username), stored, failures + 1, now):
+            if store.claim(key, stored, failures + 1, now):
                 return
         raise Delayed(1)  # ten workers counted at the same instant: this one waits a second
 
     _with_fallback(attempt)
 
 
-def succeeded(username: str) -> None:
-    """The password was right: the account's count starts again."""
-    _with_fallback(lambda store: store.clear(_key(username)))
+def succeeded(username: str, device: str | None = None) -> None:
+    """The password was right: the count (the account's, or this known browser's) starts again."""
+    _with_fallback(lambda store: store.clear(_key(username, device)))
 
 
 def forget_all(app) -> None:

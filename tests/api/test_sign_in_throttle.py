@@ -148,3 +148,39 @@ def test_parallel_guesses_are_all_counted(app, clock, hoa):
     with ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(guess, range(40)))
     assert codes.count(401) == 5 and codes.count(429) == 35
+
+
+def test_a_browser_that_signed_in_before_is_not_delayed_by_a_strangers_guesses(app, clock, hoa):
+    right = {"username": "hoa", "password": "mat-khau-dai"}
+    wrong = {"username": "hoa", "password": "doan-bua"}
+    phone = app.test_client()
+    assert phone.post("/login", data=right).status_code == 302
+    assert phone.get_cookie("known_device") is not None
+    phone.post("/logout")
+
+    stranger = app.test_client()
+    assert [token(stranger, "doan-bua").status_code for _ in range(6)] == [401] * 5 + [429]
+    assert stranger.post("/login", data=right).status_code == 429  # the account waits ...
+    assert phone.post("/login", data=right).status_code == 302  # ... not the member's own phone
+    phone.post("/logout")
+
+    # The phone's own wrong passwords are slowed all the same, on their own count.
+    codes = [phone.post("/login", data=wrong).status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+
+
+def test_a_forged_or_borrowed_known_device_cookie_counts_as_a_stranger(app, clock, hoa):
+    from itsdangerous import URLSafeSerializer
+
+    with app.app_context():
+        create_user("khanh", "mat-khau-dai", "Phạm Khánh")
+    friend = app.test_client()
+    assert friend.post("/login", data={"username": "khanh", "password": "mat-khau-dai"}).status_code == 302
+    borrowed = friend.get_cookie("known_device").value  # a device cookie of another account
+    forged = URLSafeSerializer("not-the-secret", salt="known-device").dumps({"u": "hoa", "d": "x"})
+    for _ in range(5):
+        token(app.test_client(), "doan-bua")
+    for cookie in (borrowed, forged, "rác"):
+        client = app.test_client()
+        client.set_cookie("known_device", cookie)
+        assert client.post("/login", data={"username": "hoa", "password": "mat-khau-dai"}).status_code == 429
