@@ -77,7 +77,9 @@ def _extensions(app: Flask) -> None:
     def load_user(user_id):
         # "<user id>:<session key>" from the session or the remember-me cookie: the user and the
         # sign-in session in one query; a session ended by sign-out (or an older cookie) is refused.
-        return LoginSession.find_user(user_id)
+        from contest.clock import utcnow
+
+        return LoginSession.find_user(user_id, not_before=utcnow() - app.config["REMEMBER_COOKIE_DURATION"])
 
     from contest.formatting import duration
 

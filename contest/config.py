@@ -1,5 +1,6 @@
 """Configuration read from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # How long "remember me" lasts; the server refuses a sign-in session older than this too.
+    REMEMBER_COOKIE_DURATION = timedelta(days=365)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     LEADERBOARD_CACHE_SECONDS = int(os.environ.get("LEADERBOARD_CACHE_SECONDS", "15"))
     # flask-smorest / OpenAPI

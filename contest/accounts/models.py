@@ -109,16 +109,18 @@ class LoginSession(db.Model):
         return row
 
     @classmethod
-    def find_user(cls, flask_login_id: str) -> User | None:
+    def find_user(cls, flask_login_id: str, not_before: datetime | None = None) -> User | None:
         """The active user of the session named by "<user id>:<key>", in one query; None for an
-        ended session, an unknown user, or an id in another shape (e.g. from before sessions)."""
+        ended session, one opened before `not_before` (older than the remember-me cookie may
+        live), an unknown user, or an id in another shape (e.g. from before sessions)."""
         user_id, sep, key = (flask_login_id or "").partition(":")
         if not sep or not key or not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
             return None
-        user = db.session.execute(
-            select(User).join(cls, cls.user_id == User.id)
-            .where(User.id == int(user_id), cls.key_hash == cls.digest(key), User.active.is_(True))
-        ).scalar_one_or_none()
+        statement = (select(User).join(cls, cls.user_id == User.id)
+                     .where(User.id == int(user_id), cls.key_hash == cls.digest(key), User.active.is_(True)))
+        if not_before is not None:
+            statement = statement.where(cls.created_at >= not_before)
+        user = db.session.execute(statement).scalar_one_or_none()
         if user is not None:
             user.session_key = key
         return user

@@ -119,7 +119,13 @@ def username_exists(username: str) -> bool:
 
 
 def start_session(user: User) -> LoginSession:
-    """A new server-side session for a sign-in; call before flask_login.login_user(user)."""
+    """A new server-side session for a sign-in; call before flask_login.login_user(user).
+    The user's sessions too old to be used any more are cleared away at the same time."""
+    from flask import current_app
+
+    too_old = utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                  LoginSession.created_at < too_old))
     row = LoginSession.open(user)
     db.session.flush()
     return row

@@ -170,3 +170,16 @@ def test_the_user_loader_reads_user_and_session_in_one_query(ctx, make):
         event.remove(db.engine, "before_cursor_execute", listener)
     assert loaded.id == user.id and loaded.get_id() == flask_login_id
     assert len(statements) == 1
+
+
+def test_a_remembered_session_ends_when_the_remember_me_cookie_would_have_expired(app, people, clock):
+    user = people("xuan", full_name="Mai Xuân")
+    browser, _ = sign_in(app, user)
+    remembered = cookie(browser, "remember_token")
+    clock.advance(days=364)
+    assert signed_in_as(client_with(app, remember_token=remembered), user)
+    clock.advance(days=2)  # 366 days: the browser would have dropped it; the server refuses it
+    assert not signed_in_as(client_with(app, remember_token=remembered), user)
+    assert not signed_in_as(browser, user)
+    sign_in(app, user)  # the next sign-in clears the stale row away
+    assert count(app, LoginSession, user_id=user.id) == 1
