@@ -62,6 +62,18 @@ class User(UserMixin, db.Model):
             raise RuntimeError("sign in through accounts.service.start_session()")
         return f"{self.id}:{self.session_key}"
 
+    # UserMixin compares get_id(); the same account is the same user whichever session loaded it.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active

@@ -183,3 +183,11 @@ def test_a_remembered_session_ends_when_the_remember_me_cookie_would_have_expire
     assert not signed_in_as(browser, user)
     sign_in(app, user)  # the next sign-in clears the stale row away
     assert count(app, LoginSession, user_id=user.id) == 1
+
+
+def test_users_compare_by_account_not_by_session(ctx, make):
+    user = make.user("yen")
+    other = make.user("yen2")
+    assert user == user and user != other  # neither has a session: comparing never raises
+    LoginSession.open(user)
+    assert user != other and [user] == [db.session.get(User, user.id)]
