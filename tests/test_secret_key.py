@@ -13,7 +13,8 @@ from app import create_app
 from contest import config
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": False, "DEBUG": False}
+PRODUCTION = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": False, "DEBUG": False,
+              "RATELIMIT_STORAGE_URI": "memory://"}
 
 
 def test_production_refuses_to_start_without_a_secret_key():
