@@ -15,7 +15,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-run: install
+# A real SECRET_KEY, made once and kept (the app refuses to start without one, outside
+# FLASK_DEBUG=1 and tests); SECRET_KEY in the environment wins over it.
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@.tmp && mv $@.tmp $@
+
+run: install instance/secret_key
 	$(PY) -m flask db upgrade
 	$(PY) -m flask load-demo
 	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)

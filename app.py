@@ -18,8 +18,7 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
-    if app.config["SECRET_KEY"] == "dev-only-change-me" and not app.testing:
-        app.logger.warning("SECRET_KEY is not set: fine on a laptop, never in production.")
+    _check_secret_key(app)
     _extensions(app)
     _blueprints(app)
     _errors(app)
@@ -29,8 +28,22 @@ def create_app(config=None) -> Flask:
     return app
 
 
+def _check_secret_key(app: Flask) -> None:
+    """Refuse to start with no SECRET_KEY, or a guessable one, outside development and tests.
+    Development is FLASK_DEBUG=1 (`flask --debug run`), which is never set in production."""
+    from contest.config import DEVELOPMENT_SECRET_KEY, secret_key_problem
+
+    problem = secret_key_problem(app.config.get("SECRET_KEY"), development=app.debug or app.testing)
+    if problem:
+        raise RuntimeError(problem)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+        if not app.testing:
+            app.logger.warning("SECRET_KEY is not set: the development key is used (FLASK_DEBUG=1).")
+
+
 def _extensions(app: Flask) -> None:
-    from contest.accounts.models import User
+    from contest.accounts.models import LoginSession
     from contest.audit import models as _audit_models  # noqa: F401  (the table is part of the schema)
     from contest.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
@@ -41,6 +54,19 @@ def _extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+
+    # Registered before the limiter's hook, so it runs after it: a sign-in refused because the
+    # account is waiting (throttle.py) tells that wait in Retry-After, not the reset of the
+    # per-address window that flask-limiter writes there.
+    @app.after_request
+    def account_retry_after(response):
+        from flask import g
+
+        wait = g.pop("account_retry_after", None)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
+        return response
+
     limiter.init_app(app)
 
     from flask_babel import lazy_gettext
@@ -49,8 +75,11 @@ def _extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        # "<user id>:<session key>" from the session or the remember-me cookie: the user and the
+        # sign-in session in one query; a session ended by sign-out (or an older cookie) is refused.
+        from contest.clock import utcnow
+
+        return LoginSession.find_user(user_id, not_before=utcnow() - app.config["REMEMBER_COOKIE_DURATION"])
 
     from contest.formatting import duration
 

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/contest_bench"
+BENCH_SECRET_KEY = "bench-only-secret-key-0123456789"  # the app refuses to start without a real one
 PORT = 5099
 
 
@@ -42,7 +43,7 @@ def setup(members: int):
     from question_bank.models import Topic
     from question_bank.service import create_question
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": BENCH_DB})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": BENCH_DB, "SECRET_KEY": BENCH_SECRET_KEY})
     with app.app_context():
         db.create_all()
         topic = Topic(name="Bench")
@@ -122,7 +123,7 @@ def main():
 
     ensure_database()
     round_id, tokens = setup(args.members)
-    env = {**os.environ, "DATABASE_URL": BENCH_DB, "SECRET_KEY": "bench"}
+    env = {**os.environ, "DATABASE_URL": BENCH_DB, "SECRET_KEY": BENCH_SECRET_KEY}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "--threads", "4", "-b", f"127.0.0.1:{PORT}",
          "--log-level", "warning", "app:create_app()"], cwd=ROOT, env=env)
@@ -210,7 +211,8 @@ def leaderboard_at_scale(round_id, large):
     from contest.rounds.models import Round
     from contest.standings import service as standings
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": BENCH_DB, "LEADERBOARD_CACHE_SECONDS": 0})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": BENCH_DB, "LEADERBOARD_CACHE_SECONDS": 0,
+                      "SECRET_KEY": BENCH_SECRET_KEY})
     with app.app_context():
         t0 = time.perf_counter()
         db.session.execute(text("""

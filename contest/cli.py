@@ -16,8 +16,11 @@ def register_cli(app: Flask) -> None:
     @click.option("--unit-id", type=int, default=None)
     def create_user_command(username, password, role, full_name, unit_id):
         """Create a user (e.g. an organizer or a judge)."""
-        from contest.accounts.service import UsernameTaken, create_user
+        from contest.accounts.service import UsernameTaken, create_user, password_problem
 
+        problem = password_problem(password, username, full_name)
+        if problem:
+            raise click.ClickException(problem)
         try:
             user = create_user(username, password, full_name or username, role=role, unit_id=unit_id)
         except UsernameTaken:

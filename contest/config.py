@@ -1,5 +1,6 @@
 """Configuration read from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,8 +19,56 @@ def _database_url() -> str:
     return url
 
 
+# The key used only in development (FLASK_DEBUG=1) and tests when none is set; never accepted
+# elsewhere, since anyone can read it here and sign an organizer's session cookie with it.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+SECRET_KEY_FILE = BASE_DIR / "instance" / "secret_key"  # written once by `make run`
+MIN_SECRET_KEY_LENGTH = 16
+
+
+def _secret_key() -> str | None:
+    """SECRET_KEY from the environment, else the one `make run` keeps in instance/secret_key."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or None
+    except OSError:
+        return None
+
+
+def secret_key_problem(key: str | None, development: bool) -> str | None:
+    """Why the app must not start with this SECRET_KEY, or None. Development (FLASK_DEBUG=1) and
+    tests may run without one (the development key is then used); nothing else may.
+
+    >>> secret_key_problem(None, development=True) is None
+    True
+    >>> secret_key_problem("3f9a0c6d1b2e4f5a8c7d9e0f1a2b3c4d", development=False) is None
+    True
+    >>> secret_key_problem(None, False).startswith("SECRET_KEY is not set")
+    True
+    >>> secret_key_problem(DEVELOPMENT_SECRET_KEY, False).startswith("SECRET_KEY is the development")
+    True
+    >>> secret_key_problem("short", False).startswith("SECRET_KEY is too short")
+    True
+    """
+    if development:
+        return None
+    how = ("Set the SECRET_KEY environment variable to a long random string, e.g. the output of "
+           "python -c 'import secrets; print(secrets.token_hex(32))' (the same value for every worker "
+           "and server), or put it in instance/secret_key; `make run` does that for you. "
+           "On a laptop, FLASK_DEBUG=1 runs with the development key.")
+    if not key:
+        return "SECRET_KEY is not set, so anyone could forge a session. " + how
+    if key == DEVELOPMENT_SECRET_KEY:
+        return "SECRET_KEY is the development key, which anyone can read in the source. " + how
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is too short (under {MIN_SECRET_KEY_LENGTH} characters) to keep sessions safe. " + how
+    return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = _secret_key()  # checked by create_app(); see secret_key_problem()
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -38,6 +87,9 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SECURE_COOKIES") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # How long "remember me" lasts; the server refuses a sign-in session older than this too.
+    REMEMBER_COOKIE_DURATION = timedelta(days=365)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     LEADERBOARD_CACHE_SECONDS = int(os.environ.get("LEADERBOARD_CACHE_SECONDS", "15"))
     # flask-smorest / OpenAPI
@@ -51,6 +103,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
+    REDIS_URL = None  # sign-in counts in the process; tests that share Redis set it themselves
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "100000 per minute"  # on, but out of the way; one test lowers it

@@ -87,6 +87,9 @@ def _fresh(request):
 
         forget_candidates()
         standings._cache.clear()
+        from contest.accounts import throttle
+
+        throttle.forget_all(app)  # sign-in failure counts
     yield
     with app.app_context():
         db.session.remove()

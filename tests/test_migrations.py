@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_upgrade_from_empty_matches_models():
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/migrated.sqlite3"
-        env = {**os.environ, "DATABASE_URL": url}
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "migrations-test-key-0123456789"}
         done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
                               cwd=ROOT, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -35,7 +35,8 @@ def test_upgrade_from_empty_matches_models():
 def test_single_head():
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "heads"],
                           cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "DATABASE_URL": "sqlite://"})
+                          env={**os.environ, "DATABASE_URL": "sqlite://",
+                               "SECRET_KEY": "migrations-test-key-0123456789"})
     assert done.returncode == 0, done.stderr
     heads = [line for line in done.stdout.splitlines() if "(head)" in line]
     assert len(heads) == 1, done.stdout

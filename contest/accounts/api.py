@@ -7,7 +7,8 @@ from sqlalchemy import select
 from contest.accounts.models import ROLES, ApiToken, Unit
 from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
-from contest.accounts.service import UsernameTaken, authenticate, create_user
+from contest.accounts.service import (SignInDelayed, UsernameTaken, authenticate, create_user, delay_message,
+                                      password_problem)
 from contest.api.core import ApiError, Page, paginate
 from contest.clock import utcnow
 from contest.dbtypes import nfc
@@ -75,6 +76,9 @@ def _check_unit(unit_id):
 
 def _create(data, role):
     _check_unit(data.get("unit_id"))
+    problem = password_problem(data["password"], data["username"], data["full_name"])
+    if problem:
+        raise ApiError(422, "weak_password", problem, details=[{"field": "password", "message": problem}])
     try:
         return create_user(data["username"], data["password"], data["full_name"], role=role,
                            unit_id=data.get("unit_id"), email=data.get("email"))
@@ -96,7 +100,11 @@ def register(data):
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 def issue_token(data):
-    user = authenticate(data["username"], data["password"])
+    try:
+        user = authenticate(data["username"], data["password"])
+    except SignInDelayed as delayed:
+        raise ApiError(429, "rate_limited", delay_message(delayed.seconds),
+                       headers={"Retry-After": str(delayed.seconds)})
     if user is None:
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     _, token = ApiToken.issue(user)

@@ -4,7 +4,7 @@ from wtforms import DateField, EmailField, PasswordField, SelectField, StringFie
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Email, ValidationError
 
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
-from contest.accounts.service import username_exists
+from contest.accounts.service import password_problem, username_exists
 
 
 class LoginForm(FlaskForm):
@@ -32,3 +32,10 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("Use 3 to 80 characters: letters a-z without accents, digits, dot, dash or underscore."))
         if username_exists(name):
             raise ValidationError(_l("This username is already taken. Please choose another."))
+
+    def validate_password(self, field):
+        if field.errors:  # too short already says what to do
+            return
+        problem = password_problem(field.data, self.username.data or "", self.full_name.data)
+        if problem:
+            raise ValidationError(problem)

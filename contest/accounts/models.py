@@ -1,4 +1,4 @@
-"""Users, roles, units and API tokens."""
+"""Users, roles, units, sign-in sessions and API tokens."""
 import hashlib
 import secrets
 from datetime import date, datetime
@@ -52,6 +52,28 @@ class User(UserMixin, db.Model):
 
     unit: Mapped[Unit | None] = relationship()
 
+    # The key of the sign-in session this object was loaded for (never stored: only its hash is).
+    session_key = None
+
+    def get_id(self) -> str:
+        """Flask-Login's id, kept in the session cookie and the remember-me cookie: it names the
+        user AND the server-side sign-in session, so ending that row ends every copy of both."""
+        if not self.session_key:
+            raise RuntimeError("sign in through accounts.service.start_session()")
+        return f"{self.id}:{self.session_key}"
+
+    # UserMixin compares get_id(); the same account is the same user whichever session loaded it.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
@@ -72,6 +94,50 @@ class User(UserMixin, db.Model):
         return self.role in roles
 
 
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class LoginSession(db.Model):
+    """One sign-in in one browser. The browser's cookies carry a random key; only its SHA-256 is
+    stored. Signing out deletes the row, so a copy of the cookies kept from before signs in no more."""
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return _digest(key)
+
+    @classmethod
+    def open(cls, user: User) -> "LoginSession":
+        key = secrets.token_urlsafe(32)
+        row = cls(user_id=user.id, key_hash=cls.digest(key))
+        db.session.add(row)
+        user.session_key = key
+        return row
+
+    @classmethod
+    def find_user(cls, flask_login_id: str, not_before: datetime | None = None) -> User | None:
+        """The active user of the session named by "<user id>:<key>", in one query; None for an
+        ended session, one opened before `not_before` (older than the remember-me cookie may
+        live), an unknown user, or an id in another shape (e.g. from before sessions)."""
+        user_id, sep, key = (flask_login_id or "").partition(":")
+        if not sep or not key or not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
+            return None
+        statement = (select(User).join(cls, cls.user_id == User.id)
+                     .where(User.id == int(user_id), cls.key_hash == cls.digest(key), User.active.is_(True)))
+        if not_before is not None:
+            statement = statement.where(cls.created_at >= not_before)
+        user = db.session.execute(statement).scalar_one_or_none()
+        if user is not None:
+            user.session_key = key
+        return user
+
+
 class ApiToken(db.Model):
     """A bearer token for the API. Only its SHA-256 is stored; revoking sets revoked_at."""
 
@@ -86,7 +152,7 @@ class ApiToken(db.Model):
 
     @staticmethod
     def digest(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+        return _digest(token)
 
     @classmethod
     def issue(cls, user: User) -> tuple["ApiToken", str]:

@@ -1,4 +1,5 @@
-"""Account rules: passwords (Argon2id via argon2-cffi) and username shape."""
+"""Account rules: password hashing (Argon2id via argon2-cffi), password strength (zxcvbn) and
+username shape."""
 import re
 import unicodedata
 
@@ -27,3 +28,41 @@ def normalize_username(username: str) -> str:
 
 def valid_username(username: str) -> bool:
     return bool(USERNAME_RE.match(username or ""))
+
+
+# Passwords are judged by zxcvbn (Dropbox's estimator, with its lists of the commonest passwords,
+# names and words): a score below this, on its 0-4 scale, is "guessable in under 10^6 guesses".
+MIN_PASSWORD_SCORE = 2
+
+
+def _fold(text: str) -> str:
+    """Lower case without Vietnamese accents: "Bình Đặng" -> "binh dang"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def password_weakness(password: str, username: str = "", other_inputs=()) -> str | None:
+    """None when the password may be used; else why not: "username" (it is, or contains, the
+    username) or "guessable" (among the commonest passwords, or as easy to guess).
+
+    >>> password_weakness("mat-khau-dai", "binh") is None
+    True
+    >>> password_weakness("Binh.2026!xyz", "binh"), password_weakness("BÌNH", "binh")
+    ('username', 'username')
+    >>> password_weakness("12345678", "binh"), password_weakness("iloveyou", "binh")
+    ('guessable', 'guessable')
+    """
+    from zxcvbn import zxcvbn
+
+    folded = _fold(password)
+    name = _fold(username)
+    if len(name) >= 3 and name in folded:
+        return "username"
+    inputs = [name]
+    for value in other_inputs:  # e.g. the full name: its words, and its words run together
+        words = _fold(value or "").split()
+        inputs += words + ["".join(words)]
+    # zxcvbn's effort grows quickly with length, and past 100 characters nothing is guessable.
+    if zxcvbn(password[:100], user_inputs=[i for i in inputs if i])["score"] < MIN_PASSWORD_SCORE:
+        return "guessable"
+    return None

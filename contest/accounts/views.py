@@ -9,7 +9,9 @@ from sqlalchemy import select
 from contest.accounts.forms import LoginForm, RegisterForm
 from contest.accounts.models import Unit
 from contest.accounts.redirects import safe_next
-from contest.accounts.service import UsernameTaken, authenticate, create_user
+from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, UsernameTaken, authenticate,
+                                      create_user, delay_message, end_session, known_device,
+                                      known_device_cookie, start_session)
 from contest.extensions import LOCALES, db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -39,17 +41,35 @@ def login():
         return redirect(url_for("rounds.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        device = known_device(request.cookies.get(KNOWN_DEVICE_COOKIE), form.username.data)
+        try:
+            user = authenticate(form.username.data, form.password.data, device=device)
+        except SignInDelayed as delayed:
+            flash(delay_message(delayed.seconds), "danger")
+            return (render_template("accounts/login.html", form=form), 429,
+                    {"Retry-After": str(delayed.seconds)})
         if user is None:
             flash(_("Wrong username or password."), "danger")
         else:
-            login_user(user, remember=True)
-            return redirect(_safe_next(request.args.get("next")))
+            return _sign_in(user, redirect(_safe_next(request.args.get("next"))))
     return render_template("accounts/login.html", form=form)
+
+
+def _sign_in(user, response):
+    start_session(user)
+    login_user(user, remember=True)
+    db.session.commit()
+    if known_device(request.cookies.get(KNOWN_DEVICE_COOKIE), user.username) is None:
+        response.set_cookie(KNOWN_DEVICE_COOKIE, known_device_cookie(user), max_age=365 * 24 * 3600,
+                            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_session(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("rounds.home"))
@@ -71,9 +91,8 @@ def register():
         except UsernameTaken:
             form.username.errors.append(_("This username is already taken. Please choose another."))
         else:
-            login_user(user, remember=True)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
-            return redirect(url_for("rounds.home"))
+            return _sign_in(user, redirect(url_for("rounds.home")))
     return render_template("accounts/register.html", form=form)
 
 

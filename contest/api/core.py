@@ -44,12 +44,13 @@ def default_message(status: int) -> str:
 class ApiError(HTTPException):
     """Raise to answer an API request with a fixed error code."""
 
-    def __init__(self, status: int, code: str, message: str | None = None, details=None):
+    def __init__(self, status: int, code: str, message: str | None = None, details=None, headers=None):
         super().__init__(description=message)
         self.code = status
         self.error_code = code
         self.message = message or default_message(status)
         self.details = details
+        self.extra_headers = headers  # e.g. Retry-After with a 429
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):
@@ -84,7 +85,7 @@ def _flatten_validation(messages) -> list[dict]:
 
 def http_exception_to_json(error: HTTPException):
     if isinstance(error, ApiError):
-        return error_response(error.code, error.error_code, error.message, error.details)
+        return error_response(error.code, error.error_code, error.message, error.details, error.extra_headers)
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     details = None

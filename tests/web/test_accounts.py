@@ -75,7 +75,7 @@ def test_create_user_command(app, ctx):
     assert result.exit_code == 0, result.output
     user = db.session.query(User).filter_by(username="btc").one()
     assert user.role == "organizer" and verify_password(user.password_hash, "mat-khau-dai")
-    again = runner.invoke(args=["create-user", "btc", "--password", "x"])
+    again = runner.invoke(args=["create-user", "btc", "--password", "mat-khau-khac"])
     assert again.exit_code != 0 and "already taken" in again.output
 
 
