@@ -335,3 +335,48 @@ def test_auto_assignment_without_judges_on_the_panel_makes_nothing(client, make)
                            headers=make.auth(make.user(role="organizer")), json={})
     assert response.status_code == 409 and response.json["error"]["code"] == "no_judges"
     assert db.session.query(Assignment).count() == 0
+
+
+@pytest.mark.postgres
+def test_simultaneous_submits_of_one_sheet_keep_the_first(client, make, app, clock):
+    """Eight requests submit different scores on one draft sheet at once: exactly one is taken,
+    the others get 409 sheet_submitted, and the stored scores are the winner's."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.api.test_concurrency import call, together
+
+    round_ = essay_round(make)
+    submit(client, make, round_, make.user(unit=make.unit()))
+    judge, other = (make.user(role="judge", unit=make.unit()) for _ in range(2))
+    assert client.post(f"/api/v1/rounds/{round_.id}/assignments", headers=make.auth(make.user(role="organizer")),
+                       json={"judge_ids": [judge.id, other.id]}).status_code == 201
+    ids = criteria_ids(round_)
+    auth = make.auth(judge)
+    row_id = db.session.execute(select(Assignment.id).where(Assignment.judge_id == judge.id)).scalar_one()
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_port}/api/v1/judging/assignments/{row_id}"
+        bodies = iter([{"scores": {str(ids[0]): 10 + i, str(ids[1]): 10, str(ids[2]): 10}} for i in range(8)])
+        lock = threading.Lock()
+
+        def one():
+            with lock:
+                body = next(bodies)
+            return body, call("PUT", url, auth, body)
+
+        results = together(8, one)
+    finally:
+        srv.shutdown()
+        thread.join(timeout=5)
+    won = [body for body, (status, _) in results if status == 200]
+    lost = [answer for _, (status, answer) in results if status != 200]
+    assert len(won) == 1, results
+    assert len(lost) == 7 and all(a["error"]["code"] == "sheet_submitted" for a in lost), lost
+    db.session.expire_all()
+    row = db.session.get(Assignment, row_id)
+    assert row.status == "submitted"
+    assert {str(s.criterion_id): s.points for s in row.scores} == won[0]["scores"]
