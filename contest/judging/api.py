@@ -75,6 +75,12 @@ class SheetIn(ma.Schema):
     status = ma.fields.String(load_default="submitted", validate=ma.validate.OneOf(("draft", "submitted")))
 
 
+class ReopenIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=[
+        ma.validate.Length(min=1, max=2000),
+        ma.validate.Predicate("strip", error="The reason must not be blank.")])
+
+
 class EssayResultOut(ma.Schema):
     rank = ma.fields.Integer(allow_none=True)
     entry_id = ma.fields.Integer()
@@ -173,6 +179,25 @@ def score(data, assignment_id):
     except service.JudgingError as error:
         db.session.rollback()
         refuse(error)
+    return assignment_dict(db.session.get(Assignment, assignment_id))
+
+
+@blp.route("/judging/assignments/<int:assignment_id>/reopen", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(ReopenIn)
+@blp.response(200, AssignmentOut)
+def reopen(data, assignment_id):
+    """Reopen a submitted score sheet: back to draft for its judge; who, when and why are
+    recorded in the audit log (`sheet.reopen`). 409 `not_submitted` if the sheet is not submitted."""
+    row = db.session.get(Assignment, assignment_id)
+    if row is None:
+        raise ApiError(404, "not_found")
+    try:
+        service.reopen(row, data["reason"], actor=current_actor())
+    except service.JudgingError as error:
+        db.session.rollback()
+        refuse(error)
+    db.session.commit()
     return assignment_dict(db.session.get(Assignment, assignment_id))
 
 

@@ -5,7 +5,7 @@ writes rows around them."""
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -103,14 +103,16 @@ def stage_assignments(round_id: int, stage: int) -> list[Assignment]:
 def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
     """Bring every entry of the stage to ``judges_per_entry`` judges: balanced loads, never a
     judge of the author's unit. Judges: those given (added to the stage's panel), else the
-    panel, else every judge. Returns the number of new assignments."""
+    stage's panel; with neither, nothing is assigned (409 ``no_judges``): the organizer sees
+    the panel, so the judges used must be the ones shown. Returns the number of new assignments."""
     stage = stage or settings_for(round_).current_stage
     if judge_ids:
         judges = add_to_panel(round_, stage, judge_ids)
     else:
-        judges = panel(round_.id, stage) or all_judges()
+        judges = panel(round_.id, stage)
     if not judges:
-        raise JudgingError("no_judges", 422, _l("Add judges to the panel first."))
+        raise JudgingError("no_judges", 409, _l(
+            "This stage has no judges on its panel: add judges first. No assignment was made."))
     entries = stage_entries(round_.id, stage)
     existing = defaultdict(set)
     load = defaultdict(int)
@@ -191,6 +193,9 @@ def sheet(row: Assignment) -> dict:
 
 
 def _coerce_scores(raw: dict) -> dict:
+    """``{criterion_id: points}`` with integer ids; empty values dropped. Points stay as sent:
+    the pages parse what was typed (``forms.parse_points``), the API takes JSON numbers only,
+    and ``validate_scores`` refuses anything else."""
     scores = {}
     for key, value in (raw or {}).items():
         try:
@@ -199,14 +204,23 @@ def _coerce_scores(raw: dict) -> dict:
             raise JudgingError("out_of_range", 422, aggregation.SCORE_ERROR_MESSAGES["unknown_criterion"])
         if value is None or value == "":
             continue
-        if isinstance(value, str):
-            try:
-                value = float(value.replace(",", "."))
-            except ValueError:
-                raise JudgingError("out_of_range", 422, aggregation.SCORE_ERROR_MESSAGES["out_of_range"],
-                                   criterion_id=criterion_id)
         scores[criterion_id] = value
     return scores
+
+
+SHEET_SUBMITTED = _l("This score sheet has been submitted and can no longer be changed. "
+                     "Ask the organizers to reopen it if a score must be corrected.")
+
+
+def _claim_unsubmitted(row: Assignment) -> None:
+    """Lock the sheet for this change unless it is submitted: one conditional UPDATE, so that of
+    two simultaneous requests the second waits for the first and then sees it submitted."""
+    claimed = db.session.execute(
+        update(Assignment).where(Assignment.id == row.id, Assignment.status != "submitted")
+        .values(saved_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise JudgingError("sheet_submitted", 409, SHEET_SUBMITTED)
+    db.session.refresh(row)
 
 
 def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: bool) -> Assignment:
@@ -214,6 +228,8 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
     Out-of-range points are refused either way; a submitted sheet must be complete."""
     from contest.rounds.models import Round
 
+    if row.status == "submitted":
+        raise JudgingError("sheet_submitted", 409, SHEET_SUBMITTED)
     rows = criteria_rows(row.round_id, row.stage)
     rules = as_rules(rows)
     scores = _coerce_scores(raw_scores)
@@ -225,6 +241,7 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
         raise JudgingError(code, 422, aggregation.SCORE_ERROR_MESSAGES[first],
                            details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
                                     for c, p in blocking])
+    _claim_unsubmitted(row)
     existing = {s.criterion_id: s for s in row.scores}
     for criterion_id, points in scores.items():
         if criterion_id in existing:
@@ -238,8 +255,8 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
     if submit:
         row.total = aggregation.weighted_total({c.id: sheet(row)[c.id] for c in rules}, rules)
         row.status = "submitted"
-        row.submitted_at = row.submitted_at or now
-    elif row.status != "submitted":
+        row.submitted_at = now
+    else:
         row.status = "draft" if scores or row.comment else row.status
     db.session.commit()
     if submit:
@@ -287,6 +304,51 @@ def check_discrepancy(round_, entry_id: int, stage: int) -> Assignment | None:
         db.session.rollback()
         return None
     return extra
+
+
+def reopen(row: Assignment, reason: str | None, actor=None) -> Assignment:
+    """An organizer reopens a submitted sheet: back to draft, so its judge can correct and
+    resubmit it; who, when and why go to the audit log. Only a submitted sheet can be reopened,
+    and a conditional UPDATE makes two simultaneous reopenings record one event."""
+    from contest.audit.service import record
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise JudgingError("validation_error", 422, _l("Give the reason for reopening the sheet."))
+    before = {"status": "submitted", "total": row.total,
+              "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+              "scores": {str(k): v for k, v in sorted(sheet(row).items())}, "judge_id": row.judge_id}
+    reopened = db.session.execute(
+        update(Assignment).where(Assignment.id == row.id, Assignment.status == "submitted")
+        .values(status="draft", total=None, submitted_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if not reopened:
+        raise JudgingError("not_submitted", 409, _l("Only a submitted score sheet can be reopened."))
+    db.session.refresh(row)
+    record("sheet.reopen", "assignment", row.id, actor=actor, before=before, after={"status": "draft"},
+           reason=reason, round_id=row.round_id)
+    return row
+
+
+def reopen_history(round_id: int) -> dict:
+    """The reopenings of a round's sheets, per entry, newest first: ``{entry_id: [event, ...]}``
+    where each event carries ``assignment`` (with its judge), ``actor``, ``at`` and ``reason``."""
+    from contest.audit.models import AuditEvent
+
+    events = list(db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "sheet.reopen", AuditEvent.object_type == "assignment",
+                                 AuditEvent.round_id == round_id)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).scalars())
+    rows = {a.id: a for a in db.session.execute(select(Assignment).where(
+        Assignment.id.in_({e.object_id for e in events} or {0})).options(selectinload(Assignment.judge))).scalars()}
+    history = defaultdict(list)
+    for event in events:
+        row = rows.get(event.object_id)
+        if row is not None:
+            history[row.entry_id].append({"assignment": row, "judge": row.judge, "actor": event.actor,
+                                          "at": event.at, "reason": event.reason})
+    return dict(history)
 
 
 def others_visible(row: Assignment) -> list[dict]:

@@ -1,8 +1,8 @@
 """Pages of judging: the judge's workspace and score sheet (blind), and the organizer's panel,
 assignment, results, stages, prizes and publication."""
-from decimal import Decimal
-
+from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import criteria_rows
 from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
-                                   ShortlistForm, score_sheet_form)
+                                   ReopenForm, ShortlistForm, score_sheet_form)
 from contest.judging.models import Assignment
 from contest.rounds.models import Round
 from contest.standings import publishing
@@ -54,20 +54,30 @@ def score(assignment_id):
     row = _mine(assignment_id)
     criteria = criteria_rows(row.round_id, row.stage)
     current = service.sheet(row)
-    shown = {f"c{c.id}": Decimal(f"{current[c.id]:g}") if c.id in current else None for c in criteria}
-    form = score_sheet_form(criteria, data=shown | {"comment": row.comment} if request.method == "GET" else None)
+    shown = {f"c{c.id}": current.get(c.id) for c in criteria}
+    form = score_sheet_form(criteria, data=shown | {"comment": row.comment} if request.method == "GET" else None,
+                            decimal_symbol=get_decimal_symbol(get_locale()))
     problem = None
-    if form.validate_on_submit():
+    status = 200
+    if request.method == "POST" and row.status == "submitted":
+        # A submitted sheet is final; the organizers may reopen it. Show it as it was saved.
+        problem, status = str(service.SHEET_SUBMITTED), 409
+        form = score_sheet_form(criteria, formdata=None, data=shown | {"comment": row.comment},
+                                decimal_symbol=get_decimal_symbol(get_locale()))
+    elif form.validate_on_submit():
         submit = request.form.get("action") == "submit"
-        scores = {}
-        for c in criteria:
-            value = getattr(form, f"c{c.id}").data
-            scores[c.id] = float(value) if isinstance(value, Decimal) else value
+        scores = {c.id: getattr(form, f"c{c.id}").data for c in criteria}
         try:
             service.save_sheet(row, scores, form.comment.data, submit=submit)
         except service.JudgingError as error:
             db.session.rollback()
             problem = str(error.message)
+            status = error.status if error.code == "sheet_submitted" else 200
+            if error.code == "sheet_submitted":
+                row = _mine(assignment_id)
+                form = score_sheet_form(criteria, formdata=None, data={
+                    f"c{c.id}": service.sheet(row).get(c.id) for c in criteria} | {"comment": row.comment},
+                    decimal_symbol=get_decimal_symbol(get_locale()))
         else:
             flash(_("Scores submitted.") if submit else _("Draft saved."), "success")
             if submit:
@@ -83,7 +93,7 @@ def score(assignment_id):
     position = next((i for i, a in enumerate(mine) if a.id == row.id), 0) + 1
     return render_template("judging/score.html", row=row, entry=row.entry, criteria=criteria, form=form,
                            problem=problem, others=service.others_visible(row), position=position,
-                           count=len(mine), done=sum(1 for a in mine if a.status == "submitted"))
+                           count=len(mine), done=sum(1 for a in mine if a.status == "submitted")), status
 
 
 # --- organizers ------------------------------------------------------------------------------
@@ -173,6 +183,29 @@ def manage(round_id):
                            unit_name=service.unit_name)
 
 
+@bp.route("/manage/assignments/<int:assignment_id>/reopen", methods=["POST"])
+@organizer_required
+def reopen(assignment_id):
+    """Reopen a judge's submitted sheet, with the reason (kept in the audit log)."""
+    row = db.session.get(Assignment, assignment_id)
+    if row is None:
+        abort(404)
+    back = url_for("judging.results", round_id=row.round_id, stage=row.stage)
+    form = ReopenForm(prefix="reopen")
+    if not form.validate_on_submit():
+        flash(_("Give the reason for reopening the sheet."), "danger")
+        return redirect(back)
+    try:
+        service.reopen(row, form.reason.data, actor=current_user)
+    except service.JudgingError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(_("The sheet is open again: the judge can correct and resubmit it."), "success")
+    return redirect(back)
+
+
 @bp.route("/manage/rounds/<int:round_id>/results", methods=["GET", "POST"])
 @organizer_required
 def results(round_id):
@@ -225,7 +258,9 @@ def results(round_id):
                            shortlist_form=shortlist_form, prize_forms=prize_forms, unit_name=service.unit_name,
                            prizes=service.prize_labels(), is_last_stage=stage == settings.current_stage,
                            prize_keys=PRIZES, users=User,
-                           publish_refused=publishing.refusal_message(refused) if refused else None)
+                           publish_refused=publishing.refusal_message(refused) if refused else None,
+                           reopen_form=ReopenForm(prefix="reopen", formdata=None),
+                           reopens=service.reopen_history(round_.id))
 
 
 def _publish(round_, stage: int, publish: bool):

@@ -226,6 +226,7 @@ def test_openapi_document(client):
     for path in ("/api/v1/auth/token", "/api/v1/rounds/{round_id}/attempts",
                  "/api/v1/attempts/{attempt_id}/answers/{question_id}", "/api/v1/rounds/{round_id}/leaderboard"):
         assert path in paths, path
+    assert "post" in paths["/api/v1/judging/assignments/{assignment_id}/reopen"]
 
 
 @pytest.mark.parametrize("body", [None, [], {"option_ids": "1"}, {"option_ids": [True]}, {"option_ids": [1.5]}])

@@ -245,3 +245,141 @@ def test_results_mean_normalized_and_publication(client, make):
     assert patched.status_code == 200
     public = client.get(f"/api/v1/rounds/{round_.id}/results").json
     assert public["published"] and public["items"][0]["author"] and public["items"][0]["unit"] == "Đơn vị 0"
+
+
+# --- a submitted sheet is final; organizers reopen it with a reason ----------------------------
+
+def _submitted(client, make):
+    round_, _author, judges, _entry, _ = _setup_blind(client, make)
+    auth = make.auth(judges[0])
+    item = client.get("/api/v1/judging/assignments", headers=auth).json["items"][0]
+    url = f"/api/v1/judging/assignments/{item['id']}"
+    done = client.put(url, headers=auth, json=sheet(round_, 35, 25, 20.5))  # (35·2 + 25 + 20.5)·100/140
+    assert done.status_code == 200 and done.json["total"] == pytest.approx(82.5)
+    return round_, judges, auth, item["id"], url
+
+
+def test_a_submitted_sheet_cannot_be_changed(client, make):
+    round_, judges, auth, assignment_id, url = _submitted(client, make)
+    # The other judge submits 38; the first judge now tries to lower 82.5 to 70.
+    other = make.auth(judges[1])
+    other_id = client.get("/api/v1/judging/assignments", headers=other).json["items"][0]["id"]
+    client.put(f"/api/v1/judging/assignments/{other_id}", headers=other, json=sheet(round_, 20, 10, 3.2))
+    for body in (sheet(round_, 30, 20, 20), {**sheet(round_, 30, 20, 20), "status": "draft"},
+                 {"scores": {}, "comment": "Sửa nhận xét"}):
+        refused = client.put(url, headers=auth, json=body)
+        assert refused.status_code == 409 and refused.json["error"]["code"] == "sheet_submitted"
+    db.session.expire_all()
+    row = db.session.get(Assignment, assignment_id)
+    assert row.status == "submitted" and row.total == pytest.approx(82.5) and row.comment is None
+    assert sorted(s.points for s in row.scores) == [20.5, 25, 35]
+
+
+def test_the_api_takes_json_numbers_only(client, make):
+    round_, _author, judges, _entry, _ = _setup_blind(client, make)
+    auth = make.auth(judges[0])
+    url = f"/api/v1/judging/assignments/{client.get('/api/v1/judging/assignments', headers=auth).json['items'][0]['id']}"
+    ids = criteria_ids(round_)
+    for bad in ("15,5", "15.5", True, [15], {"v": 1}):
+        response = client.put(url, headers=auth, json={"scores": {str(ids[0]): bad}, "status": "draft"})
+        assert response.status_code == 422 and response.json["error"]["code"] == "out_of_range", bad
+    ok = client.put(url, headers=auth, json={"scores": {str(ids[0]): 15.5}, "status": "draft"})
+    assert ok.status_code == 200 and ok.json["scores"] == {str(ids[0]): 15.5}
+
+
+def test_organizer_reopens_a_sheet_with_a_reason_and_the_judge_resubmits(client, make, clock):
+    from contest.audit.models import AuditEvent
+
+    round_, judges, auth, assignment_id, url = _submitted(client, make)
+    organizer = make.user(role="organizer")
+    reopen = f"{url}/reopen"
+    response = client.post(reopen, headers=make.auth(organizer), json={"reason": "Giám khảo nhập nhầm tiêu chí 3"})
+    assert response.status_code == 200, response.json
+    assert response.json["id"] == assignment_id and response.json["status"] == "draft"
+    assert response.json["total"] is None
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "sheet.reopen")).scalar_one()
+    assert (event.object_type, event.object_id, event.round_id) == ("assignment", assignment_id, round_.id)
+    assert event.actor_id == organizer.id and event.at == clock()
+    assert event.reason == "Giám khảo nhập nhầm tiêu chí 3"
+    assert event.before["status"] == "submitted" and event.before["total"] == pytest.approx(82.5)
+    assert event.after == {"status": "draft"}
+    # The judge sees a draft again, with their scores, and can resubmit.
+    mine = client.get(url, headers=auth).json
+    assert mine["status"] == "draft" and sorted(mine["scores"].values()) == [20.5, 25, 35]
+    again = client.put(url, headers=auth, json=sheet(round_, 35, 25, 25))
+    assert again.status_code == 200 and again.json["status"] == "submitted"
+    assert again.json["total"] == pytest.approx(85.71, abs=0.01)
+    # Reopening a sheet that is not submitted is refused.
+    assert client.post(reopen, headers=make.auth(organizer), json={"reason": "Lần nữa"}).status_code == 200
+    twice = client.post(reopen, headers=make.auth(organizer), json={"reason": "Lần nữa"})
+    assert twice.status_code == 409 and twice.json["error"]["code"] == "not_submitted"
+
+
+def test_reopen_needs_an_organizer_and_a_reason(client, make):
+    _round, judges, auth, assignment_id, url = _submitted(client, make)
+    reopen = f"{url}/reopen"
+    assert client.post(reopen, headers=auth, json={"reason": "Tôi muốn sửa"}).status_code == 403
+    assert client.post(reopen, headers=make.auth(make.user()), json={"reason": "x"}).status_code == 403
+    organizer = make.auth(make.user(role="organizer"))
+    for body in ({}, {"reason": ""}, {"reason": "   "}, {"reason": None}, {"reason": 5}):
+        refused = client.post(reopen, headers=organizer, json=body)
+        assert refused.status_code == 422 and refused.json["error"]["code"] == "validation_error", body
+    assert client.post("/api/v1/judging/assignments/999999/reopen", headers=organizer,
+                       json={"reason": "x"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Assignment, assignment_id).status == "submitted"
+
+
+def test_auto_assignment_without_judges_on_the_panel_makes_nothing(client, make):
+    round_ = essay_round(make)
+    submit(client, make, round_, make.user(unit=make.unit()))
+    make.user(role="judge", unit=make.unit())  # a judge exists, but not on this round's panel
+    response = client.post(f"/api/v1/rounds/{round_.id}/assignments",
+                           headers=make.auth(make.user(role="organizer")), json={})
+    assert response.status_code == 409 and response.json["error"]["code"] == "no_judges"
+    assert db.session.query(Assignment).count() == 0
+
+
+@pytest.mark.postgres
+def test_simultaneous_submits_of_one_sheet_keep_the_first(client, make, app, clock):
+    """Eight requests submit different scores on one draft sheet at once: exactly one is taken,
+    the others get 409 sheet_submitted, and the stored scores are the winner's."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.api.test_concurrency import call, together
+
+    round_ = essay_round(make)
+    submit(client, make, round_, make.user(unit=make.unit()))
+    judge, other = (make.user(role="judge", unit=make.unit()) for _ in range(2))
+    assert client.post(f"/api/v1/rounds/{round_.id}/assignments", headers=make.auth(make.user(role="organizer")),
+                       json={"judge_ids": [judge.id, other.id]}).status_code == 201
+    ids = criteria_ids(round_)
+    auth = make.auth(judge)
+    row_id = db.session.execute(select(Assignment.id).where(Assignment.judge_id == judge.id)).scalar_one()
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_port}/api/v1/judging/assignments/{row_id}"
+        bodies = iter([{"scores": {str(ids[0]): 10 + i, str(ids[1]): 10, str(ids[2]): 10}} for i in range(8)])
+        lock = threading.Lock()
+
+        def one():
+            with lock:
+                body = next(bodies)
+            return body, call("PUT", url, auth, body)
+
+        results = together(8, one)
+    finally:
+        srv.shutdown()
+        thread.join(timeout=5)
+    won = [body for body, (status, _) in results if status == 200]
+    lost = [answer for _, (status, answer) in results if status != 200]
+    assert len(won) == 1, results
+    assert len(lost) == 7 and all(a["error"]["code"] == "sheet_submitted" for a in lost), lost
+    db.session.expire_all()
+    row = db.session.get(Assignment, row_id)
+    assert row.status == "submitted"
+    assert {str(s.criterion_id): s.points for s in row.scores} == won[0]["scores"]

@@ -71,8 +71,10 @@ def test_judge_scores_drafts_then_submits_and_then_sees_the_others(client, make)
     client.post("/logout")
     login(client, judges[0])
     too_high = client.post(f"/judging/assignments/{first.id}", data={f"c{ids[0]}": "41", "action": "draft"})
-    assert too_high.status_code == 200 and "Give between 0 and 40 points." in too_high.get_data(as_text=True) \
-        or "40" in too_high.get_data(as_text=True)
+    assert too_high.status_code == 200
+    assert "Cho điểm từ 0 đến 40." in too_high.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Assignment, first.id).scores == []
     draft = client.post(f"/judging/assignments/{first.id}", data={f"c{ids[0]}": "35", "action": "draft"}, follow_redirects=True)
     html = draft.get_data(as_text=True)
     assert 'value="35"' in html and "Ý kiến riêng" not in html
@@ -85,7 +87,8 @@ def test_judge_scores_drafts_then_submits_and_then_sees_the_others(client, make)
     html = client.get(f"/judging/assignments/{first.id}").get_data(as_text=True)
     assert "Ý kiến riêng" in html
     workspace = client.get("/judging/").get_data(as_text=True)
-    assert "1 of 1" in workspace or "1/1" in workspace or "Submitted" in workspace or "Đã nộp" in workspace
+    assert "Đã chấm 1/1" in workspace
+    assert '<span class="badge text-bg-success">Đã nộp</span>' in workspace
 
 
 def test_organizer_assigns_sees_every_score_and_publishes(client, make):
@@ -193,3 +196,127 @@ def test_similar_entries_are_flagged_with_passages(client, make):
     pair = next(f for f in flags if f.other_entry_id)
     html = client.get(f"/essays/manage/similarity/{pair.id}").get_data(as_text=True)
     assert "<mark>" in html and "cần kiệm liêm chính" in html
+
+
+# --- a submitted sheet is final; labels of the other judges; decimal commas --------------------
+
+def _sheet_data(ids, *points, action="submit"):
+    return {**{f"c{i}": p for i, p in zip(ids, points)}, "action": action}
+
+
+def test_a_submitted_sheet_is_shown_read_only_and_a_change_is_refused(client, make):
+    round_, _authors, judges, _organizer, _ = _entries_with_judges(client, make, n=1)
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    first = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalar_one()
+    login(client, judges[0])
+    client.post(f"/judging/assignments/{first.id}", data=_sheet_data(ids, "35", "25", "20,5"))
+    db.session.expire_all()
+    assert db.session.get(Assignment, first.id).total == 82.5
+    page = client.get(f"/judging/assignments/{first.id}").get_data(as_text=True)
+    assert "Phiếu chấm đã nộp và không thể sửa. Nếu cần sửa điểm, hãy đề nghị ban tổ chức mở lại phiếu." in page
+    assert 'value="submit"' not in page and 'value="draft"' not in page
+    assert f'id="c{ids[2]}" inputmode="decimal" name="c{ids[2]}" readonly type="text" value="20,5"' in page
+    for action in ("submit", "draft"):
+        refused = client.post(f"/judging/assignments/{first.id}", data=_sheet_data(ids, "30", "20", "20", action=action))
+        assert refused.status_code == 409
+        html = refused.get_data(as_text=True)
+        assert ("Phiếu chấm này đã nộp nên không thể sửa nữa. Nếu cần sửa điểm, hãy đề nghị ban tổ chức "
+                "mở lại phiếu.") in html
+        assert f'name="c{ids[0]}" readonly type="text" value="35"' in html  # the saved score, not the one sent
+    db.session.expire_all()
+    row = db.session.get(Assignment, first.id)
+    assert row.status == "submitted" and row.total == 82.5
+    assert sorted(s.points for s in row.scores) == [20.5, 25, 35]
+
+
+def test_other_judges_are_labelled_other_judge_1_never_with_the_viewers_own_number(client, make):
+    round_, _authors, judges, _organizer, _ = _entries_with_judges(client, make, n=1)
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    first, second = (db.session.execute(select(Assignment).where(Assignment.judge_id == j.id)).scalar_one()
+                     for j in judges)
+    login(client, judges[0])
+    client.post(f"/judging/assignments/{first.id}", data=_sheet_data(ids, "35", "25", "20,5"))
+    client.post("/logout")
+    login(client, judges[1])
+    client.post(f"/judging/assignments/{second.id}", data=_sheet_data(ids, "20", "10", "3,2"))
+    html = client.get(f"/judging/assignments/{second.id}").get_data(as_text=True)
+    box = html[html.index('id="other-judges"'):]
+    box = box[:box.index("</div>")]
+    assert '<p class="small mb-1">Giám khảo khác 1: 82.50</p>' in box
+    assert "Giám khảo 1" not in html and "Giám khảo 2" not in html and "Giám khảo khác 2" not in html
+    assert judges[0].full_name not in html and judges[1].full_name not in box
+
+
+def test_scores_typed_with_a_decimal_comma_and_words_refused(client, make):
+    round_, _authors, judges, _organizer, _ = _entries_with_judges(client, make, n=1)
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    row = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalar_one()
+    login(client, judges[0])
+    for typed in ("mười", "1.234,5", "-3", "15,5,1"):
+        refused = client.post(f"/judging/assignments/{row.id}", data={f"c{ids[0]}": typed, "action": "draft"})
+        assert refused.status_code == 200
+        html = refused.get_data(as_text=True)
+        assert "Hãy nhập số điểm, ví dụ 15 hoặc 15,5." in html, typed
+        db.session.expire_all()
+        assert db.session.get(Assignment, row.id).scores == []
+    saved = client.post(f"/judging/assignments/{row.id}", data={f"c{ids[0]}": "15,5", f"c{ids[1]}": " 7.25 ",
+                                                                "action": "draft"}, follow_redirects=True)
+    assert f'name="c{ids[0]}" type="text" value="15,5"' in saved.get_data(as_text=True)
+    db.session.expire_all()
+    assert {s.criterion_id: s.points for s in db.session.get(Assignment, row.id).scores} == {ids[0]: 15.5, ids[1]: 7.25}
+
+
+def test_organizer_reopens_a_sheet_on_the_results_page_and_sees_why(client, make, clock):
+    from contest.audit.models import AuditEvent
+
+    round_, _authors, judges, organizer, _ = _entries_with_judges(client, make, n=1)
+    ids = [c.id for c in db.session.execute(select(Criterion).order_by(Criterion.position)).scalars()]
+    row = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalar_one()
+    login(client, judges[0])
+    client.post(f"/judging/assignments/{row.id}", data=_sheet_data(ids, "35", "25", "20,5"))
+    client.post("/logout")
+    login(client, organizer)
+    results = client.get(f"/judging/manage/rounds/{round_.id}/results").get_data(as_text=True)
+    assert f'action="/judging/manage/assignments/{row.id}/reopen"' in results
+    blank = client.post(f"/judging/manage/assignments/{row.id}/reopen", data={"reopen-reason": "  "},
+                        follow_redirects=True)
+    assert "Hãy nhập lý do mở lại phiếu chấm." in blank.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Assignment, row.id).status == "submitted"
+    assert db.session.query(AuditEvent).filter_by(action="sheet.reopen").count() == 0
+    done = client.post(f"/judging/manage/assignments/{row.id}/reopen",
+                       data={"reopen-reason": "Nhập nhầm điểm tiêu chí 3"}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Phiếu chấm đã được mở lại: giám khảo có thể sửa và nộp lại." in html
+    assert (f"Phiếu chấm của {judges[0].full_name} được {organizer.full_name} mở lại lúc") in html
+    assert "Lý do: Nhập nhầm điểm tiêu chí 3" in html
+    db.session.expire_all()
+    assert db.session.get(Assignment, row.id).status == "draft"
+    event = db.session.execute(select(AuditEvent).where(AuditEvent.action == "sheet.reopen")).scalar_one()
+    assert (event.actor_id, event.at, event.reason) == (organizer.id, clock(), "Nhập nhầm điểm tiêu chí 3")
+    # The judge sees a draft with their scores, and resubmits.
+    client.post("/logout")
+    login(client, judges[0])
+    page = client.get(f"/judging/assignments/{row.id}").get_data(as_text=True)
+    assert 'value="submit"' in page and f'name="c{ids[2]}" type="text" value="20,5"' in page
+    assert '<span class="badge text-bg-warning">Bản nháp</span>' in client.get("/judging/").get_data(as_text=True)
+    client.post(f"/judging/assignments/{row.id}", data=_sheet_data(ids, "35", "25", "25"))
+    db.session.expire_all()
+    again = db.session.get(Assignment, row.id)
+    assert again.status == "submitted" and round(again.total, 2) == 85.71
+    # Judges cannot reopen.
+    assert client.post(f"/judging/manage/assignments/{row.id}/reopen", data={"reopen-reason": "x"}).status_code == 403
+
+
+def test_auto_assignment_with_an_empty_panel_says_so_and_makes_nothing(client, make):
+    round_ = essay_round(make)
+    client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(make.user(unit=make.unit())),
+                json={"title": "T", "body": words(10)})
+    make.user(role="judge", unit=make.unit())  # a judge exists, but is not on the panel
+    login(client, make.user(role="organizer"))
+    response = client.post(f"/judging/manage/rounds/{round_.id}", data={"action": "auto"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert ("Vòng chấm này chưa có giám khảo nào trong hội đồng: hãy thêm giám khảo trước. "
+            "Chưa bài nào được phân công.") in html
+    assert "phân công" in html and "assignments made" not in html
+    assert db.session.query(Assignment).count() == 0
