@@ -17,6 +17,7 @@ from contest.extensions import db
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
+from contest.standings import publishing
 
 bp = Blueprint("essays", __name__, url_prefix="/essays")
 
@@ -218,6 +219,11 @@ def results(round_id):
 def _save_round_form(round_, form, creating):
     try:
         apply_round_fields(round_, form.round_data(), creating=creating)
+        publishing.check_window_keeps_results_final(round_)
+    except publishing.PublishRefused:
+        db.session.rollback()
+        form.closes_at.errors.append(publishing.window_refusal_message())
+        return False
     except RoundInvalid as invalid:
         db.session.rollback()
         for field, message in invalid.problems:

@@ -204,8 +204,8 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
         if wanted is not None:
             db.session.flush()
             publishing.set_published(round_, wanted, actor=current_actor())
-        if round_.results_published and window_moved and not publishing.round_is_final(round_):
-            raise publishing.PublishRefused(publishing.Refusal(publishing.ROUND_OPEN))
+        if window_moved:
+            publishing.check_window_keeps_results_final(round_)
     except publishing.PublishRefused as refused:
         db.session.rollback()
         raise ApiError(409, refused.refusal.code, publishing.refusal_message(refused.refusal),

@@ -12,6 +12,7 @@ from contest.rounds import service, timing
 from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
+from contest.standings import publishing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
@@ -242,9 +243,13 @@ def _round_editor(contest: Contest, round_: Round | None):
         db.session.add(target)
         try:
             apply_round_fields(target, form.to_data(), creating=round_ is None)
+            publishing.check_window_keeps_results_final(target)
         except RoundInvalid as invalid:
             db.session.rollback()
             _show_problems(form, invalid)
+        except publishing.PublishRefused:
+            db.session.rollback()
+            form.closes_at.errors.append(publishing.window_refusal_message())
         else:
             db.session.commit()
             flash(_("Round scheduled.") if round_ is None else _("Round saved."), "success")

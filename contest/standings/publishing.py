@@ -106,6 +106,20 @@ def round_is_final(round_, now: datetime | None = None) -> bool:
     return is_final(round_.kind, now or utcnow(), round_.closes_at, round_.grace_seconds)
 
 
+def check_window_keeps_results_final(round_, now: datetime | None = None) -> None:
+    """A published round stays final: moving its window so that it opens again (or its grace
+    runs again) is refused while the results are shown — hide them first. Raises PublishRefused
+    (round_open); the caller rolls back. Every editor (API, quiz and writing round pages) asks."""
+    if round_.results_published and not round_is_final(round_, now):
+        raise PublishRefused(Refusal(ROUND_OPEN))
+
+
+def window_refusal_message() -> str:
+    """Why the window of a published round may not be moved, in an organizer's words."""
+    return _("The results of this round are published: hide them first, then move the round's "
+             "window, so that nobody sees the others' results while the round is open again.")
+
+
 def missing_sheets(round_) -> list[str]:
     """Codes of the entries of a writing round's current stage that miss a submitted sheet."""
     from contest.essays.models import EssaySettings

@@ -141,3 +141,30 @@ def test_the_results_page_publishes_only_with_the_confirmation_ticked(client, ma
     assert _published(round_.id) is True and _events(round_.id) == 1
     client.post(results, data={"action": "unpublish"})
     assert _published(round_.id) is False and _events(round_.id) == 2
+
+
+WINDOW_VI = ("Kết quả của vòng thi này đã được công bố: hãy ẩn kết quả trước rồi mới dời thời gian "
+             "của vòng thi, để không ai thấy kết quả của người khác trong lúc vòng thi mở lại.")
+
+
+def test_the_round_form_cannot_reopen_a_published_round(client, make):
+    make.questions(6)
+    round_ = make.round(title="Tuần thi", question_count=5)
+    close = round_.closes_at
+    login(client, make.user(role="organizer"))
+    make.clock.set(close + timedelta(minutes=1))
+    client.post(f"/manage/rounds/{round_.id}/publish", data={"publish": "1"})
+    assert _published(round_.id) is True
+    later = (make.clock() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    form = {"title": "Tuần thi", "opens_at": "2026-01-01T10:00", "closes_at": later,
+            "duration_minutes": "15", "question_count": "5", "counting": "best", "tie_break": "duration",
+            "grace_seconds": "10"}
+    page = client.post(f"/manage/rounds/{round_.id}/edit", data=form).get_data(as_text=True)
+    assert WINDOW_VI in page
+    db.session.expire_all()
+    assert db.session.get(Round, round_.id).closes_at == close
+    # Hidden first, the window may move again.
+    client.post(f"/manage/rounds/{round_.id}/publish", data={"publish": "0"})
+    assert client.post(f"/manage/rounds/{round_.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Round, round_.id).closes_at > close
