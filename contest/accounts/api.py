@@ -1,14 +1,15 @@
 """API v1: accounts and units."""
 import marshmallow as ma
 from flask import current_app, g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from contest.accounts.models import ROLES, ApiToken, Unit
 from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
-from contest.accounts.service import (SignInDelayed, UsernameTaken, authenticate, create_user, delay_message,
-                                      password_problem)
+from contest.accounts.service import (SignInDelayed, UsernameTaken, WeakPassword, WrongPassword, authenticate,
+                                      change_password, create_user, delay_message, password_problem)
 from contest.api.core import ApiError, Page, paginate
 from contest.clock import utcnow
 from contest.dbtypes import nfc
@@ -46,6 +47,11 @@ class UserIn(RegisterIn):
 class TokenIn(ma.Schema):
     username = ma.fields.String(required=True)
     password = ma.fields.String(required=True)
+
+
+class PasswordChangeIn(ma.Schema):
+    current_password = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
+    new_password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
 
 
 class TokenOut(ma.Schema):
@@ -125,6 +131,24 @@ def revoke_token():
 @blp.response(200, UserOut)
 def me():
     return current_actor()
+
+
+@blp.route("/me/password", methods=["POST"])
+@roles_required()
+@blp.arguments(PasswordChangeIn)
+@blp.response(204)
+def change_own_password(data):
+    """Change one's own password; every other session and API token of the user ends."""
+    try:
+        change_password(current_actor(), data["current_password"], data["new_password"], keep_token=g.api_token)
+    except SignInDelayed as delayed:
+        raise ApiError(429, "rate_limited", delay_message(delayed.seconds),
+                       headers={"Retry-After": str(delayed.seconds)})
+    except WrongPassword:
+        raise ApiError(403, "wrong_password", _("The current password is not right."))
+    except WeakPassword as weak:
+        raise ApiError(422, "weak_password", weak.message, details=[{"field": "new_password", "message": weak.message}])
+    db.session.commit()
 
 
 @blp.route("/units")

@@ -39,3 +39,13 @@ class RegisterForm(FlaskForm):
         problem = password_problem(field.data, self.username.data or "", self.full_name.data)
         if problem:
             raise ValidationError(problem)
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD, max=200, message=_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD))])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        EqualTo("new_password", message=_l("The two passwords are not the same."))])

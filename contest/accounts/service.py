@@ -21,6 +21,18 @@ class UsernameTaken(Exception):
     pass
 
 
+class WrongPassword(Exception):
+    """The current password given to change it is not the account's."""
+
+
+class WeakPassword(Exception):
+    """The new password would be refused at registration too; `message` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def create_user(username, password, full_name, role="member", unit_id=None, email=None,
                 phone=None, date_of_birth=None, locale=None) -> User:
     user = User(username=normalize_username(username), password_hash=hash_password(password),
@@ -138,7 +150,30 @@ def end_session(user: User) -> None:
             LoginSession.user_id == user.id, LoginSession.key_hash == LoginSession.digest(user.session_key)))
 
 
-def end_all_sessions(user: User, api_tokens: bool = False, keep_current: bool = False) -> int:
+def change_password(user: User, current_password: str, new_password: str, *, device: str | None = None,
+                    keep_token: ApiToken | None = None) -> None:
+    """A user's own password change. The current password is checked (counted like a sign-in,
+    so it cannot be guessed through this form either: SignInDelayed while the account waits),
+    the new one must pass the same check as at registration; then every other sign-in session
+    and every API token of the user ends — all but the one that asked: `keep_token` when the
+    API asked with that token, else this browser's session (the user object's session key).
+    Flushes; the caller commits.
+
+    Raises WrongPassword, WeakPassword or SignInDelayed, changing nothing."""
+    throttle.begin_attempt(user.username, device)
+    if not verify_password(user.password_hash, current_password or ""):
+        raise WrongPassword()
+    throttle.succeeded(user.username, device)
+    problem = password_problem(new_password or "", user.username, user.full_name)
+    if problem:
+        raise WeakPassword(problem)
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user, api_tokens=True, keep_current=keep_token is None, keep_token=keep_token)
+    db.session.flush()
+
+
+def end_all_sessions(user: User, api_tokens: bool = False, keep_current: bool = False,
+                     keep_token: ApiToken | None = None) -> int:
     """Every sign-in of the user ends (all browsers, all devices), and with api_tokens=True every
     API token too. A password change calls end_all_sessions(user, api_tokens=True,
     keep_current=True): the browser that changed it stays signed in. Returns the sessions ended."""
@@ -147,6 +182,8 @@ def end_all_sessions(user: User, api_tokens: bool = False, keep_current: bool = 
         statement = statement.where(LoginSession.key_hash != LoginSession.digest(user.session_key))
     ended = db.session.execute(statement).rowcount
     if api_tokens:
-        db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                           .values(revoked_at=utcnow()))
+        tokens = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        if keep_token is not None:
+            tokens = tokens.where(ApiToken.id != keep_token.id)
+        db.session.execute(tokens.values(revoked_at=utcnow()))
     return ended

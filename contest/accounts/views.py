@@ -6,11 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from contest.accounts.forms import LoginForm, RegisterForm
+from contest.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
+from contest.accounts.permissions import login_required
 from contest.accounts.models import Unit
 from contest.accounts.redirects import safe_next
-from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, UsernameTaken, authenticate,
-                                      create_user, delay_message, end_session, known_device,
+from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, UsernameTaken, WeakPassword,
+                                      WrongPassword, authenticate, change_password, create_user,
+                                      delay_message, end_all_sessions, end_session, known_device,
                                       known_device_cookie, start_session)
 from contest.extensions import LOCALES, db, limiter
 
@@ -73,6 +75,42 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("rounds.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password: every other browser, device and API token is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        device = known_device(request.cookies.get(KNOWN_DEVICE_COOKIE), user.username)
+        try:
+            change_password(user, form.current_password.data, form.new_password.data, device=device)
+        except SignInDelayed as delayed:
+            flash(delay_message(delayed.seconds), "danger")
+            return (render_template("accounts/password.html", form=form), 429,
+                    {"Retry-After": str(delayed.seconds)})
+        except WrongPassword:
+            form.current_password.errors.append(_("The current password is not right."))
+        except WeakPassword as weak:
+            form.new_password.errors.append(weak.message)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Every other device has been signed out."), "success")
+            return redirect(url_for("accounts.password"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every sign-in of this account on every browser and device, this one included."""
+    end_all_sessions(current_user._get_current_object(), api_tokens=True)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

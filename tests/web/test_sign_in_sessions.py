@@ -191,3 +191,56 @@ def test_users_compare_by_account_not_by_session(ctx, make):
     assert user == user and user != other  # neither has a session: comparing never raises
     LoginSession.open(user)
     assert user != other and [user] == [db.session.get(User, user.id)]
+
+
+NEW_PASSWORD = "lua-chin-vang-2026"
+
+
+def test_changing_the_password_in_the_page_signs_out_every_other_copy(app, people):
+    user = people("uyen", full_name="Đặng Thu Uyên")
+    phone, _ = sign_in(app, user)
+    laptop, _ = sign_in(app, user)
+    kept = cookie(laptop, "remember_token")
+    token = app.test_client().post("/api/v1/auth/token", json={"username": user.username,
+                                                                "password": "secret-pass"}).get_json()["token"]
+    page = phone.get("/account/password").get_data(as_text=True)
+    assert "Đổi mật khẩu" in page and "Mật khẩu hiện tại" in page
+    wrong = phone.post("/account/password", data={"current_password": "khong-dung", "new_password": NEW_PASSWORD,
+                                                  "confirm": NEW_PASSWORD}).get_data(as_text=True)
+    assert "Mật khẩu hiện tại không đúng." in wrong
+    assert signed_in_as(laptop, user)  # nothing changed
+    changed = phone.post("/account/password", data={"current_password": "secret-pass", "new_password": NEW_PASSWORD,
+                                                    "confirm": NEW_PASSWORD}, follow_redirects=True)
+    assert "Đã đổi mật khẩu. Mọi thiết bị khác đã được đăng xuất." in changed.get_data(as_text=True)
+    assert signed_in_as(phone, user)  # the browser that changed it stays
+    assert not signed_in_as(laptop, user)
+    assert not signed_in_as(client_with(app, remember_token=kept), user)
+    assert app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"username": user.username, "password": "secret-pass"}).status_code == 200
+    assert fresh.post("/login", data={"username": user.username, "password": NEW_PASSWORD}).status_code == 302
+
+
+def test_a_weak_new_password_is_refused_in_words_and_changes_nothing(app, people):
+    user = people("vinh", full_name="Phan Vinh")
+    browser, _ = sign_in(app, user)
+    page = browser.post("/account/password", data={"current_password": "secret-pass", "new_password": "password123",
+                                                   "confirm": "password123"}).get_data(as_text=True)
+    assert "Mật khẩu này quá phổ biến" in page
+    assert app.test_client().post("/login", data={"username": user.username,
+                                                  "password": "secret-pass"}).status_code == 302
+
+
+def test_sign_out_everywhere_ends_this_browser_too(app, people):
+    user = people("xuan", full_name="Mai Xuân")
+    phone, _ = sign_in(app, user)
+    laptop, _ = sign_in(app, user)
+    response = phone.post("/account/sign-out-everywhere", follow_redirects=True)
+    assert "Bạn đã được đăng xuất khỏi mọi thiết bị." in response.get_data(as_text=True)
+    assert not signed_in_as(phone, user) and not signed_in_as(laptop, user)
+    assert count(app, LoginSession, user_id=user.id) == 0
+
+
+def test_the_password_page_needs_a_signed_in_user(app):
+    response = app.test_client().get("/account/password")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
