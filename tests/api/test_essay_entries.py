@@ -126,6 +126,23 @@ def test_zip_bomb_docx_is_refused(client, make):
     assert db.session.query(Entry).count() == 0
 
 
+def test_small_docx_with_huge_xml_is_refused_with_413(client, make):
+    from tests.unit.test_essay_uploads import _text_heavy_docx
+
+    round_ = essay_round(make)
+    response = client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(make.user()),
+                           content_type="multipart/form-data",
+                           data={"title": "T", "file": (io.BytesIO(_text_heavy_docx(46)), "bai.docx")})
+    assert response.status_code == 413
+    error = response.json["error"]
+    assert error["code"] == "file_too_large" and error["details"][0]["reason"] == "too_much_content"
+    assert error["message"] == ("Tệp có quá nhiều nội dung để đọc: 46 MB sau khi giải nén, tối đa 8 MB. "
+                                "Hãy lưu riêng phần bài viết vào một tệp mới, hoặc dán bài vào khung soạn thảo.")
+    from contest.essays.models import Entry
+
+    assert db.session.query(Entry).count() == 0
+
+
 class _NeverRead(io.RawIOBase):
     """A request body of ``size`` bytes that fails the test if anyone reads it."""
 

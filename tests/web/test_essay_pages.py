@@ -85,6 +85,25 @@ def test_upload_refusals_are_explained(client, make):
     assert exe.status_code == 415 and ".docx" in exe.get_data(as_text=True)
 
 
+def test_small_docx_with_huge_xml_is_refused_quickly_and_nothing_is_kept(client, make):
+    import time
+
+    from tests.unit.test_essay_uploads import _text_heavy_docx
+
+    round_ = essay_round(make)
+    login(client, make.user())
+    data = _text_heavy_docx(46)
+    started = time.monotonic()
+    response = client.post(f"/essays/rounds/{round_.id}/upload", content_type="multipart/form-data",
+                           data={"title": "Bài", "file": (io.BytesIO(data), "bai.docx")})
+    assert time.monotonic() - started < 1.5
+    assert response.status_code == 413
+    assert ('<div class="alert alert-danger" role="alert" id="problem">Tệp có quá nhiều nội dung để đọc: '
+            "46 MB sau khi giải nén, tối đa 8 MB. Hãy lưu riêng phần bài viết vào một tệp mới, "
+            "hoặc dán bài vào khung soạn thảo.</div>") in response.get_data(as_text=True)
+    assert db.session.query(Entry).count() == 0 and db.session.query(EntryDraft).count() == 0
+
+
 def test_closed_round_refuses_writing(client, make, clock):
     round_ = essay_round(make)
     login(client, make.user())
