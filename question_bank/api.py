@@ -10,6 +10,7 @@ from contest.api.core import ApiError, Page, paginate
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
 from question_bank.models import KINDS, STATUSES, Question, Topic
+from question_bank import service
 from question_bank.service import create_question, question_dict
 
 blp = Blueprint("api_bank", __name__, description="Question bank")
@@ -101,8 +102,16 @@ def list_topics(args):
 def create_topic(data):
     if data["parent_id"] is not None and db.session.get(Topic, data["parent_id"]) is None:
         raise ApiError(422, "validation_error", details=[{"field": "parent_id", "message": "Unknown topic."}])
-    topic = Topic(name=nfc(data["name"]), parent_id=data["parent_id"])
-    db.session.add(topic)
+    try:
+        topic = service.save_topic(None, data["name"], data["parent_id"])
+    except service.TopicNameEmpty:
+        db.session.rollback()
+        raise ApiError(422, "validation_error", details=[{"field": "name", "message": _("Give the topic a name.")}])
+    except service.TopicNameTaken as taken:
+        db.session.rollback()
+        message = service.name_taken_message(taken.existing)
+        raise ApiError(422, "validation_error", message,
+                       details=[{"field": "name", "message": message, "topic_id": taken.existing.id}])
     db.session.commit()
     return {"id": topic.id, "name": topic.name, "parent_id": topic.parent_id, "question_count": 0}
 
