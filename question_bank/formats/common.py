@@ -239,6 +239,15 @@ def option_label(index: int) -> str:
 
 # --------------------------------------------------------------------------- rules
 
+#: The field of a question each problem of :func:`validate` is about (for API error details).
+PROBLEM_FIELDS = {
+    "unknown_kind": "kind", "empty_text": "text", "bad_difficulty": "difficulty",
+    "true_false_options": "options", "true_false_answer": "options", "too_few_options": "options",
+    "empty_option": "options", "no_correct_option": "options", "single_many_correct": "options",
+    "duplicate_option": "options",
+}
+
+
 def validate(draft: QuestionDraft) -> list[LineError]:
     """Every rule a question must satisfy before it may enter the bank."""
     line = draft.line
