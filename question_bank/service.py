@@ -176,13 +176,6 @@ def name_taken_message(existing: Topic) -> str:
              parent=" / ".join(topic_path(existing.parent)), name=existing.name)
 
 
-def move_topic(topic: Topic, parent_id: int | None) -> None:
-    """Put a topic under another (None = top level). Refuses to put it under itself. Caller commits."""
-    if parent_id is not None and parent_id in topic_descendants(topic.id):
-        raise TopicMoveRefused("cycle")
-    topic.parent_id = parent_id
-
-
 def save_topic(topic: Topic | None, name: str, parent_id: int | None) -> Topic:
     """Create a topic (``topic`` None) or rename and move one: the pages and the API.
 
