@@ -9,8 +9,8 @@ from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import ApiError, Page, paginate
 from contest.dbtypes import fold
 from contest.extensions import db
-from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank import formats, service
+from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
 
 blp = Blueprint("api_bank", __name__, description="Question bank")
