@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import ApiError, Page, paginate
-from contest.dbtypes import fold, nfc
+from contest.dbtypes import fold
 from contest.extensions import db
+from question_bank import formats, service
 from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
 
@@ -50,24 +51,9 @@ class QuestionIO(ma.Schema):
     tags = ma.fields.List(ma.fields.String(), load_default=list)
     version = ma.fields.Integer(dump_only=True)
     options = ma.fields.List(ma.fields.Nested(OptionIO), required=True)
-
-    @ma.validates_schema
-    def check_options(self, data, **kwargs):
-        options = data.get("options") or []
-        correct = sum(1 for o in options if o["is_correct"])
-        kind = data.get("kind")
-        if kind == "true_false":
-            if len(options) != 2 or correct != 1:
-                raise ma.ValidationError("A true/false question has exactly two options, one correct.", "options")
-        elif len(options) < 2:
-            raise ma.ValidationError("A question needs at least two options.", "options")
-        elif kind == "single" and correct != 1:
-            raise ma.ValidationError("A single-answer question has exactly one correct option.", "options")
-        elif kind == "multiple" and correct < 1:
-            raise ma.ValidationError("A multiple-answer question has at least one correct option.", "options")
-        texts = [fold(o["text"]).strip() for o in options]
-        if len(set(texts)) != len(texts):
-            raise ma.ValidationError("Two options have the same text.", "options")
+    # The rules of a question (options of each kind, the answer key, duplicates) are not here:
+    # create_question_api applies formats.validate, the one validation of the importer and
+    # the question form.
 
 
 class QuestionList(ma.Schema):
@@ -101,8 +87,16 @@ def list_topics(args):
 def create_topic(data):
     if data["parent_id"] is not None and db.session.get(Topic, data["parent_id"]) is None:
         raise ApiError(422, "validation_error", details=[{"field": "parent_id", "message": "Unknown topic."}])
-    topic = Topic(name=nfc(data["name"]), parent_id=data["parent_id"])
-    db.session.add(topic)
+    try:
+        topic = service.save_topic(None, data["name"], data["parent_id"])
+    except service.TopicNameEmpty:
+        db.session.rollback()
+        raise ApiError(422, "validation_error", details=[{"field": "name", "message": _("Give the topic a name.")}])
+    except service.TopicNameTaken as taken:
+        db.session.rollback()
+        message = service.name_taken_message(taken.existing)
+        raise ApiError(422, "validation_error", message,
+                       details=[{"field": "name", "message": message, "topic_id": taken.existing.id}])
     db.session.commit()
     return {"id": topic.id, "name": topic.name, "parent_id": topic.parent_id, "question_count": 0}
 
@@ -132,11 +126,20 @@ def list_questions(args):
 def create_question_api(data):
     if data["topic_id"] is not None and db.session.get(Topic, data["topic_id"]) is None:
         raise ApiError(422, "validation_error", details=[{"field": "topic_id", "message": "Unknown topic."}])
-    options = [(o["text"], o["is_correct"]) for o in data["options"]]
+    draft = formats.QuestionDraft(
+        text=formats.clean_text(data["text"]), kind=data["kind"],
+        options=[formats.OptionDraft(formats.clean_text(o["text"]), o["is_correct"]) for o in data["options"]],
+        difficulty=data["difficulty"])
+    problems = formats.validate(draft)
+    if problems:
+        raise ApiError(422, "validation_error", problems[0].message, details=[
+            {"field": formats.PROBLEM_FIELDS.get(p.code, "options"), "code": p.code, "message": p.message}
+            for p in problems])
     question = create_question(
-        text=data["text"], kind=data["kind"], options=options, topic_id=data["topic_id"],
-        difficulty=data["difficulty"], status=data["status"], explanation=data["explanation"],
-        source_note=data["source_note"], tags=data["tags"], user_id=current_actor().id)
+        text=draft.text, kind=draft.kind, options=[(o.text, o.is_correct) for o in draft.options],
+        topic_id=data["topic_id"], difficulty=data["difficulty"], status=data["status"],
+        explanation=data["explanation"], source_note=data["source_note"], tags=data["tags"],
+        user_id=current_actor().id)
     db.session.commit()
     return question_dict(question)
 

@@ -50,11 +50,14 @@ def _most_constrained_first(parts):
     return sorted(parts, key=lambda part: len(part[1]))
 
 
-def check_draw(candidates, *, question_count, draw_spec=None, topic_ids=None) -> list[DrawProblem]:
+def check_draw(candidates, *, question_count, draw_spec=None, topic_ids=None,
+               topic_names=None) -> list[DrawProblem]:
     """Why a round's draw cannot be made from this bank (empty list: it can).
 
     Counts on overlapping topics (a topic and its sub-topic) are checked together, the way
-    draw_questions will take them."""
+    draw_questions will take them. ``topic_names`` maps a topic id to the name the messages
+    give it (its full path, "Tư tưởng / Đại đoàn kết"); a topic not in it is "?"."""
+    topic_names = topic_names or {}
     problems = []
     total = 0
     taken: set[int] = set()
@@ -66,7 +69,7 @@ def check_draw(candidates, *, question_count, draw_spec=None, topic_ids=None) ->
             if topic_id is None:
                 message = _l("The round asks for %(wanted)s questions but the bank has only %(have)s approved questions to draw from.", wanted=wanted, have=len(available))
             else:
-                message = _l("Topic #%(topic)s: the round asks for %(wanted)s questions but it has only %(have)s approved questions.", topic=topic_id, wanted=wanted, have=len(available))
+                message = _l("Topic \u201c%(topic)s\u201d: the round asks for %(wanted)s questions but it has only %(have)s approved questions.", topic=topic_names.get(topic_id, "?"), wanted=wanted, have=len(available))
             problems.append(DrawProblem("not_enough_questions", str(message), topic_id))
     if total <= 0:
         problems.append(DrawProblem("no_questions", str(_l("The round must draw at least one question."))))

@@ -3,10 +3,11 @@
 A question's wording, kind and options live in an immutable-once-used QuestionVersion; an
 attempt records the version it drew, so editing the bank never changes a past attempt.
 """
+import unicodedata
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from contest.clock import utcnow
 from contest.dbtypes import UTCDateTime, fold
@@ -16,14 +17,50 @@ KINDS = ("single", "multiple", "true_false")
 STATUSES = ("draft", "approved", "retired")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def clean_topic_name(name: str | None) -> str:
+    """A topic name as stored: NFC, invisible characters (zero-width spaces, BOM, soft hyphen)
+    removed, every run of whitespace one space, no space at either end."""
+    name = unicodedata.normalize("NFC", name or "").translate(_INVISIBLE)
+    return " ".join(name.split())
+
+
+def topic_key(name: str | None) -> str:
+    """The key two topic names are the same by: the clean name (``clean_topic_name``),
+    case-folded, NFC again.  Diacritics count ("Bác" is not "Bạc").
+
+    "Đạo đức Hồ Chí Minh", "  đạo đức  hồ chí minh ", "ĐẠO ĐỨC HỒ CHÍ MINH" and the same
+    letters typed with combining marks (NFD) all give "đạo đức hồ chí minh".
+    """
+    return unicodedata.normalize("NFC", clean_topic_name(name).casefold())
+
+
 class Topic(db.Model):
+    """A topic of the bank.  Under one parent (or at the top level) no two topics have the
+    same ``name_key`` (``topic_key`` of the name), so an import or a form finds the existing
+    topic instead of making a second one."""
+
     __tablename__ = "topic"
+    __table_args__ = (
+        Index("uq_topic_parent_name_key", "parent_id", "name_key", unique=True),
+        Index("uq_topic_top_name_key", "name_key", unique=True,
+              sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(600))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped["Topic | None"] = relationship(remote_side=[id])
+
+    @validates("name")
+    def _clean_name(self, _attribute, name):
+        name = clean_topic_name(name)
+        self.name_key = topic_key(name)
+        return name
 
 
 class Question(db.Model):

@@ -1,9 +1,10 @@
 """Writing questions into the bank: shared by pages, API, importer and demo data."""
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
-from question_bank.models import Option, Question, QuestionVersion, Topic
+from question_bank.models import Option, Question, QuestionVersion, Topic, clean_topic_name, topic_key
 
 TRUE_FALSE_OPTIONS = ("Đúng", "Sai")
 
@@ -34,26 +35,48 @@ def create_question(*, text, kind, options, topic_id=None, difficulty=None, stat
     return question
 
 
+def topic_named(name: str, parent_id: int | None, *, exclude_id: int | None = None) -> Topic | None:
+    """The topic under ``parent_id`` (None: the top level) whose name is the same as ``name``
+    by ``topic_key`` (case, Unicode form and spacing do not matter)."""
+    stmt = select(Topic).where(Topic.parent_id.is_(None) if parent_id is None else Topic.parent_id == parent_id,
+                               Topic.name_key == topic_key(name))
+    if exclude_id is not None:
+        stmt = stmt.where(Topic.id != exclude_id)
+    return db.session.execute(stmt.order_by(Topic.id)).scalars().first()
+
+
 def topic_by_path(path: list[str], cache: dict | None = None) -> Topic:
-    """Find or create the topic at a path of names ("Tư tưởng/Đại đoàn kết")."""
+    """Find or create the topic at a path of names ("Tư tưởng/Đại đoàn kết"). Each name finds
+    the existing topic whose name is the same by ``topic_key`` ("đạo đức  hồ chí minh" finds
+    "Đạo đức Hồ Chí Minh")."""
     parent_id = None
     topic = None
-    for name in [nfc(p) for p in path if p and p.strip()]:
-        key = (parent_id, fold(name))
+    for name in [clean_topic_name(p) for p in path]:
+        if not name:
+            continue
+        key = (parent_id, topic_key(name))
         topic = cache.get(key) if cache is not None else None
         if topic is None:
-            topic = db.session.execute(
-                select(Topic).where(Topic.parent_id.is_(parent_id) if parent_id is None
-                                    else Topic.parent_id == parent_id,
-                                    func.lower(Topic.name) == name.lower())
-            ).scalars().first()
+            topic = topic_named(name, parent_id)
             if topic is None:
-                topic = Topic(name=name, parent_id=parent_id)
-                db.session.add(topic)
-                db.session.flush()
+                topic = _add_topic(name, parent_id)
             if cache is not None:
                 cache[key] = topic
         parent_id = topic.id
+    return topic
+
+
+def _add_topic(name: str, parent_id: int | None) -> Topic:
+    """Insert a topic; when a simultaneous request has just inserted the same one, use that."""
+    topic = Topic(name=name, parent_id=parent_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(topic)
+    except IntegrityError:
+        found = topic_named(name, parent_id)
+        if found is None:
+            raise
+        return found
     return topic
 
 
@@ -131,11 +154,56 @@ class TopicMoveRefused(ValueError):
     pass
 
 
-def move_topic(topic: Topic, parent_id: int | None) -> None:
-    """Put a topic under another (None = top level). Refuses to put it under itself. Caller commits."""
-    if parent_id is not None and parent_id in topic_descendants(topic.id):
+class TopicNameTaken(ValueError):
+    """Another topic under the same parent has the same name (by ``topic_key``)."""
+
+    def __init__(self, existing: Topic):
+        super().__init__(existing.name)
+        self.existing = existing
+
+
+class TopicNameEmpty(ValueError):
+    pass
+
+
+def name_taken_message(existing: Topic) -> str:
+    """What the organizer reads when a topic of the same name is already there."""
+    from flask_babel import gettext as _
+
+    if existing.parent is None:
+        return _("There is already a top-level topic named “%(name)s”.", name=existing.name)
+    return _("“%(parent)s” already has a sub-topic named “%(name)s”.",
+             parent=" / ".join(topic_path(existing.parent)), name=existing.name)
+
+
+def save_topic(topic: Topic | None, name: str, parent_id: int | None) -> Topic:
+    """Create a topic (``topic`` None) or rename and move one: the pages and the API.
+
+    Raises ``TopicNameEmpty``, ``TopicMoveRefused`` (under itself or a sub-topic) or
+    ``TopicNameTaken`` when the parent already has a topic of the same name by ``topic_key``
+    ("đạo đức  hồ chí minh" beside "Đạo đức Hồ Chí Minh"). Nothing is changed then.
+    Flushes; the caller commits."""
+    name = clean_topic_name(name)
+    if not name:
+        raise TopicNameEmpty()
+    if topic is not None and parent_id is not None and parent_id in topic_descendants(topic.id):
         raise TopicMoveRefused("cycle")
-    topic.parent_id = parent_id
+    existing = topic_named(name, parent_id, exclude_id=topic.id if topic is not None else None)
+    if existing is not None:
+        raise TopicNameTaken(existing)
+    try:
+        with db.session.begin_nested():
+            if topic is None:
+                topic = Topic(name=name, parent_id=parent_id)
+                db.session.add(topic)
+            else:
+                topic.name, topic.parent_id = name, parent_id
+    except IntegrityError:  # a simultaneous request took the name
+        existing = topic_named(name, parent_id, exclude_id=topic.id if topic.id else None)
+        if existing is None:
+            raise
+        raise TopicNameTaken(existing) from None
+    return topic
 
 
 # --- listing --------------------------------------------------------------------------------

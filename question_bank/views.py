@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import organizer_required
-from contest.dbtypes import nfc
 from contest.extensions import db
 from question_bank import analysis, formats, service
 from question_bank.formats.csv import template_csv
@@ -316,17 +315,33 @@ def export():
 
 # --- topics ----------------------------------------------------------------------------------
 
+def _save_topic(form: TopicForm, topic: Topic | None) -> bool:
+    """Create or rename/move a topic from the form; False with the reason on the form."""
+    try:
+        service.save_topic(topic, form.name.data, form.parent_id.data or None)
+    except service.TopicNameEmpty:
+        form.name.errors = [_("Give the topic a name.")]
+    except service.TopicNameTaken as taken:
+        form.name.errors = [service.name_taken_message(taken.existing)]
+    except service.TopicMoveRefused:
+        form.parent_id.errors = [_("A topic cannot be put under itself or one of its sub-topics.")]
+    else:
+        db.session.commit()
+        service.bank_changed()
+        return True
+    db.session.rollback()
+    return False
+
+
 @bp.route("/topics", methods=["GET", "POST"])
 @organizer_required
 def topics():
     form = TopicForm()
     form.parent_id.choices = topic_choices(_("(top level)"))
     if form.validate_on_submit():
-        topic = Topic(name=nfc(form.name.data), parent_id=form.parent_id.data or None)
-        db.session.add(topic)
-        db.session.commit()
-        flash(_("Topic created."), "success")
-        return redirect(url_for("bank.topics"))
+        if _save_topic(form, None):
+            flash(_("Topic created."), "success")
+            return redirect(url_for("bank.topics"))
     return render_template("question_bank/topics.html", form=form, tree=service.topic_tree(),
                            counts=service.topic_question_counts())
 
@@ -342,17 +357,9 @@ def topic(topic_id):
     form.parent_id.choices = [c for c in topic_choices(_("(top level)")) if c[0] not in below]
     if request.method == "GET":
         form.parent_id.data = topic.parent_id or 0
-    if form.validate_on_submit():
-        try:
-            service.move_topic(topic, form.parent_id.data or None)
-        except service.TopicMoveRefused:
-            form.parent_id.errors = [_("A topic cannot be put under itself or one of its sub-topics.")]
-        else:
-            topic.name = nfc(form.name.data)
-            db.session.commit()
-            service.bank_changed()
-            flash(_("Topic saved."), "success")
-            return redirect(url_for("bank.topics"))
+    if form.validate_on_submit() and _save_topic(form, topic):
+        flash(_("Topic saved."), "success")
+        return redirect(url_for("bank.topics"))
     return render_template("question_bank/topic_form.html", form=form, topic=topic)
 
 

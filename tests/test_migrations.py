@@ -43,3 +43,38 @@ def test_single_head():
 
 
 pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def _flask_db(url, *args):
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "migrations-test-key-0123456789"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_topic_name_keys_are_filled_and_existing_duplicates_kept_and_reported():
+    from sqlalchemy import text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/topics.sqlite3"
+        _flask_db(url, "upgrade", "e_holes-1")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for id_, name, parent in [(1, "Đạo đức Hồ Chí Minh", None), (2, " đạo đức  hồ chí minh", None),
+                                      (3, "Cần kiệm", 1), (4, "CẦN KIỆM", 1), (5, "Cần kiệm", 2),
+                                      (6, "Bạc", None)]:
+                conn.execute(text("INSERT INTO topic (id, name, parent_id, created_at) "
+                                  "VALUES (:id, :name, :parent, '2026-12-01 00:00:00')"),
+                             {"id": id_, "name": name, "parent": parent})
+        done = _flask_db(url, "upgrade", "e_holes")
+        assert "e_holes: 2 topics have the name of an older topic under the same parent" in done.stdout
+        assert "topic 2 \u201cđạo đức hồ chí minh\u201d (same as topic 1)" in done.stdout
+        assert "topic 4 \u201cCẦN KIỆM\u201d (same as topic 3)" in done.stdout
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, name, name_key FROM topic ORDER BY id")).all()
+        engine.dispose()
+        assert rows == [(1, "Đạo đức Hồ Chí Minh", "đạo đức hồ chí minh"),
+                        (2, "đạo đức hồ chí minh", "đạo đức hồ chí minh\n2"),
+                        (3, "Cần kiệm", "cần kiệm"), (4, "CẦN KIỆM", "cần kiệm\n4"),
+                        (5, "Cần kiệm", "cần kiệm"), (6, "Bạc", "bạc")]

@@ -4,7 +4,6 @@ Views and API handlers call these; they raise ``EssayError`` with the API's erro
 HTTP status and a member-facing message.
 """
 import hashlib
-import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
@@ -20,7 +19,6 @@ from contest.rounds.timing import round_state
 
 # Room for the multipart envelope and the other form fields around an uploaded file.
 MULTIPART_ALLOWANCE = 64 * 1024
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 
 
 class EssayError(Exception):
@@ -57,12 +55,10 @@ def is_open(round_) -> bool:
 
 
 def clean_body(raw: str | None) -> str:
-    """Text as stored: markup (pasted HTML, <script>, on* attributes) is stripped through the
-    sanitizer; plain text is only normalized. Pages escape it again when showing it."""
-    raw = raw or ""
-    if _HTML_TAG.search(raw):
-        return text.html_to_text(raw)
-    return text.normalize_text(raw)
+    """Text as stored: exactly what the member typed, only normalized (NFC, line ends, control
+    characters; text.normalize_text). Nothing that looks like markup is removed: "Tác phẩm
+    <Nhật ký trong tù>" or "<svg>" is text, and every page escapes it when showing it."""
+    return text.normalize_text(raw or "")
 
 
 def length_problem(round_, count: int) -> EssayError | None:
@@ -108,9 +104,7 @@ def read_upload(round_, data: bytes) -> tuple[str, str]:
 
 
 def _title(title: str | None) -> str:
-    title = nfc(title or "")
-    title = text.html_to_text(title) if _HTML_TAG.search(title) else title
-    title = " ".join(title.split())
+    title = " ".join(text.normalize_text(title or "").split())
     if not title:
         raise EssayError("validation_error", 422, _l("Give your entry a title."), field="title")
     if len(title) > 300:

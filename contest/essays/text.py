@@ -1,8 +1,8 @@
 """Plain-text rules for essay entries: normalization, word counts, length limits and HTML.
 
-Entries are stored as normalized plain text (``normalize_text``).  Rich text pasted from an
-editor goes through ``sanitize_html`` and then ``html_to_text`` before storage; pages render
-stored text with ``text_to_html``, which escapes everything.
+Entries are stored as the member typed them, only normalized (``normalize_text``): nothing
+that looks like markup is removed, so "Tác phẩm <Nhật ký trong tù>" or "<svg>" stays in the
+text as written.  Pages render stored text with ``text_to_html``, which escapes everything.
 
 Pure functions: no Flask request, no database.
 """
@@ -12,16 +12,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from html.parser import HTMLParser
-
-import nh3
 
 __all__ = [
-    "ALLOWED_TAGS",
     "check_length",
-    "html_to_text",
     "normalize_text",
-    "sanitize_html",
     "text_to_html",
     "word_count",
 ]
@@ -87,103 +81,6 @@ def check_length(count: int, min_words: int | None, max_words: int | None) -> st
 
 
 # --------------------------------------------------------------------------- HTML
-
-ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "em", "u", "ul", "ol", "li", "blockquote", "h2", "h3", "h4"}
-)
-# Elements whose content is dropped together with the tag (not only the tag).
-_DROP_CONTENT_TAGS = frozenset(
-    {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
-     "textarea", "select", "title", "head"}
-)
-
-_CLEANER = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(_DROP_CONTENT_TAGS),
-    attributes={},  # no attribute survives: no on* handlers, no href/src, no style
-    url_schemes=set(),
-    link_rel=None,
-    strip_comments=True,
-)
-
-
-def sanitize_html(fragment: str) -> str:
-    """Sanitize rich text pasted into the editor (nh3 / ammonia).
-
-    Keeps only ``p br strong em u ul ol li blockquote h2 h3 h4`` and no attributes at all;
-    other tags are unwrapped (their text is kept) except script-like elements, which are
-    removed with their content.  Comments are dropped.
-    """
-    if not fragment:
-        return ""
-    return _CLEANER.clean(unicodedata.normalize("NFC", fragment))
-
-
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table",
-     "tr", "section", "article", "header", "footer", "pre"}
-)
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def _break(self, n: int) -> None:
-        """Make sure the output ends with at least ``n`` line breaks."""
-        tail = "".join(self.parts[-3:]).rstrip(" ")
-        have = len(tail) - len(tail.rstrip("\n"))
-        if have < n:
-            self.parts.append("\n" * (n - have))
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _DROP_CONTENT_TAGS:
-            self._skip += 1
-        elif tag == "br":
-            self._break(1)
-        elif tag == "li":
-            self._break(1)
-            self.parts.append("- ")
-        elif tag in _BLOCK_TAGS:
-            self._break(2)
-
-    def handle_startendtag(self, tag, attrs):
-        if tag == "br":
-            self._break(1)
-
-    def handle_endtag(self, tag):
-        if tag in _DROP_CONTENT_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag == "li":
-            self._break(1)
-        elif tag in _BLOCK_TAGS:
-            self._break(2)
-
-    def handle_data(self, data):
-        if not self._skip:
-            # Inside HTML, runs of whitespace (including source newlines) are one space.
-            self.parts.append(re.sub(r"[ \t\r\n\f]+", " ", data))
-
-    def text(self) -> str:
-        raw = "".join(self.parts)
-        raw = re.sub(r"[ \t]*\n[ \t]*", "\n", raw)  # no spaces around breaks
-        raw = re.sub(r"\n{3,}", "\n\n", raw)  # blocks are separated by one blank line
-        return raw
-
-
-def html_to_text(fragment: str) -> str:
-    """Turn an HTML fragment into normalized plain text.
-
-    The fragment is sanitized first.  Paragraphs, headings and blockquotes become paragraphs
-    separated by one blank line, ``<br>`` becomes a line break, list items become lines
-    starting with ``- ``; entities are decoded.  The result passes ``normalize_text``.
-    """
-    parser = _TextExtractor()
-    parser.feed(sanitize_html(fragment))
-    parser.close()
-    return normalize_text(parser.text())
 
 
 def text_to_html(text: str) -> str:

@@ -7,11 +7,13 @@ into the result, so an uploaded file cannot unblind the entry.
 
 Errors are ``UploadError`` with a stable ``code`` matching the API contract:
 
-* ``file_too_large``  (HTTP 413) — more bytes than the round allows;
+* ``file_too_large``  (HTTP 413) — more bytes than the round allows, or a .docx that unpacks
+  to more content than an entry can hold (``reason`` ``"too_much_content"``);
 * ``unsupported_file`` (HTTP 415) — not a .docx, .pdf or UTF-8/UTF-16 text file by content,
   or a kind the round does not accept;
 * ``bad_file``        (HTTP 415/422, the view decides) — the right kind but unreadable:
-  damaged, encrypted, too many pages, or a zip bomb.  ``reason`` tells which.
+  damaged, encrypted, too many pages, a zip bomb, or a .docx too complex to read within the
+  time budget.  ``reason`` tells which.
 
 Pure functions: bytes in, values out.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -29,9 +32,12 @@ from contest.essays.text import normalize_text
 
 __all__ = [
     "ALL_KINDS",
+    "DOCX_TIME_BUDGET",
+    "MAX_DOCX_DOCUMENT_XML",
     "MAX_DOCX_ENTRIES",
     "MAX_DOCX_RATIO",
     "MAX_DOCX_UNCOMPRESSED",
+    "MAX_DOCX_XML",
     "MAX_PDF_PAGES",
     "UploadError",
     "check_declared_size",
@@ -42,9 +48,18 @@ __all__ = [
 
 ALL_KINDS = frozenset({"docx", "pdf", "txt"})
 
-MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024  # sum of declared uncompressed member sizes
+# What a .docx may unpack to, read from its zip directory before anything is inflated.  The
+# XML is what costs: python-docx parses every XML part and the text is walked paragraph by
+# paragraph (about 0.3 s of CPU per MB of document.xml).  A 10,000-word essay, formatted
+# heavily, has well under 2 MB of document.xml; pictures are stored compressed and not parsed.
+MAX_DOCX_DOCUMENT_XML = 8 * 1024 * 1024  # word/document.xml
+MAX_DOCX_XML = 12 * 1024 * 1024  # every .xml and .rels part together
+MAX_DOCX_UNCOMPRESSED = 20 * 1024 * 1024  # every member together (or twice the round's limit)
 MAX_DOCX_RATIO = 100  # uncompressed / compressed, per member
 MAX_DOCX_ENTRIES = 1000
+# Seconds of extraction after which a .docx is refused as too complex (checked while walking
+# its paragraphs; the size limits above keep the parse itself short).
+DOCX_TIME_BUDGET = 4.0
 # A member smaller than this cannot do harm whatever its ratio (a few KB of repeated
 # whitespace in styles.xml compresses very well); the ratio rule applies above it.
 _RATIO_MIN_SIZE = 64 * 1024
@@ -85,6 +100,22 @@ def _too_large(max_bytes: int) -> UploadError:
     )
 
 
+def _too_much_content(size: int, limit: int) -> UploadError:
+    size_mb, limit_mb = _format_mb(size), _format_mb(limit)
+    return UploadError(
+        "file_too_large",
+        _l(
+            "The document holds too much content to be read: %(size_mb)s MB once unpacked, "
+            "at most %(limit_mb)s MB. Save only the text of your entry in a new document, or "
+            "paste it into the editor.",
+            size_mb=size_mb, limit_mb=limit_mb,
+        ),
+        reason="too_much_content",
+        size_mb=size_mb,
+        limit_mb=limit_mb,
+    )
+
+
 def _unsupported(allowed: Iterable[str], reason: str | None = None) -> UploadError:
     kinds = ", ".join(_KIND_LABELS[k] for k in sorted(allowed) if k in _KIND_LABELS)
     return UploadError(
@@ -112,6 +143,10 @@ def _bad(reason: str, **params) -> UploadError:
         "zip_bomb": _l(
             "The file is built in an unusual way and cannot be read safely. "
             "Please save it again from your word processor."
+        ),
+        "too_complex": _l(
+            "The document is too complex to be read. Save only the text of your entry in a "
+            "new document, or paste it into the editor."
         ),
     }
     return UploadError("bad_file", messages[reason], reason=reason, **params)
@@ -206,9 +241,11 @@ def extract_text(
 
     Checks, in order: size (``file_too_large``), emptiness (``bad_file``/``empty``), kind by
     content and against ``allowed`` (``unsupported_file``), then the kind's own safety rules
-    (``bad_file``): for .docx at most 1,000 zip entries, at most 50 MB uncompressed in total
-    and no member compressed more than 100:1, all checked from the zip directory before
-    anything is decompressed; for .pdf no encryption and at most 200 pages.
+    (``bad_file``): for .docx at most 1,000 zip entries and no member compressed more than
+    100:1, then (``file_too_large``) at most 8 MB of word/document.xml, 12 MB of XML and
+    20 MB (or twice ``max_bytes``) uncompressed in total, all checked from the zip directory
+    before anything is decompressed, and at most ``DOCX_TIME_BUDGET`` seconds of reading;
+    for .pdf no encryption and at most 200 pages.
 
     The text of a file with no extractable text (a scanned PDF) is ``""``; the caller's
     length rule then reports it as too short.
@@ -226,7 +263,7 @@ def extract_text(
     if kind == "txt":
         text = _decode_text(data) or ""
     elif kind == "docx":
-        text = _docx_text(data)
+        text = _docx_text(data, max_bytes=max_bytes)
     else:
         text = _pdf_text(data)
     return kind, normalize_text(text)
@@ -235,39 +272,62 @@ def extract_text(
 # --------------------------------------------------------------------------- docx
 
 
-def check_zip_members(infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse a zip whose directory announces a bomb: too many entries, too much declared
-    uncompressed data, or a member compressed more than ``MAX_DOCX_RATIO``:1.
+def check_zip_members(infos: list[zipfile.ZipInfo], *, max_bytes: int = 0) -> None:
+    """Refuse a zip whose directory announces a bomb or more content than an entry can hold.
+
+    ``bad_file``/``zip_bomb``: more than ``MAX_DOCX_ENTRIES`` entries, or a member compressed
+    more than ``MAX_DOCX_RATIO``:1.  ``file_too_large``/``too_much_content``: word/document.xml
+    over ``MAX_DOCX_DOCUMENT_XML``, the XML parts together over ``MAX_DOCX_XML``, or every
+    member together over ``MAX_DOCX_UNCOMPRESSED`` (or twice ``max_bytes`` when the round
+    allows larger files: pictures are stored compressed, so they unpack to about their size).
 
     Declared sizes can be trusted for this purpose because ``zipfile`` never inflates a
     member past its declared size (it stops and reports a bad CRC).
     """
     if len(infos) > MAX_DOCX_ENTRIES:
         raise _bad("zip_bomb", entries=len(infos))
-    total = 0
+    total = xml = 0
     for info in infos:
-        total += info.file_size
         if info.file_size >= _RATIO_MIN_SIZE:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > MAX_DOCX_RATIO:
                 raise _bad("zip_bomb", member=info.filename, ratio=round(ratio))
-    if total > MAX_DOCX_UNCOMPRESSED:
-        raise _bad("zip_bomb", uncompressed=total)
+        total += info.file_size
+        if info.filename.lower().endswith((".xml", ".rels")):
+            xml += info.file_size
+        if info.filename == "word/document.xml" and info.file_size > MAX_DOCX_DOCUMENT_XML:
+            raise _too_much_content(info.file_size, MAX_DOCX_DOCUMENT_XML)
+    if xml > MAX_DOCX_XML:
+        raise _too_much_content(xml, MAX_DOCX_XML)
+    limit = max(MAX_DOCX_UNCOMPRESSED, 2 * max_bytes)
+    if total > limit:
+        raise _too_much_content(total, limit)
 
 
-def _docx_text(data: bytes) -> str:
+def _docx_text(data: bytes, *, max_bytes: int = 0) -> str:
+    started = time.monotonic()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise _bad("damaged") from exc
-    check_zip_members(infos)  # before python-docx inflates anything
+    check_zip_members(infos, max_bytes=max_bytes)  # before python-docx inflates anything
 
     import docx  # python-docx; imported here to keep module import light
 
+    deadline = started + DOCX_TIME_BUDGET
     try:
         document = docx.Document(io.BytesIO(data))
-        paragraphs = [p for p in _block_texts(document.element.body) if p.strip()]
+        paragraphs = []
+        for n, p in enumerate(_block_texts(document.element.body)):
+            if n % 256 == 0 and time.monotonic() > deadline:
+                raise _bad("too_complex")
+            if p.strip():
+                paragraphs.append(p)
+        if time.monotonic() > deadline:
+            raise _bad("too_complex")
+    except UploadError:
+        raise
     except Exception as exc:  # untrusted input: any parser failure means a bad file
         raise _bad("damaged") from exc
     return "\n\n".join(paragraphs)

@@ -77,8 +77,8 @@ def check_round(round_: Round) -> list[tuple[str, str]]:
         topic_ids = set(round_.topic_ids or []) | {int(i["topic_id"]) for i in (round_.draw or [])}
         if topic_ids:
             known = set(db.session.execute(select(Topic.id).where(Topic.id.in_(topic_ids))).scalars())
-            for missing in sorted(topic_ids - known):
-                problems.append(("topic_ids", _("Topic #%(id)s does not exist.", id=missing)))
+            if topic_ids - known:
+                problems.append(("topic_ids", _("A chosen topic does not exist any more. Choose the topics again.")))
         if round_.question_count and not problems:
             from contest.rounds.service import draw_problems
 

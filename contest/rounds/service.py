@@ -74,7 +74,24 @@ def forget_candidates() -> None:
 
 def draw_problems(round_: Round):
     return check_draw(load_candidates(use_cache=False), question_count=round_.question_count,
-                      draw_spec=round_.draw, topic_ids=round_.topic_ids)
+                      draw_spec=round_.draw, topic_ids=round_.topic_ids, topic_names=topic_path_names())
+
+
+def topic_path_names() -> dict[int, str]:
+    """Every topic's full path as messages name it: "Tư tưởng / Đại đoàn kết"."""
+    from question_bank.models import Topic
+
+    rows = {id_: (name, parent) for id_, name, parent in db.session.execute(
+        select(Topic.id, Topic.name, Topic.parent_id)).all()}
+    names = {}
+    for id_ in rows:
+        path, node, seen = [], id_, set()
+        while node in rows and node not in seen:
+            seen.add(node)
+            path.append(rows[node][0])
+            node = rows[node][1]
+        names[id_] = " / ".join(reversed(path))
+    return names
 
 
 # --- attempts ------------------------------------------------------------------------------

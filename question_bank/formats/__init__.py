@@ -32,6 +32,7 @@ from .common import (
     TRUE_FALSE,
     TRUE_LABEL,
     ExportError,
+    PROBLEM_FIELDS,
     LineError,
     OptionDraft,
     ParseResult,
@@ -44,7 +45,7 @@ from .common import (
 __all__ = [
     "FORMATS", "detect_format", "parse", "export", "decode",
     "QuestionDraft", "OptionDraft", "LineError", "ParseResult", "ExportError",
-    "clean_text", "validate", "KINDS", "SINGLE", "MULTIPLE", "TRUE_FALSE",
+    "clean_text", "validate", "PROBLEM_FIELDS", "KINDS", "SINGLE", "MULTIPLE", "TRUE_FALSE",
     "TRUE_LABEL", "FALSE_LABEL", "EXTENSIONS", "MEDIA_TYPES", "template_csv", "template_xlsx",
 ]
 

@@ -183,6 +183,46 @@ def fold(s: str) -> str:
     return s.strip("_")
 
 
+def split_topic_path(value: str | None) -> list[str]:
+    """A topic path as written in a file: levels separated by "/", and "//" for a "/" inside a
+    name (the GIFT convention), read left to right; each level is :func:`clean_text`-ed and
+    empty levels are dropped.
+
+    "Tư tưởng/Đại đoàn kết" -> ["Tư tưởng", "Đại đoàn kết"];
+    "Tuần 1//2026/Văn kiện" -> ["Tuần 1/2026", "Văn kiện"]; "a///b" -> ["a/", "b"];
+    "a / //b" -> ["a", "/b"].
+    """
+    parts: list[str] = []
+    current: list[str] = []
+    value = value or ""
+    i = 0
+    while i < len(value):
+        if value[i] != "/":
+            current.append(value[i])
+            i += 1
+        elif value.startswith("//", i):
+            current.append("/")
+            i += 2
+        else:
+            parts.append("".join(current))
+            current = []
+            i += 1
+    parts.append("".join(current))
+    return [p for p in (clean_text(p) for p in parts) if p]
+
+
+def join_topic_path(names: list[str]) -> str:
+    """The inverse of :func:`split_topic_path`: every "/" in a name doubled, levels joined by
+    "/" (by " / " where a name starts or ends with "/", so the separator stays apart)."""
+    out = ""
+    for index, name in enumerate(names):
+        escaped = name.replace("/", "//")
+        if index:
+            out += " / " if out.endswith("/") or escaped.startswith("/") else "/"
+        out += escaped
+    return out
+
+
 def true_false_options(answer_is_true: bool) -> list[OptionDraft]:
     return [OptionDraft(TRUE_LABEL, answer_is_true), OptionDraft(FALSE_LABEL, not answer_is_true)]
 
@@ -198,6 +238,15 @@ def option_label(index: int) -> str:
 
 
 # --------------------------------------------------------------------------- rules
+
+#: The field of a question each problem of :func:`validate` is about (for API error details).
+PROBLEM_FIELDS = {
+    "unknown_kind": "kind", "empty_text": "text", "bad_difficulty": "difficulty",
+    "true_false_options": "options", "true_false_answer": "options", "too_few_options": "options",
+    "empty_option": "options", "no_correct_option": "options", "single_many_correct": "options",
+    "duplicate_option": "options",
+}
+
 
 def validate(draft: QuestionDraft) -> list[LineError]:
     """Every rule a question must satisfy before it may enter the bank."""

@@ -51,6 +51,8 @@ from .common import (
     error,
     finish,
     fold,
+    join_topic_path,
+    split_topic_path,
     true_false_options,
 )
 
@@ -293,11 +295,10 @@ def _feed(cur: _Pending, raw: str, lineno: int, drafts: list[QuestionDraft],
 def _parse_category(stripped: str) -> list[str]:
     value = stripped.split(":", 1)[1].strip()
     value = _CATEGORY_ROOT.sub("", value)
-    parts = [p.replace("//", "/") for p in re.split(r"(?<!/)/(?!/)", value)]
-    parts = [clean_text(p) for p in parts]
+    parts = split_topic_path(value)
     if parts and parts[0].casefold() == "top":
         parts = parts[1:]
-    return [p for p in parts if p]
+    return parts
 
 
 def _strip_prefix(s: str) -> str:
@@ -479,8 +480,8 @@ def dump(questions: list[QuestionDraft]) -> str:
                                   kind=q.kind))
             continue
         if list(q.topic_path) != (category or []) or (category is None and q.topic_path):
-            path = "/".join(p.replace("/", "//") for p in q.topic_path)
-            out.append(f"$CATEGORY: $course$/top/{path}".rstrip("/"))
+            path = join_topic_path(q.topic_path)
+            out.append(f"$CATEGORY: $course$/top/{path}" if path else "$CATEGORY: $course$/top")
             out.append("")
             category = list(q.topic_path)
         for tag in q.tags:

@@ -7,7 +7,7 @@ spaces and dashes):
 ==============  ===========  =====================================================
 Vietnamese      English      meaning
 ==============  ===========  =====================================================
-chu_de          topic        topic path, levels separated by "/"
+chu_de          topic        topic path, levels separated by "/" ("//" is a "/" in a name)
 loai            kind         single | multiple | true_false, or mot_dap_an |
                              nhieu_dap_an | dung_sai; blank = guessed from dap_an
 cau_hoi         question     question text (required)
@@ -40,6 +40,8 @@ from .common import (
     clean_text,
     error,
     fold,
+    join_topic_path,
+    split_topic_path,
 )
 
 BASE_OPTION_LETTERS = "ABCDEF"
@@ -256,7 +258,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
         text=text,
         kind=kind,
         options=options,
-        topic_path=_split_list(_get(cells, columns, "topic"), r"/"),
+        topic_path=split_topic_path(_get(cells, columns, "topic")),
         title=_get(cells, columns, "title"),
         explanation=_get(cells, columns, "explanation"),
         source_note=_get(cells, columns, "source"),
@@ -308,10 +310,6 @@ def to_rows(questions: list[QuestionDraft]) -> tuple[list[str], list[list[str]]]
                                   _l("The question type \u201c%(kind)s\u201d is not one of single, multiple or true_false."),
                                   kind=q.kind))
             continue
-        if any("/" in part for part in q.topic_path):
-            problems.append(error(number, "unexportable_topic",
-                                  _l("A topic name contains \u201c/\u201d, which separates topic levels in this format.")))
-            continue
         if any("," in t or ";" in t for t in q.tags):
             problems.append(error(number, "unexportable_tag",
                                   _l("A tag contains a comma or semicolon, which separate tags in this format.")))
@@ -325,7 +323,7 @@ def to_rows(questions: list[QuestionDraft]) -> tuple[list[str], list[list[str]]]
                 options[index] = option.text
             answer = ",".join(chr(ord("A") + i) for i, o in enumerate(q.options) if o.is_correct)
         rows.append([
-            "/".join(q.topic_path), KIND_EXPORT[q.kind], q.text, *options, answer,
+            join_topic_path(q.topic_path), KIND_EXPORT[q.kind], q.text, *options, answer,
             "" if q.difficulty is None else str(q.difficulty), q.explanation, q.source_note,
             ", ".join(q.tags), q.title,
         ])
@@ -375,7 +373,8 @@ def example_questions() -> list[QuestionDraft]:
 #: (column, required?, meaning, example) for the "Huong_dan" sheet and the docs.
 GUIDE: list[tuple[str, str, str, str]] = [
     ("chu_de", "Không bắt buộc",
-     "Chủ đề của câu hỏi. Chủ đề con viết sau dấu “/”. Chủ đề chưa có sẽ được tạo mới.",
+     "Chủ đề của câu hỏi. Chủ đề con viết sau dấu “/”; dấu “/” nằm trong tên chủ đề thì viết hai lần “//” "
+     "(ví dụ Tuần 1//2026). Chủ đề chưa có sẽ được tạo mới.",
      "Đạo đức Hồ Chí Minh/Cần, kiệm, liêm, chính"),
     ("loai", "Không bắt buộc",
      "Loại câu hỏi: mot_dap_an (một đáp án đúng), nhieu_dap_an (nhiều đáp án đúng), dung_sai (đúng/sai). "

@@ -126,6 +126,23 @@ def test_zip_bomb_docx_is_refused(client, make):
     assert db.session.query(Entry).count() == 0
 
 
+def test_small_docx_with_huge_xml_is_refused_with_413(client, make):
+    from tests.unit.test_essay_uploads import _text_heavy_docx
+
+    round_ = essay_round(make)
+    response = client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(make.user()),
+                           content_type="multipart/form-data",
+                           data={"title": "T", "file": (io.BytesIO(_text_heavy_docx(46)), "bai.docx")})
+    assert response.status_code == 413
+    error = response.json["error"]
+    assert error["code"] == "file_too_large" and error["details"][0]["reason"] == "too_much_content"
+    assert error["message"] == ("Tệp có quá nhiều nội dung để đọc: 46 MB sau khi giải nén, tối đa 8 MB. "
+                                "Hãy lưu riêng phần bài viết vào một tệp mới, hoặc dán bài vào khung soạn thảo.")
+    from contest.essays.models import Entry
+
+    assert db.session.query(Entry).count() == 0
+
+
 class _NeverRead(io.RawIOBase):
     """A request body of ``size`` bytes that fails the test if anyone reads it."""
 
@@ -170,15 +187,17 @@ def test_file_over_the_limit_is_refused_413_before_it_is_read(client, make, app)
     assert response.status_code == 413 and response.json["error"]["code"] == "file_too_large"
 
 
-def test_script_is_stored_sanitized(client, make):
+def test_markup_like_text_is_stored_as_typed(client, make):
     round_ = essay_round(make, min_words=1)
     auth = make.auth(make.user())
-    body = '<p onclick="alert(1)">Bác Hồ kính yêu</p><script>alert("x")</script><img src=x onerror=alert(2)>'
+    body = ("Tác phẩm <Nhật ký trong tù> ra đời năm 1942.\n\n<svg onload=alert(1)> <style>p{}</style>"
+            '<p onclick="alert(1)">Bác Hồ kính yêu</p><script>alert("x")</script>')
     response = client.post(f"/api/v1/rounds/{round_.id}/entries", json={"title": "<b>T</b>", "body": body},
                            headers=auth)
     assert response.status_code == 201
+    assert response.json["body"] == body and response.json["word_count"] == 17  # 10 + 7 tokens
     got = client.get(f"/api/v1/entries/{response.json['id']}", headers=auth).json
-    assert got["body"] == "Bác Hồ kính yêu" and got["title"] == "T"
+    assert got["body"] == body and got["title"] == "<b>T</b>"
 
 
 def test_entry_readable_by_author_and_organizer_only(client, make):

@@ -71,7 +71,9 @@ def test_member_judge_and_organizer_journeys(live_server, phone, desktop, make, 
     page.check("#declaration")
     page.click("#essay-editor button[type=submit]")
     expect(page.locator("#entry-code")).to_have_text(re.compile(r"VB-\w{6}"))
-    expect(page.locator("#entry-body")).to_contain_text("kính yêu")
+    # What the member typed is shown as written, as text: the tags are visible, none is an element.
+    expect(page.locator("#entry-body")).to_have_text(HOSTILE)
+    assert page.locator("#entry-body script, #entry-body img, #entry-body b").count() == 0
     no_script_ran(page)
     code = page.locator("#entry-code").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -81,3 +81,12 @@ def test_counts_on_a_topic_and_its_subtopic_are_checked_together():
     too_many = [{"topic_id": 1, "count": 4}, {"topic_id": 2, "count": 5}]
     problems = check_draw(bank, question_count=9, draw_spec=too_many)
     assert [p.code for p in problems] == ["not_enough_questions"] and problems[0].topic_id == 1
+
+
+def test_a_topic_short_of_questions_is_named_by_its_path():
+    bank = [Candidate(id=i, topics=frozenset({1, 2})) for i in range(3)]
+    problems = check_draw(bank, question_count=5, draw_spec=[{"topic_id": 2, "count": 5}],
+                          topic_names={1: "Tư tưởng", 2: "Tư tưởng / Đại đoàn kết"})
+    assert [p.message for p in problems] == [
+        "Topic \u201cTư tưởng / Đại đoàn kết\u201d: the round asks for 5 questions but it has only 3 approved questions."]
+    assert problems[0].topic_id == 2

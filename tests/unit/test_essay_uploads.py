@@ -270,18 +270,87 @@ def test_docx_with_too_many_entries_is_refused():
     assert code_of(e) == "bad_file" and e.value.reason == "zip_bomb"
 
 
-def test_declared_uncompressed_total_over_50_mb_is_refused():
-    # The rule reads the zip directory only; members with modest ratios can still add up.
+def _infos(*members):
     infos = []
-    for i in range(6):
-        info = zipfile.ZipInfo(f"word/media/image{i}.png")
-        info.file_size = 9 * MB
-        info.compress_size = 1 * MB
+    for name, size, compressed in members:
+        info = zipfile.ZipInfo(name)
+        info.file_size, info.compress_size = size, compressed
         infos.append(info)
+    return infos
+
+
+def test_declared_uncompressed_total_over_20_mb_is_refused():
+    # The rule reads the zip directory only; members with modest ratios can still add up.
+    infos = _infos(*((f"word/media/image{i}.png", 5 * MB, 4 * MB) for i in range(5)))
+    with pytest.raises(UploadError) as e:
+        check_zip_members(infos, max_bytes=5 * MB)
+    assert e.value.code == "file_too_large" and e.value.reason == "too_much_content"
+    assert e.value.params == {"size_mb": "25", "limit_mb": "20"}
+    check_zip_members(infos[:4], max_bytes=5 * MB)  # 20 MB is fine
+    check_zip_members(infos, max_bytes=15 * MB)  # a round taking 15 MB files allows twice that
+
+
+def test_document_xml_over_8_mb_is_refused_whatever_its_ratio():
+    infos = _infos(("[Content_Types].xml", 1000, 300), ("word/document.xml", 8 * MB + 1, MB))
     with pytest.raises(UploadError) as e:
         check_zip_members(infos)
-    assert e.value.code == "bad_file" and e.value.params["uncompressed"] == 54 * MB
-    check_zip_members(infos[:5])  # 45 MB is fine
+    assert e.value.code == "file_too_large" and e.value.reason == "too_much_content"
+    assert e.value.params == {"size_mb": "8.0", "limit_mb": "8"}
+    check_zip_members(_infos(("word/document.xml", 8 * MB, MB)))
+
+
+def test_xml_parts_together_over_12_mb_are_refused():
+    infos = _infos(("word/document.xml", 7 * MB, MB), ("word/styles.xml", 3 * MB, MB),
+                   ("customXml/item1.xml", 3 * MB, MB), ("word/media/image1.png", 3 * MB, 3 * MB))
+    with pytest.raises(UploadError) as e:
+        check_zip_members(infos)
+    assert e.value.reason == "too_much_content" and e.value.params["size_mb"] == "13"
+    check_zip_members(infos[:2] + infos[3:])
+
+
+def _text_heavy_docx(xml_mb: float) -> bytes:
+    """A small .docx whose document.xml unpacks to ``xml_mb`` MB of varied paragraphs (about
+    40:1, under the per-member ratio limit, like the 0.7 MB upload with 46 MB of XML)."""
+    rnd = random.Random(7)
+    words = ["Bác", "Hồ", "học", "tập", "làm", "theo", "đạo", "đức", "phong", "cách"]
+    paragraphs, size = [], 0
+    while size < xml_mb * MB:
+        p = ('<w:p><w:pPr><w:spacing w:after="120"/></w:pPr><w:r><w:rPr><w:sz w:val="26"/></w:rPr>'
+             f"<w:t>{rnd.choice(words)} {rnd.randrange(1000)}</w:t></w:r></w:p>")
+        paragraphs.append(p)
+        size += len(p.encode())
+    src = zipfile.ZipFile(io.BytesIO(make_docx(["x"])))
+    body = src.read("word/document.xml").decode().replace("<w:body>", "<w:body>" + "".join(paragraphs), 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for info in src.infolist():
+            payload = body.encode() if info.filename == "word/document.xml" else src.read(info.filename)
+            dst.writestr(info.filename, payload)
+    return out.getvalue()
+
+
+def test_small_docx_with_46_mb_of_xml_is_refused_before_parsing():
+    import time
+
+    data = _text_heavy_docx(46)
+    assert len(data) < 1.5 * MB and sniff(data) == "docx"
+    started = time.monotonic()
+    with pytest.raises(UploadError) as e:
+        extract_text(data, max_bytes=5 * MB)
+    assert time.monotonic() - started < 0.5  # it used to take 10 s and more
+    assert code_of(e) == "file_too_large" and e.value.reason == "too_much_content"
+    assert e.value.params["limit_mb"] == "8"
+
+
+def test_docx_that_takes_longer_than_the_time_budget_is_refused(monkeypatch):
+    import contest.essays.uploads as uploads
+
+    data = _text_heavy_docx(0.5)
+    assert extract_text(data, max_bytes=5 * MB)[0] == "docx"  # within the budget it is read
+    monkeypatch.setattr(uploads, "DOCX_TIME_BUDGET", 0.0)
+    with pytest.raises(UploadError) as e:
+        extract_text(data, max_bytes=5 * MB)
+    assert code_of(e) == "bad_file" and e.value.reason == "too_complex"
 
 
 def test_incompressible_large_image_is_not_a_bomb():

@@ -172,3 +172,28 @@ def test_every_message_is_a_filled_in_sentence(fmt, text):
         assert "%(" not in err.message
         assert err.message[0].isupper() and err.message.endswith("."), err.message
         assert err.line >= 0 and err.code
+
+
+@pytest.mark.parametrize("written, names", [
+    ("Tư tưởng/Đại đoàn kết", ["Tư tưởng", "Đại đoàn kết"]),
+    (" Tư tưởng /  Đại  đoàn kết / ", ["Tư tưởng", "Đại đoàn kết"]),
+    ("Tuần 1//2026/Văn kiện", ["Tuần 1/2026", "Văn kiện"]),
+    ("a///b", ["a/", "b"]),
+    ("a / //b", ["a", "/b"]),
+    ("http:////x", ["http://x"]),
+    ("A/A", ["A", "A"]),  # a sub-topic may have its parent's name
+    ("", []),
+])
+def test_topic_paths_read_slash_as_separator_and_double_slash_as_a_slash(written, names):
+    from question_bank.formats.common import join_topic_path, split_topic_path
+
+    assert split_topic_path(written) == names
+    assert split_topic_path(join_topic_path(names)) == names
+
+
+def test_topic_paths_are_written_with_doubled_slashes():
+    from question_bank.formats.common import join_topic_path
+
+    assert join_topic_path(["Tư tưởng", "Đại đoàn kết"]) == "Tư tưởng/Đại đoàn kết"
+    assert join_topic_path(["Tuần 1/2026", "Văn kiện"]) == "Tuần 1//2026/Văn kiện"
+    assert join_topic_path(["a/", "/b", "c"]) == "a// / //b/c"

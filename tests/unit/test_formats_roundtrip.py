@@ -54,7 +54,7 @@ def bank() -> list[QuestionDraft]:
             text="// Câu hỏi bắt đầu như chú thích?",
             kind="multiple",
             options=[OptionDraft("1945", True), OptionDraft("1946", True), OptionDraft("1954", True)],
-            topic_path=["Chủ đề/có gạch chéo"],
+            topic_path=["Chủ đề/có gạch chéo", "/đầu", "cuối/", "http://a//b", "Chủ đề/có gạch chéo/"],
         ),
     ]
 
@@ -66,9 +66,7 @@ def aiken_subset(questions):
 
 @pytest.mark.parametrize("fmt", ["gift", "csv", "xlsx"])
 def test_round_trip_identity(fmt):
-    questions = bank()
-    if fmt in ("csv", "xlsx"):
-        questions[-1].topic_path = ["Chủ đề không gạch chéo"]  # "/" separates levels there
+    questions = bank()  # the last one's topic names contain "/" (written "//" in every format)
     data = formats.export(questions, fmt)
     result = formats.parse(data, fmt)
     assert result.errors == []

@@ -64,6 +64,31 @@ def test_export_then_import_gives_the_same_bank(client, make, fmt):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "gift"])
+def test_whole_bank_export_with_a_slash_in_a_topic_name_round_trips(client, make, fmt):
+    login(client, make)
+    root, _child, _other = every_kind_bank(make)
+    week = make.topic("Tuần 1/2026", parent=root)
+    odd = make.topic("/Văn kiện 19/5/", parent=week)
+    create_question(text="Bác Hồ sinh ngày nào?", kind="single", options=[("19/5/1890", True), ("2/9/1890", False)],
+                    topic_id=week.id)
+    create_question(text="Di chúc được công bố năm nào?", kind="single", options=[("1969", True), ("1975", False)],
+                    topic_id=odd.id)
+    db.session.commit()
+    before = snapshot()
+    assert ["Tư tưởng Hồ Chí Minh", "Tuần 1/2026", "/Văn kiện 19/5/"] in [d.topic_path for d in before]
+    r = client.get("/manage/bank/export", query_string={"format": fmt})
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    data = r.data
+    db.session.close()
+    clean_tables()
+    db.session.expire_all()
+    report = import_file(data, filename="export" + formats.EXTENSIONS[fmt])
+    assert report.ok, report.errors
+    assert report.imported == 7 and report.topics_created == 5
+    assert snapshot() == before
+
+
 def test_export_of_a_topic_holds_its_subtopics_only(client, make):
     login(client, make)
     root, child, other = every_kind_bank(make)

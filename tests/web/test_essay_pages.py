@@ -31,7 +31,8 @@ def test_write_submit_and_revise_in_the_browser(client, make):
     assert page.status_code == 200 and 'id="word-count"' in page.get_data(as_text=True)
     refused = client.post(f"/essays/rounds/{round_.id}/write", data={"title": "Bài", "body": "Hai từ", "declaration": "y"})
     assert refused.status_code == 200
-    assert "at least 5 words" in refused.get_data(as_text=True) or "5" in refused.get_data(as_text=True)
+    assert ('<div class="alert alert-danger" role="alert" id="problem">'
+            "Bài dự thi của bạn có 2 chữ; vòng thi này yêu cầu ít nhất 5 chữ.</div>") in refused.get_data(as_text=True)
     assert db.session.query(Entry).count() == 0
     undeclared = client.post(f"/essays/rounds/{round_.id}/write", data={"title": "Bài", "body": words(6)})
     assert db.session.query(Entry).count() == 0 and undeclared.status_code == 200
@@ -84,6 +85,25 @@ def test_upload_refusals_are_explained(client, make):
     assert exe.status_code == 415 and ".docx" in exe.get_data(as_text=True)
 
 
+def test_small_docx_with_huge_xml_is_refused_quickly_and_nothing_is_kept(client, make):
+    import time
+
+    from tests.unit.test_essay_uploads import _text_heavy_docx
+
+    round_ = essay_round(make)
+    login(client, make.user())
+    data = _text_heavy_docx(46)
+    started = time.monotonic()
+    response = client.post(f"/essays/rounds/{round_.id}/upload", content_type="multipart/form-data",
+                           data={"title": "Bài", "file": (io.BytesIO(data), "bai.docx")})
+    assert time.monotonic() - started < 1.5
+    assert response.status_code == 413
+    assert ('<div class="alert alert-danger" role="alert" id="problem">Tệp có quá nhiều nội dung để đọc: '
+            "46 MB sau khi giải nén, tối đa 8 MB. Hãy lưu riêng phần bài viết vào một tệp mới, "
+            "hoặc dán bài vào khung soạn thảo.</div>") in response.get_data(as_text=True)
+    assert db.session.query(Entry).count() == 0 and db.session.query(EntryDraft).count() == 0
+
+
 def test_closed_round_refuses_writing(client, make, clock):
     round_ = essay_round(make)
     login(client, make.user())
@@ -92,16 +112,28 @@ def test_closed_round_refuses_writing(client, make, clock):
     assert response.status_code == 302 and db.session.query(Entry).count() == 0
 
 
-def test_script_in_an_entry_is_shown_inert(client, make):
+MARKUP_LIKE = ("Tác phẩm <Nhật ký trong tù> của Bác Hồ là một tập thơ quý.\n"
+               "<svg onload=alert(1)> không phải là ảnh <style>body{display:none}</style> "
+               "và <script>alert('x')</script> a < b")
+
+
+def test_markup_like_text_in_an_entry_is_kept_whole_and_shown_escaped(client, make):
     round_ = essay_round(make, min_words=1)
     member = make.user()
     login(client, member)
-    client.post(f"/essays/rounds/{round_.id}/write", data={
-        "title": "<img src=x onerror=alert(1)>Tựa", "declaration": "y",
-        "body": "Bác Hồ <script>alert('x')</script> <b onmouseover=\"alert(2)\">kính yêu</b> a < b"})
+    done = client.post(f"/essays/rounds/{round_.id}/write", data={
+        "title": "<img src=x onerror=alert(1)> Tựa <Nhật ký>", "declaration": "y", "body": MARKUP_LIKE})
+    assert done.status_code == 302
+    entry = db.session.execute(select(Entry)).scalar_one()
+    assert entry.body == MARKUP_LIKE and entry.title == "<img src=x onerror=alert(1)> Tựa <Nhật ký>"
+    assert entry.word_count == 25  # 14 + 11: "<Nhật" and "tù>" are words, a lone "<" is not
     html = client.get(f"/essays/rounds/{round_.id}/entry").get_data(as_text=True)
-    assert "<script>alert" not in html and "onerror=" not in html and "onmouseover" not in html
-    assert "kính yêu" in html
+    assert ("<p>Tác phẩm &lt;Nhật ký trong tù&gt; của Bác Hồ là một tập thơ quý.<br>"
+            "&lt;svg onload=alert(1)&gt; không phải là ảnh &lt;style&gt;body{display:none}&lt;/style&gt; "
+            "và &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; a &lt; b</p>") in html
+    assert "&lt;img src=x onerror=alert(1)&gt; Tựa &lt;Nhật ký&gt;" in html
+    for element in ("<svg", "<style>", "<script>alert", "<img src=x", "<Nhật"):
+        assert element not in html
 
 
 def test_organizer_creates_and_edits_a_writing_round(client, make):

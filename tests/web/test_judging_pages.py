@@ -320,3 +320,48 @@ def test_auto_assignment_with_an_empty_panel_says_so_and_makes_nothing(client, m
             "Chưa bài nào được phân công.") in html
     assert "phân công" in html and "assignments made" not in html
     assert db.session.query(Assignment).count() == 0
+
+
+# --- what a member wrote is shown as text on every page ------------------------------------------
+
+def test_markup_like_text_comes_back_whole_and_shows_escaped_to_judges_organizers_and_in_highlights(client, make):
+    from tests.web.test_essay_pages import MARKUP_LIKE
+
+    round_ = essay_round(make, min_words=5, max_words=2000)
+    shared = ("Bác Hồ viết tập thơ <Nhật ký trong tù> khi bị giam ở Quảng Tây, "
+              "mỗi bài thơ là một bài học về ý chí <svg onload=alert(1)> và lòng yêu nước. ")
+    entry_ids = []
+    for ending in (MARKUP_LIKE, "Phần kết của bài thứ hai nói về quê hương tôi."):
+        response = client.post(f"/api/v1/rounds/{round_.id}/entries", headers=make.auth(make.user()),
+                               json={"title": "Về <Nhật ký trong tù>", "body": shared * 3 + ending})
+        assert response.status_code == 201
+        assert response.json["body"] == shared * 3 + ending
+        entry_ids.append(response.json["id"])
+    first = db.session.get(Entry, entry_ids[0])
+    assert first.body == (shared * 3 + MARKUP_LIKE) and first.title == "Về <Nhật ký trong tù>"
+    organizer = make.user(role="organizer")
+    judge, second_judge = (make.user(role="judge", unit=make.unit()) for _ in range(2))
+    got = client.get(f"/api/v1/entries/{first.id}", headers=make.auth(organizer)).json
+    assert got["body"] == shared * 3 + MARKUP_LIKE and got["title"] == "Về <Nhật ký trong tù>"
+    client.post(f"/api/v1/rounds/{round_.id}/assignments", headers=make.auth(organizer), json={"judge_ids": [judge.id, second_judge.id]})
+    row = db.session.execute(select(Assignment).where(Assignment.entry_id == first.id,
+                                                      Assignment.judge_id == judge.id)).scalar_one()
+
+    escaped = ("&lt;Nhật ký trong tù&gt; khi bị giam ở Quảng Tây, mỗi bài thơ là một bài học về ý chí "
+               "&lt;svg onload=alert(1)&gt; và lòng yêu nước.")
+    login(client, judge)
+    judge_page = client.get(f"/judging/assignments/{row.id}").get_data(as_text=True)
+    assert escaped in judge_page and "Về &lt;Nhật ký trong tù&gt;" in judge_page
+    assert "&lt;style&gt;body{display:none}&lt;/style&gt;" in judge_page
+    client.post("/logout")
+    login(client, organizer)
+    detail = client.get(f"/essays/manage/entries/{first.id}").get_data(as_text=True)
+    assert escaped in detail and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in detail
+    client.post(f"/essays/manage/rounds/{round_.id}/similarity", data={"action": "check"})
+    flag = db.session.execute(select(SimilarityFlag)).scalar_one()
+    pair = client.get(f"/essays/manage/similarity/{flag.id}").get_data(as_text=True)
+    assert "<mark>Bác Hồ viết tập thơ &lt;Nhật ký trong tù&gt; khi bị giam" in pair
+    assert "&lt;svg onload=alert(1)&gt; và lòng yêu nước" in pair
+    for page in (judge_page, detail, pair):
+        for element in ("<svg", "<style>", "<script>alert", "<Nhật"):
+            assert element not in page

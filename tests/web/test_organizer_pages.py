@@ -11,7 +11,7 @@ def login(client, user):
 
 def test_contest_and_quiz_round_through_the_forms(client, make):
     login(client, make.user(role="organizer"))
-    topic = make.topic("Đạo đức Hồ Chí Minh")
+    topic = make.topic("Đạo đức Hồ Chí Minh", parent=make.topic("Tư tưởng Hồ Chí Minh"))
     make.questions(12, topic=topic)
     response = client.post("/manage/contests/new", data={"title": "Cuộc thi tìm hiểu 2026", "description": ""})
     contest = db.session.query(Contest).one()
@@ -32,7 +32,10 @@ def test_contest_and_quiz_round_through_the_forms(client, make):
 
     too_many = dict(form, **{"draw-0-count": "50", "title": "Quá nhiều"})
     page = client.post(f"/manage/contests/{contest.id}/rounds/new", data=too_many).get_data(as_text=True)
-    assert "50" in page and "12" in page  # asks for 50, the topic has 12
+    # The topic is named by its path, never by its internal number.
+    assert ("Chủ đề “Tư tưởng Hồ Chí Minh / Đạo đức Hồ Chí Minh”: vòng thi cần 50 câu hỏi nhưng chủ đề "
+            "chỉ có 12 câu hỏi đã duyệt.") in page
+    assert "Chủ đề #" not in page
     assert db.session.query(Round).count() == 1
 
     page = client.get(f"/manage/contests/{contest.id}").get_data(as_text=True)
