@@ -32,11 +32,8 @@ def read_prediction(value, allow_text: bool = False) -> int | None:
 
     None, and empty text, mean "no prediction". Raises PredictionInvalid with the message to show.
 
-    >>> read_prediction(12), read_prediction(None), read_prediction(" 7 ", allow_text=True)
-    (12, None, 7)
-    >>> read_prediction(-1)   # PredictionInvalid: "must be a whole number, 0 or more"
-    >>> read_prediction(True) # PredictionInvalid: a boolean is not a number
-    >>> read_prediction("12") # PredictionInvalid: the API takes a JSON number, not text
+    Examples: 12 -> 12; None -> None; " 7 " typed -> 7; -1, 1.5, True, and the text "12" sent
+    to the API -> refused ("a whole number, 0 or more"); 2,147,483,648 -> refused ("at most").
     """
     if value is None:
         return None
