@@ -19,6 +19,23 @@ def sign_in(page, live_server, member):
     page.click("main button[type=submit]")
 
 
+def _dialog(page, event, action):
+    """Do `action` and wait for Bootstrap's `event` on the submit dialog (its fade ignores a
+    second click while it runs, as a person's slower thumb never notices)."""
+    page.evaluate("""event => { window.__dialog = false; document.getElementById('confirm-submit')
+        .addEventListener(event, () => { window.__dialog = true; }, {once: true}); }""", event)
+    action()
+    page.wait_for_function("() => window.__dialog === true")
+
+
+def open_dialog(page):
+    _dialog(page, "shown.bs.modal", lambda: page.click("#submit-form button[data-bs-toggle=modal]"))
+
+
+def keep_working(page):
+    _dialog(page, "hidden.bs.modal", lambda: page.click("#confirm-submit .btn-secondary"))
+
+
 def saved_prediction():
     db.session.expire_all()
     return db.session.execute(db.select(Attempt)).scalar_one().prediction
@@ -32,14 +49,15 @@ def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_
     sign_in(page, live_server, member)
     page.click("text=Tuần thi dự đoán")
     page.click("form[action$='/start'] button")
+    expect(page.locator("#countdown")).not_to_have_text("--:--")  # the page's script has loaded
     field, state = page.locator("#prediction"), page.locator("#prediction-state")
 
     # Empty: the submit dialog says so before anyone submits.
-    page.click("#submit-form button[data-bs-toggle=modal]")
+    open_dialog(page)
     expect(page.locator("#confirm-prediction")).to_have_text(EMPTY_WARNING)
     expect(page.locator("#confirm-prediction")).to_be_visible()
     expect(page.locator("#confirm-submit-button")).to_be_enabled()
-    page.click("#confirm-submit .btn-secondary")
+    keep_working(page)
     expect(page.locator("#confirm-submit")).to_be_hidden()
 
     # Not a whole number: refused in words, the text stays, nothing is saved.
@@ -47,10 +65,10 @@ def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_
     expect(state).to_have_text(WHOLE)
     expect(state).to_have_class(re.compile("text-danger"))
     expect(field).to_have_value("-5")
-    page.click("#submit-form button[data-bs-toggle=modal]")
+    open_dialog(page)
     expect(page.locator("#confirm-prediction")).to_have_text(WHOLE)
     expect(page.locator("#confirm-submit-button")).to_be_disabled()
-    page.click("#confirm-submit .btn-secondary")
+    keep_working(page)
     expect(page.locator("#confirm-submit")).to_be_hidden()
     assert saved_prediction() is None
 
@@ -60,6 +78,7 @@ def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_
     assert saved_prediction() == 42
     page.reload()
     expect(page.locator("#prediction")).to_have_value("42")
+    expect(page.locator("#countdown")).not_to_have_text("--:--")  # the page's script has loaded
     other = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
     try:
         sign_in(other, live_server, member)
@@ -79,7 +98,7 @@ def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_
     expect(page.locator("#prediction-state")).to_have_text("Đã lưu")
     assert saved_prediction() == 43
 
-    page.click("#submit-form button[data-bs-toggle=modal]")
+    open_dialog(page)
     expect(page.locator("#confirm-prediction")).to_be_hidden()
     page.click("#confirm-submit-button")
     expect(page.locator("[data-testid=score]")).to_be_visible()
