@@ -174,7 +174,7 @@ def submit(attempt_id):
         abort(404)
     form = SubmitForm()
     if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
+        if not form.prediction.errors:  # the CSRF token (CSRFProtect refuses those first)
             abort(400)
         service.expire_overdue(attempt=attempt)
         if attempt.finished:

@@ -140,8 +140,8 @@
     if (closed) return;
     const read = readPrediction();
     if (!read.ok) {
-      // Refused in words; nothing queued, so the last valid prediction stays saved.
-      const pending = loadPending(); delete pending.prediction; storePending(pending);
+      // Refused in words and not sent: the last valid prediction (saved, or still queued
+      // offline) is the one that counts until the field holds a whole number again.
       setPredictionState(read.message, "text-danger");
       return;
     }
