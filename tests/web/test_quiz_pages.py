@@ -82,7 +82,7 @@ def prediction_field(page):
     return html.unescape(match.group(1))
 
 
-def test_prediction_autosaves_and_comes_back_on_reload_and_another_device(client, app, make):
+def test_prediction_autosaves_and_comes_back_on_reload(client, make):
     round_ = prediction_round(make)
     member = make.user()
     login(client, member)
@@ -96,9 +96,6 @@ def test_prediction_autosaves_and_comes_back_on_reload_and_another_device(client
     assert prediction_field(page) == "42"
     assert re.search(r'id="prediction-state" class="small mt-1 text-muted" aria-live="polite">Đã lưu</div>', page)
     assert client.get(f"/attempts/{attempt_id}/state").json["prediction"] == 42
-    other_device = app.test_client()
-    login(other_device, member)
-    assert prediction_field(other_device.get(f"/attempts/{attempt_id}").get_data(as_text=True)) == "42"
     # Submitting with the field as it was saved, or empty, keeps the saved prediction.
     done = client.post(f"/attempts/{attempt_id}/submit", data={"prediction": ""})
     assert done.status_code == 302
