@@ -147,7 +147,7 @@ def _play_closed_round(round_: Round, members, rng: random.Random) -> None:
                 correct = [o.id for o in options if o.is_correct]
                 wrong = [o.id for o in options if not o.is_correct]
                 pick = correct if (rng.random() < skill or not wrong) else [rng.choice(wrong)]
-                service.save_answer(attempt.id, aq.question_id, pick)
+                service.save_answer(attempt.id, aq.question_id, aq.public_ids(pick))
             finish = start + timedelta(seconds=rng.randint(120, 800))
             current_app.config["CLOCK"] = lambda at=finish: at
             service.submit_attempt(db.session.get(Attempt, attempt.id), prediction=rng.randint(0, 6))

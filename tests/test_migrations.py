@@ -78,3 +78,76 @@ def test_topic_name_keys_are_filled_and_existing_duplicates_kept_and_reported():
                         (2, "đạo đức hồ chí minh", "đạo đức hồ chí minh\n2"),
                         (3, "Cần kiệm", "cần kiệm"), (4, "CẦN KIỆM", "cần kiệm\n4"),
                         (5, "Cần kiệm", "cần kiệm"), (6, "Bạc", "bạc")]
+
+
+def _flask(url, *args):
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "migrations-test-key-0123456789"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_answers_saved_before_public_option_keys_still_show_as_chosen():
+    """e_quiz gives rows drawn before it the keys their members were already shown (the option
+    ids): an attempt in progress goes on working and its saved answer shows as chosen."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    from contest.accounts.rules import hash_password
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/before.sqlite3"
+        _flask(url, "db", "upgrade", "e_quiz-1")
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        at = lambda delta: (now + delta).isoformat(sep=" ")  # noqa: E731
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO user_account (id, username, password_hash, full_name, role, active, created_at) "
+                "VALUES (1, 'an', :pw, 'Nguyễn An', 'member', 1, :t)"), {"pw": hash_password("mat-khau-dai"), "t": at(timedelta())})
+            conn.execute(text("INSERT INTO question (id, status, tags, search_text, created_at, updated_at) "
+                              "VALUES (1, 'approved', '[]', '', :t, :t)"), {"t": at(timedelta())})
+            conn.execute(text("INSERT INTO question_version (id, question_id, number, kind, text, created_at) "
+                              "VALUES (1, 1, 1, 'single', 'Bác sinh năm nào?', :t)"), {"t": at(timedelta())})
+            conn.execute(text("UPDATE question SET current_version_id = 1"))
+            for oid, label, right in ((11, "1890", 1), (12, "1911", 0), (13, "1945", 0)):
+                conn.execute(text("INSERT INTO question_option (id, version_id, position, text, is_correct) "
+                                  "VALUES (:id, 1, :id, :label, :right)"), {"id": oid, "label": label, "right": right})
+            conn.execute(text("INSERT INTO contest (id, title, created_at) VALUES (1, 'Cuộc thi', :t)"), {"t": at(timedelta())})
+            conn.execute(text(
+                "INSERT INTO round (id, contest_id, kind, title, opens_at, closes_at, results_published, created_at, "
+                "duration_seconds, question_count, counting, tie_break, shuffle_options, grace_seconds) "
+                "VALUES (1, 1, 'quiz', 'Tuần 1', :opens, :closes, 0, :opens, 3600, 1, 'best', 'duration', 1, 10)"),
+                {"opens": at(timedelta(hours=-1)), "closes": at(timedelta(days=1))})
+            conn.execute(text(
+                "INSERT INTO attempt (id, round_id, user_id, number, status, started_at, deadline, question_count) "
+                "VALUES (1, 1, 1, 1, 'in_progress', :start, :deadline, 1)"),
+                {"start": at(timedelta(minutes=-5)), "deadline": at(timedelta(minutes=55))})
+            conn.execute(text(
+                "INSERT INTO attempt_question (id, attempt_id, question_id, version_id, position, option_order, "
+                "selected, saved_at) VALUES (1, 1, 1, 1, 1, '[13, 11, 12]', '[12]', :t)"), {"t": at(timedelta(minutes=-1))})
+        engine.dispose()
+        _flask(url, "db", "upgrade")
+
+        from app import create_app
+        from contest.extensions import db
+        from contest.rounds.models import AttemptQuestion
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+        with app.app_context():
+            row = db.session.get(AttemptQuestion, 1)
+            assert row.option_keys == {"13": 13, "11": 11, "12": 12} and row.selected == [12]
+            client = app.test_client()
+            assert client.post("/login", data={"username": "an", "password": "mat-khau-dai"}).status_code == 302
+            page = client.get("/attempts/1").get_data(as_text=True)
+            assert [int(v) for v in re.findall(r'name="q1" id="o\d+" value="(\d+)"', page)] == [13, 11, 12]
+            assert re.search(r'id="o12" value="12"\s+checked', page)
+            assert client.get("/attempts/1/state").json["answers"] == {"1": [12]}
+            # The page it had open (or its offline queue) sends those ids: still taken.
+            assert client.post("/attempts/1/answers/1", json={"option_ids": [11]}).status_code == 200
+            db.session.expire_all()
+            assert db.session.get(AttemptQuestion, 1).selected == [11]
+            db.session.remove()
+            db.engine.dispose()

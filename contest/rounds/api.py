@@ -9,6 +9,7 @@ from contest.api.core import ApiError, Page, paginate
 from contest.extensions import db
 from contest.rounds import service
 from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Attempt, Contest, Round
+from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 
 blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
@@ -138,7 +139,20 @@ class AnswerOut(ma.Schema):
 
 
 class SubmitIn(ma.Schema):
-    prediction = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0))
+    prediction = ma.fields.Integer(load_default=None, allow_none=True,
+                                   validate=ma.validate.Range(min=0, max=PREDICTION_MAX))
+
+
+class PredictionIn(ma.Schema):
+    # Read by contest.rounds.prediction.read_prediction, which says what is wrong in words.
+    prediction = ma.fields.Raw(required=True, allow_none=True, metadata={
+        "type": "integer", "minimum": 0, "maximum": PREDICTION_MAX, "nullable": True,
+        "description": "A whole number, 0 or more; null clears the saved prediction."})
+
+
+class PredictionOut(ma.Schema):
+    prediction = ma.fields.Integer(allow_none=True)
+    saved_at = ma.fields.DateTime()
 
 
 def round_dict(round_: Round) -> dict:
@@ -305,6 +319,26 @@ def save(data, attempt_id, question_id):
     except service.RoundError as error:
         refuse(error)
     return {"question_id": saved.question_id, "option_ids": saved.option_ids, "saved_at": saved.saved_at}
+
+
+@blp.route("/attempts/<int:attempt_id>/prediction", methods=["PUT"])
+@roles_required()
+@blp.arguments(PredictionIn)
+@blp.response(200, PredictionOut)
+def save_prediction(data, attempt_id):
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_actor().id:
+        raise ApiError(404, "not_found")
+    try:
+        prediction = read_prediction(data["prediction"])
+    except PredictionInvalid as invalid:
+        raise ApiError(422, "validation_error", invalid.message,
+                       details=[{"field": "prediction", "message": invalid.message}])
+    try:
+        saved_at = service.save_prediction(attempt_id, prediction)
+    except service.RoundError as error:
+        refuse(error)
+    return {"prediction": prediction, "saved_at": saved_at}
 
 
 @blp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

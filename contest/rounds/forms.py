@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, IntegerField,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 
 class ContestForm(FlaskForm):
@@ -101,7 +101,17 @@ class QuizRoundForm(RoundWindowForm):
 
 
 class SubmitForm(FlaskForm):
-    prediction = IntegerField(_l("Your prediction"), validators=[Optional(), NumberRange(min=0)])
+    # Text, read by read_prediction: what was typed comes back as typed when it is refused.
+    prediction = StringField(_l("Your prediction"))
+    prediction_value: int | None = None
+
+    def validate_prediction(self, field):
+        from contest.rounds.prediction import PredictionInvalid, read_prediction
+
+        try:
+            self.prediction_value = read_prediction(field.data, allow_text=True)
+        except PredictionInvalid as invalid:
+            raise ValidationError(invalid.message)
 
 
 class EmptyForm(FlaskForm):

@@ -117,13 +117,24 @@ class AttemptQuestion(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))
     position: Mapped[int]
-    option_order: Mapped[list] = mapped_column(JSON)
+    option_order: Mapped[list] = mapped_column(JSON)  # option ids in the order shown
+    # {public key: option id}: the ids members see and send (contest/rounds/options.py).
+    option_keys: Mapped[dict] = mapped_column(JSON)
     selected: Mapped[list | None] = mapped_column(JSON)  # option ids, None = not answered
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_correct: Mapped[bool | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
     version = relationship("QuestionVersion")
+
+    def public_ids(self, option_ids) -> list[int]:
+        """Real option ids -> the public keys a member sees (unknown ids are dropped)."""
+        public = {option_id: int(key) for key, option_id in self.option_keys.items()}
+        return [public[o] for o in option_ids if o in public]
+
+    def option_id_of(self, key: int) -> int | None:
+        """A public key -> the real option id, or None if it is not one of this question's."""
+        return self.option_keys.get(str(key))
 
 
 class Standing(db.Model):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from contest.clock import utcnow
 from contest.extensions import db
+from contest.rounds import options as option_rules
 from contest.rounds import timing
 from contest.rounds.models import Attempt, AttemptQuestion, Round
 from contest.rounds.scoring import QuestionKey, score_attempt
@@ -158,28 +159,26 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
             break
     else:
         raise RoundError("round_not_ready", 409)
-    option_ids: dict[int, list[int]] = {}
-    for version_id, option_id in db.session.execute(
-        select(Option.version_id, Option.id).where(
-            Option.version_id.in_([v.id for v in versions.values()])).order_by(Option.position)
+    options: dict[int, list[tuple[int, str]]] = {}
+    for version_id, option_id, option_text in db.session.execute(
+        select(Option.version_id, Option.id, Option.text).where(
+            Option.version_id.in_([v.id for v in versions.values()])).order_by(Option.position, Option.id)
     ):
-        option_ids.setdefault(version_id, []).append(option_id)
+        options.setdefault(version_id, []).append((option_id, option_text))
 
-    shuffler = rng or random.SystemRandom()
     attempt = Attempt(
         round_id=round_.id, user_id=user.id, number=max((n for n, _ in previous), default=0) + 1,
         status="in_progress", started_at=now,
         deadline=timing.attempt_deadline(now, round_.duration_seconds, round_.closes_at),
         question_count=len(question_ids),
     )
-    rows = []
+    rows, taken = [], set()
     for position, qid in enumerate(question_ids, start=1):
         version = versions[qid]
-        order = list(option_ids.get(version.id, []))
-        if round_.shuffle_options and version.kind != "true_false":
-            shuffler.shuffle(order)
+        order, keys = option_rules.freeze(options.get(version.id, []), version.kind,
+                                          round_.shuffle_options, taken, rng)
         rows.append({"question_id": qid, "version_id": version.id, "position": position,
-                     "option_order": order})
+                     "option_order": order, "option_keys": keys})
     try:
         db.session.add(attempt)
         db.session.flush()  # the attempt's id; the unique indexes speak here if a twin raced us
@@ -202,19 +201,27 @@ class SavedAnswer:
     saved_at: object
 
 
-def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> SavedAnswer:
-    """Save one answer. Refused (attempt_closed) after submit or past the deadline + grace."""
-    now = utcnow()
+def _lock_open_attempt(attempt_id: int, exclusive: bool = False) -> Attempt:
+    """The attempt, locked (FOR SHARE, or FOR UPDATE to change the attempt row itself) so a
+    submit waits for this save and a save after the submit sees it; refused (attempt_closed)
+    after submit or past the deadline + grace."""
     attempt = db.session.execute(
         select(Attempt).options(joinedload(Attempt.round, innerjoin=True))
-        .where(Attempt.id == attempt_id).with_for_update(read=True, of=Attempt)
+        .where(Attempt.id == attempt_id).with_for_update(read=not exclusive, of=Attempt)
         .execution_options(populate_existing=True)  # the status as of the lock, not as cached
     ).scalar_one()
-    round_ = attempt.round
     if attempt.status != "in_progress" or not timing.accepts_writes(
-            now, attempt.deadline, round_.grace_seconds):
+            utcnow(), attempt.deadline, attempt.round.grace_seconds):
         db.session.rollback()
         raise RoundError("attempt_closed", 409)
+    return attempt
+
+
+def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> SavedAnswer:
+    """Save one answer, given as the public option keys the member was shown (`option_ids` in
+    the API). Refused (attempt_closed) after submit or past the deadline + grace."""
+    now = utcnow()
+    _lock_open_attempt(attempt_id)
     row = db.session.execute(
         select(AttemptQuestion).options(joinedload(AttemptQuestion.version, innerjoin=True))
         .where(AttemptQuestion.attempt_id == attempt_id, AttemptQuestion.question_id == question_id)
@@ -222,16 +229,26 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
     if row is None:
         db.session.rollback()
         raise RoundError("not_found", 404)
-    chosen = list(dict.fromkeys(int(o) for o in option_ids))
-    allowed = set(row.option_order)
+    keys = list(dict.fromkeys(int(o) for o in option_ids))
+    chosen = [row.option_id_of(k) for k in keys]
     kind = row.version.kind
-    if any(o not in allowed for o in chosen) or (kind != "multiple" and len(chosen) > 1):
+    if None in chosen or (kind != "multiple" and len(chosen) > 1):
         db.session.rollback()
         raise RoundError("invalid_option", 422)
     row.selected = chosen
     row.saved_at = now
     db.session.commit()
-    return SavedAnswer(question_id, chosen, now)
+    return SavedAnswer(question_id, keys, now)
+
+
+def save_prediction(attempt_id: int, prediction: int | None):
+    """Save the answer to the prediction question as it is typed (None clears it); it counts
+    at submit and when the attempt runs out. Same refusals as an answer. Returns saved_at."""
+    now = utcnow()
+    attempt = _lock_open_attempt(attempt_id, exclusive=True)
+    attempt.prediction = prediction
+    db.session.commit()
+    return now
 
 
 def _score(attempt: Attempt) -> None:
@@ -332,7 +349,8 @@ def result_dict(attempt: Attempt) -> dict | None:
 
 
 def attempt_view(attempt: Attempt) -> dict:
-    """The attempt as a member sees it. Correct options only once the round has closed."""
+    """The attempt as a member sees it: options by their public keys, never their real ids.
+    Correct options only once the round has closed."""
     reveal = attempt.finished and round_closed(attempt.round)
     questions, answers = [], {}
     rows = db.session.execute(
@@ -346,18 +364,20 @@ def attempt_view(attempt: Attempt) -> dict:
         select(Option).where(Option.version_id.in_(version_ids))).scalars()}
     for r in rows:
         version = versions[r.version_id]
+        public = {oid: int(key) for key, oid in r.option_keys.items()}
+        shown = [oid for oid in r.option_order if oid in options and oid in public]
         item = {
             "id": r.question_id, "position": r.position, "kind": version.kind,
             "text": version.text,
-            "options": [{"id": oid, "text": options[oid].text} for oid in r.option_order if oid in options],
+            "options": [{"id": public[oid], "text": options[oid].text} for oid in shown],
         }
         if reveal:
-            item["correct_option_ids"] = [oid for oid in r.option_order if options[oid].is_correct]
+            item["correct_option_ids"] = r.public_ids(oid for oid in shown if options[oid].is_correct)
             item["explanation"] = version.explanation
             item["is_correct"] = bool(r.is_correct)
         questions.append(item)
         if r.selected is not None:
-            answers[str(r.question_id)] = list(r.selected)
+            answers[str(r.question_id)] = r.public_ids(r.selected)
     data = {
         "id": attempt.id, "round_id": attempt.round_id, "number": attempt.number,
         "status": attempt.status, "started_at": attempt.started_at, "deadline": attempt.deadline,

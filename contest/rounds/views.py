@@ -11,6 +11,7 @@ from contest.extensions import db
 from contest.rounds import service, timing
 from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
+from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.standings import publishing
 from question_bank.models import Topic
@@ -96,10 +97,22 @@ def start(round_id):
 @login_required
 def take(attempt_id):
     attempt = _my_attempt(attempt_id)
-    if attempt.finished or attempt.user_id != current_user.id:
+    if attempt.finished:
         return redirect(url_for("rounds.result", attempt_id=attempt.id))
-    return render_template("rounds/take.html", attempt=attempt, round=attempt.round,
-                           view=service.attempt_view(attempt), form=SubmitForm())
+    return _take_page(attempt)
+
+
+def _take_page(attempt: Attempt, prediction_text: str | None = None,
+               prediction_error: str | None = None, status: int = 200):
+    """The attempt being taken; an organizer looking at a member's attempt sees it read-only."""
+    readonly = attempt.user_id != current_user.id
+    view = service.attempt_view(attempt)
+    if prediction_text is None:
+        prediction_text = "" if view["prediction"] is None else str(view["prediction"])
+    return render_template("rounds/take.html", attempt=attempt, round=attempt.round, view=view,
+                           form=SubmitForm(), readonly=readonly, prediction_text=prediction_text,
+                           prediction_error=prediction_error,
+                           prediction_max=PREDICTION_MAX), status
 
 
 @bp.route("/attempts/<int:attempt_id>/state")
@@ -133,6 +146,27 @@ def save(attempt_id, question_id):
                    saved_at=saved.saved_at.isoformat())
 
 
+@bp.route("/attempts/<int:attempt_id>/prediction", methods=["POST"])
+@login_required
+def save_prediction(attempt_id):
+    """Autosave of the prediction field (session + CSRF header). Same rules as the API."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        return jsonify(error={"code": "not_found", "message": _("Not found.")}), 404
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or "prediction" not in payload:
+        return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
+    try:
+        prediction = read_prediction(payload["prediction"], allow_text=True)
+    except PredictionInvalid as invalid:
+        return jsonify(error={"code": "validation_error", "message": invalid.message}), 422
+    try:
+        saved_at = service.save_prediction(attempt_id, prediction)
+    except service.RoundError as error:
+        return jsonify(error={"code": error.code, "message": refusal_message(error.code)}), error.status
+    return jsonify(prediction=prediction, saved_at=saved_at.isoformat())
+
+
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id):
@@ -141,9 +175,15 @@ def submit(attempt_id):
         abort(404)
     form = SubmitForm()
     if not form.validate_on_submit():
-        flash(_("The prediction must be a whole number, 0 or more."), "danger")
-        return redirect(url_for("rounds.take", attempt_id=attempt_id))
-    attempt = service.submit_attempt(attempt, form.prediction.data)
+        if not form.prediction.errors:  # the CSRF token (CSRFProtect refuses those first)
+            abort(400)
+        service.expire_overdue(attempt=attempt)
+        if attempt.finished:
+            return redirect(url_for("rounds.result", attempt_id=attempt.id))
+        # The page again, with what was typed kept in the field and the reason in words.
+        return _take_page(attempt, prediction_text=form.prediction.data or "",
+                          prediction_error=form.prediction.errors[0], status=422)
+    attempt = service.submit_attempt(attempt, form.prediction_value)
     if attempt.status == "expired":
         flash(_("Time was up: your attempt was scored with the answers saved before the deadline."), "warning")
     return redirect(url_for("rounds.result", attempt_id=attempt.id))

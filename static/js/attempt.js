@@ -1,4 +1,6 @@
 // Taking a quiz round: server-clock countdown, autosave with offline retry, restore on reload.
+// Answers and the prediction share one queue on the device: {question id: [option ids],
+// "prediction": number or null}; option ids are the page's (public) ones, sent back as given.
 (function () {
   "use strict";
   const root = document.getElementById("attempt");
@@ -82,10 +84,90 @@
     });
   }
 
+  // --- the prediction question -------------------------------------------------------
+  const predictionInput = document.getElementById("prediction");
+  const predictionState = document.getElementById("prediction-state");
+  const predictionMax = parseInt(msg.predictionMax, 10);
+  let predictionTimer = null;
+
+  function setPredictionState(text, cls) {
+    if (!predictionState) return;
+    predictionState.textContent = text;
+    predictionState.className = "small mt-1 " + (cls || "text-muted");
+    predictionInput.classList.toggle("is-invalid", cls === "text-danger");
+  }
+  // {ok: true, value: number|null} or {ok: false, message}; the field's text is never changed.
+  function readPrediction() {
+    const text = predictionInput.value.trim();
+    if (text === "") return { ok: true, value: null };
+    if (!/^[0-9]+$/.test(text)) return { ok: false, message: msg.msgPredictionInvalid };
+    const value = parseInt(text, 10);
+    if (value > predictionMax) return { ok: false, message: msg.msgPredictionTooLarge };
+    return { ok: true, value: value };
+  }
+  function sendPrediction(value) {
+    setPredictionState(msg.msgSaving);
+    return fetch(root.dataset.predictionUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ prediction: value })
+    }).then(function (response) {
+      if (response.ok) {
+        const pending = loadPending();
+        if ("prediction" in pending && pending.prediction === value) {
+          delete pending.prediction;
+          storePending(pending);
+        }
+        setPredictionState(msg.msgSaved, "text-success");
+        connection.textContent = "";
+        return true;
+      }
+      if (response.status === 409) { closeAttempt(); return false; }
+      if (response.status >= 500 || response.status === 429) throw new Error("retry");
+      return response.json().then(function (body) {
+        setPredictionState((body.error && body.error.message) || msg.msgError, "text-danger");
+        const pending = loadPending(); delete pending.prediction; storePending(pending);
+        return false;
+      });
+    }).catch(function () {
+      setPredictionState(msg.msgError, "text-warning");
+      connection.textContent = msg.msgOffline;
+      scheduleRetry();
+      return false;
+    });
+  }
+  function predictionTyped() {
+    if (closed) return;
+    const read = readPrediction();
+    if (!read.ok) {
+      // Refused in words and not sent: the last valid prediction (saved, or still queued
+      // offline) is the one that counts until the field holds a whole number again.
+      setPredictionState(read.message, "text-danger");
+      return;
+    }
+    const pending = loadPending();
+    pending.prediction = read.value;
+    storePending(pending);
+    sendPrediction(read.value);
+  }
+  if (predictionInput) {
+    predictionInput.addEventListener("input", function () {
+      clearTimeout(predictionTimer);
+      predictionTimer = setTimeout(predictionTyped, 600);
+    });
+    predictionInput.addEventListener("change", function () {
+      clearTimeout(predictionTimer);
+      predictionTyped();
+    });
+  }
+
   function flush() {
     const pending = loadPending();
     const ids = Object.keys(pending);
-    return Promise.all(ids.map(function (qid) { return send(qid, pending[qid]); }));
+    return Promise.all(ids.map(function (key) {
+      if (key === "prediction") return predictionInput ? sendPrediction(pending.prediction) : true;
+      return send(key, pending[key]);
+    }));
   }
   function scheduleRetry() {
     if (retryTimer || closed) return;
@@ -96,6 +178,7 @@
     if (closed) return;
     closed = true;
     root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
+    if (predictionInput) predictionInput.disabled = true;
     connection.textContent = msg.msgClosed;
     setTimeout(function () { window.location.href = root.dataset.resultUrl; }, 1500);
   }
@@ -115,7 +198,15 @@
 
   // Restore answers chosen on this device that had not reached the server yet.
   const pending = loadPending();
+  if ("prediction" in pending) {
+    if (predictionInput) {
+      predictionInput.value = pending.prediction === null ? "" : String(pending.prediction);
+    } else {
+      delete pending.prediction;
+    }
+  }
   Object.keys(pending).forEach(function (qid) {
+    if (qid === "prediction") return;
     const box = questionBox(qid);
     if (!box) { delete pending[qid]; return; }
     box.querySelectorAll("input").forEach(function (i) { i.checked = pending[qid].indexOf(parseInt(i.value, 10)) !== -1; });
@@ -136,6 +227,7 @@
     countdown.classList.toggle("text-bg-dark", left > 60);
     if (left === 0 && !closed) {
       root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
+      if (predictionInput) predictionInput.disabled = true;
       connection.textContent = msg.msgClosed;
       if (serverNow() > deadline + grace + 1000) { flush().then(closeAttempt); return; }
     }
@@ -144,8 +236,29 @@
   tick();
 
   const form = document.getElementById("submit-form");
-  document.getElementById("confirm-submit-button").addEventListener("click", function (event) {
+  const confirmButton = document.getElementById("confirm-submit-button");
+  const confirmPrediction = document.getElementById("confirm-prediction");
+  // The dialog says when the prediction is missing (it breaks ties) or cannot be accepted.
+  function checkPredictionForSubmit() {
+    if (!predictionInput) return true;
+    const read = readPrediction();
+    if (!read.ok) {
+      confirmPrediction.textContent = read.message;
+      confirmPrediction.hidden = false;
+      setPredictionState(read.message, "text-danger");
+      return false;
+    }
+    confirmPrediction.textContent = read.value === null ? msg.msgPredictionEmpty : "";
+    confirmPrediction.hidden = read.value !== null;
+    return true;
+  }
+  document.getElementById("confirm-submit").addEventListener("show.bs.modal", function () {
+    confirmButton.disabled = !checkPredictionForSubmit();
+  });
+  confirmButton.addEventListener("click", function (event) {
+    if (!checkPredictionForSubmit()) { event.target.disabled = true; return; }
     event.target.disabled = true;
+    clearTimeout(predictionTimer);
     flush().then(function () { localStorage.removeItem(storeKey); form.submit(); });
   });
 })();

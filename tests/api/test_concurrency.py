@@ -119,7 +119,7 @@ def test_save_racing_submit_is_either_counted_or_refused(server, make):
         assert finished.status == "submitted"
         if any(status == 200 for status, _ in saves):
             # Accepted means saved before the submit scored the attempt, and so counted.
-            assert row.selected == choice["option_ids"] and row.saved_at <= finished.submitted_at
+            assert row.public_ids(row.selected) == choice["option_ids"] and row.saved_at <= finished.submitted_at
             assert row.is_correct is not None
         else:
             assert row.selected is None
@@ -165,3 +165,40 @@ def test_simultaneous_first_readers_freeze_final_ranks_once(server, make):
     assert db.session.execute(select(func.count()).select_from(Standing)).scalar_one() == 5
     frozen = db.session.execute(select(UnitParticipation.members, UnitParticipation.participants)).all()
     assert frozen == [(5, 5)]  # the unit table froze once, with the ranks
+
+
+def test_prediction_save_racing_submit_is_either_counted_or_refused(server, make):
+    """The prediction locks the attempt row as an answer save does: a save that loses the race to
+    submit is refused (409) and changes nothing; one that wins is the prediction ranked."""
+    make.questions(4)
+    round_ = make.round(question_count=3, max_attempts=None, prediction_prompt="Bao nhiêu người?")
+    headers = make.auth(make.user())
+    start_url = f"{server}/api/v1/rounds/{round_.id}/attempts"
+    for _ in range(6):
+        status, attempt = call("POST", start_url, headers)
+        assert status == 201
+        prediction_url = f"{server}/api/v1/attempts/{attempt['id']}/prediction"
+        submit_url = f"{server}/api/v1/attempts/{attempt['id']}/submit"
+        jobs = [("save", prediction_url, {"prediction": 100 + n}) for n in range(3)] + [("submit", submit_url, {})]
+        counter = iter(range(len(jobs)))
+        lock = threading.Lock()
+
+        def one():
+            with lock:
+                kind, url, body = jobs[next(counter)]
+            return kind, body, call("PUT" if kind == "save" else "POST", url, headers, body)
+
+        out = together(len(jobs), one)
+        saves = [(body["prediction"], status) for kind, body, (status, _) in out if kind == "save"]
+        assert all(status in (200, 409) for _, status in saves), out
+        submitted = next(body for kind, _, (status, body) in out if kind == "submit")
+        db.session.expire_all()
+        finished = db.session.get(Attempt, attempt["id"])
+        assert finished.status == "submitted"
+        accepted = {p for p, status in saves if status == 200}
+        # What the submit answered and what is stored (and ranked) agree, and it is an accepted save.
+        assert finished.prediction == submitted["prediction"]
+        if accepted:
+            assert finished.prediction in accepted
+        else:
+            assert finished.prediction is None

@@ -63,6 +63,7 @@ def test_answer_chosen_offline_is_sent_when_back_online(live_server, phone, make
     page.click("main button[type=submit]")
     page.click("text=Tuần thi ngoại tuyến")
     page.click("form[action$='/start'] button")
+    expect(page.locator("#countdown")).not_to_have_text("--:--")  # the page's script has loaded
     page.context.set_offline(True)
     box = page.locator(".question").nth(0)
     box.locator(".form-check-label").first.click()

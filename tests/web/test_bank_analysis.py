@@ -26,7 +26,7 @@ def play_round(make):
             role = roles[aq.question_id]
             right = {"easy": True, "broken": False, "a": k >= 2, "b": k >= 4}[role]
             options = [o for o in aq.version.options if o.is_correct == right]
-            rounds.save_answer(attempt.id, aq.question_id, [options[k % len(options)].id])
+            rounds.save_answer(attempt.id, aq.question_id, aq.public_ids([options[k % len(options)].id]))
         rounds.submit_attempt(db.session.get(Attempt, attempt.id))
     ids = {role: qid for qid, role in roles.items()}
     return round_, ids

@@ -42,7 +42,7 @@ def test_attempt_review_and_score_survive_an_edit(client, make, clock):
     attempt, _ = rounds.start_attempt(round_, member)
     for aq in attempt.questions:  # answer every question right
         right = [o.id for o in aq.version.options if o.is_correct]
-        rounds.save_answer(attempt.id, aq.question_id, right)
+        rounds.save_answer(attempt.id, aq.question_id, aq.public_ids(right))
     attempt = rounds.submit_attempt(db.session.get(Attempt, attempt.id))
     assert attempt.correct_count == 5
     clock.advance(hours=3)  # the round closes: the review shows keys and explanations

@@ -10,7 +10,7 @@ from contest.standings.service import leaderboard
 def _take(round_, user, right: int, seconds: int, prediction: int, clock):
     attempt, _ = service.start_attempt(round_, user)
     for aq in attempt.questions[:right]:
-        service.save_answer(attempt.id, aq.question_id, [o.id for o in aq.version.options if o.is_correct])
+        service.save_answer(attempt.id, aq.question_id, aq.public_ids(o.id for o in aq.version.options if o.is_correct))
     clock.advance(seconds=seconds)
     service.submit_attempt(attempt, prediction)
     clock.advance(seconds=-seconds)
