@@ -73,3 +73,11 @@ def test_editing_a_round_with_a_mistake_says_so_and_changes_nothing(client, make
     assert client.post(f"/manage/rounds/{round_.id}/edit", data=form).status_code == 302
     db.session.expire_all()
     assert db.session.get(Round, round_.id).title == "Tuần thi đã sửa"
+
+
+def test_the_round_form_says_why_options_should_be_shuffled(client, make):
+    login(client, make.user(role="organizer"))
+    contest = make.contest()
+    page = client.get(f"/manage/contests/{contest.id}/rounds/new").get_data(as_text=True)
+    assert ("Nên bật. Nếu tắt, mọi thí sinh thấy các phương án theo đúng thứ tự người soạn đã viết, "
+            "mà người soạn thường viết đáp án đúng trước tiên.") in page
