@@ -19,6 +19,9 @@ def create_app(config=None) -> Flask:
         app.config.from_object(config)
 
     _check_secret_key(app)
+    from contest import guards
+
+    guards.init_app(app)  # the bounded `int` converter must be in place before any route
     _extensions(app)
     _blueprints(app)
     _errors(app)

@@ -6,9 +6,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from contest.accounts.permissions import current_actor, roles_required
+from contest.api import fields
 from contest.api.core import ApiError, Page, paginate
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
+from contest.guards import ID_MAX
 from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
 
@@ -24,7 +26,7 @@ class TopicOut(ma.Schema):
 
 class TopicIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+    parent_id = fields.Id(load_default=None, allow_none=True)
 
 
 class TopicList(ma.Schema):
@@ -40,14 +42,15 @@ class OptionIO(ma.Schema):
 
 class QuestionIO(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    topic_id = ma.fields.Integer(allow_none=True, load_default=None)
+    topic_id = fields.Id(allow_none=True, load_default=None)
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
-    difficulty = ma.fields.Integer(allow_none=True, load_default=None, validate=ma.validate.Range(1, 3))
+    difficulty = fields.Integer(allow_none=True, load_default=None, minimum=1, maximum=3)
     status = ma.fields.String(load_default="approved", validate=ma.validate.OneOf(STATUSES))
     explanation = ma.fields.String(allow_none=True, load_default=None)
     source_note = ma.fields.String(allow_none=True, load_default=None)
-    tags = ma.fields.List(ma.fields.String(), load_default=list)
+    tags = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=200)), load_default=list,
+                          validate=ma.validate.Length(max=100))
     version = ma.fields.Integer(dump_only=True)
     options = ma.fields.List(ma.fields.Nested(OptionIO), required=True)
 
@@ -76,8 +79,8 @@ class QuestionList(ma.Schema):
 
 
 class QuestionQuery(Page):
-    topic_id = ma.fields.Integer(load_default=None)
-    q = ma.fields.String(load_default=None)
+    topic_id = fields.Id(load_default=None)
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
 
 
@@ -168,7 +171,8 @@ def import_questions():
     topic_id = None
     raw_topic = (request.form.get("topic_id") or "").strip()
     if raw_topic:
-        if not raw_topic.isdigit() or db.session.get(Topic, int(raw_topic)) is None:
+        if not raw_topic.isdigit() or not 1 <= int(raw_topic) <= ID_MAX \
+                or db.session.get(Topic, int(raw_topic)) is None:
             problems.append({"field": "topic_id", "message": _("Unknown topic.")})
         else:
             topic_id = int(raw_topic)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from contest.accounts.models import ROLES, ApiToken, Unit
 from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
+from contest.api import fields
 from contest.accounts.service import (SignInDelayed, UsernameTaken, authenticate, create_user, delay_message,
                                       password_problem)
 from contest.api.core import ApiError, Page, paginate
@@ -36,7 +37,7 @@ class RegisterIn(ma.Schema):
     password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
     full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
     email = ma.fields.Email(load_default=None, allow_none=True)
-    unit_id = ma.fields.Integer(load_default=None, allow_none=True)
+    unit_id = fields.Id(load_default=None, allow_none=True)
 
 
 class UserIn(RegisterIn):
@@ -44,8 +45,8 @@ class UserIn(RegisterIn):
 
 
 class TokenIn(ma.Schema):
-    username = ma.fields.String(required=True)
-    password = ma.fields.String(required=True)
+    username = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
+    password = ma.fields.String(required=True, validate=ma.validate.Length(max=1000))
 
 
 class TokenOut(ma.Schema):
@@ -61,7 +62,7 @@ class UnitOut(ma.Schema):
 
 class UnitIn(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+    parent_id = fields.Id(load_default=None, allow_none=True)
 
 
 class UnitList(ma.Schema):

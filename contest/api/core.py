@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
+from contest.api.fields import Count
+
 STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -110,8 +112,8 @@ def is_api_request() -> bool:
 
 
 class Page(ma.Schema):
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    limit = Count(load_default=50, minimum=1, maximum=500)
+    offset = Count(load_default=0)
 
 
 def paginate(select_stmt, args, serialize=None):

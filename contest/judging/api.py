@@ -3,6 +3,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
+from contest.api import fields
 from contest.api.core import ApiError, Page, page_of
 from contest.essays.service import judge_view
 from contest.extensions import db
@@ -16,8 +17,8 @@ blp = Blueprint("api_judging", __name__, description="Writing rounds: judging an
 
 
 class AssignIn(ma.Schema):
-    judge_ids = ma.fields.List(ma.fields.Integer(), load_default=None)
-    stage = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1))
+    judge_ids = ma.fields.List(fields.Id(), load_default=None)
+    stage = fields.Integer(load_default=None, minimum=1)
 
 
 class AssignOut(ma.Schema):
@@ -66,7 +67,7 @@ class AssignmentList(ma.Schema):
 
 
 class AssignmentQuery(Page):
-    round_id = ma.fields.Integer(load_default=None)
+    round_id = fields.Id(load_default=None)
 
 
 class SheetIn(ma.Schema):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import current_actor, roles_required
+from contest.api import fields
 from contest.api.core import ApiError, Page, paginate
 from contest.extensions import db
 from contest.rounds import service
@@ -28,50 +29,50 @@ def refuse(error: service.RoundError):
 
 
 class DrawItem(ma.Schema):
-    topic_id = ma.fields.Integer(required=True)
-    count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
-    difficulty = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 3))
+    topic_id = fields.Id(required=True)
+    count = fields.Count(required=True, minimum=1, maximum=500)
+    difficulty = fields.Integer(load_default=None, allow_none=True, minimum=1, maximum=3)
 
 
 class CriterionIO(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String(required=True)
-    max_points = ma.fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
-    weight = ma.fields.Float(load_default=1.0)
+    id = fields.Id()
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    max_points = fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
+    weight = fields.Float(load_default=1.0)
 
 
 class RoundIO(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    id = ma.fields.Integer(dump_only=True)
-    contest_id = ma.fields.Integer(dump_only=True)
+    id = fields.Id(dump_only=True)
+    contest_id = fields.Id(dump_only=True)
     kind = ma.fields.String(validate=ma.validate.OneOf(ROUND_KINDS), load_default="quiz")
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=300))
     rules = ma.fields.String(allow_none=True)
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
-    duration_seconds = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=10))
-    question_count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=500))
+    duration_seconds = fields.Integer(allow_none=True, minimum=10)
+    question_count = fields.Integer(allow_none=True, minimum=1, maximum=500)
     draw = ma.fields.List(ma.fields.Nested(DrawItem), allow_none=True)
-    topic_ids = ma.fields.List(ma.fields.Integer(), allow_none=True)
-    max_attempts = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    topic_ids = ma.fields.List(fields.Id(), allow_none=True)
+    max_attempts = fields.Integer(allow_none=True, minimum=1)
     counting = ma.fields.String(validate=ma.validate.OneOf(COUNTING))
     tie_break = ma.fields.String(validate=ma.validate.OneOf(TIE_BREAKS))
     shuffle_options = ma.fields.Boolean()
-    grace_seconds = ma.fields.Integer(validate=ma.validate.Range(min=0, max=600))
+    grace_seconds = fields.Integer(minimum=0, maximum=600)
     prediction_prompt = ma.fields.String(allow_none=True)
-    min_words = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
-    max_words = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    min_words = fields.Count(allow_none=True)
+    max_words = fields.Integer(allow_none=True, minimum=1)
     criteria = ma.fields.List(ma.fields.Nested(CriterionIO))
-    judges_per_entry = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=20))
-    discrepancy_threshold = ma.fields.Float(allow_none=True)
+    judges_per_entry = fields.Integer(allow_none=True, minimum=1, maximum=20)
+    discrepancy_threshold = fields.Float(allow_none=True)
     state = ma.fields.String(dump_only=True)
 
 
 class ContestIO(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+    id = fields.Id(dump_only=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
     description = ma.fields.String(allow_none=True, load_default=None)
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
@@ -128,7 +129,7 @@ class SubmitOut(AttemptOut, ResultOut):
 
 
 class AnswerIn(ma.Schema):
-    option_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
+    option_ids = ma.fields.List(fields.Id(strict=True), required=True)
 
 
 class AnswerOut(ma.Schema):
@@ -138,7 +139,7 @@ class AnswerOut(ma.Schema):
 
 
 class SubmitIn(ma.Schema):
-    prediction = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0))
+    prediction = fields.Count(load_default=None, allow_none=True)
 
 
 def round_dict(round_: Round) -> dict:

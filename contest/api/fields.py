@@ -1,0 +1,57 @@
+"""The API's number fields: bounded, so no number a client sends can overflow a column.
+
+Every integer a schema loads goes through `Integer` (or `Id`, `Count`): at most 2^31-1 and at
+least -2^31 (PostgreSQL `integer`), narrowed further by the field's own `minimum`/`maximum`.
+Floats are finite (marshmallow refuses NaN and infinity) and within ±FLOAT_LIMIT. The bounds are
+marshmallow Range validators, so they appear in the OpenAPI document as minimum/maximum.
+tests/api/test_hostile_input.py sends 2^31, 2^63 and 10^30 to every integer of every operation.
+"""
+import marshmallow as ma
+
+from contest.guards import ID_MAX, INT_MAX, INT_MIN
+
+FLOAT_LIMIT = 1e9
+
+
+def _validators(validate, bound):
+    if validate is None:
+        extra = []
+    elif callable(validate):
+        extra = [validate]
+    else:
+        extra = list(validate)
+    return [bound, *extra]
+
+
+class Integer(ma.fields.Integer):
+    """An integer a column can hold: INT_MIN..INT_MAX, or minimum..maximum inside that."""
+
+    def __init__(self, *, minimum: int = INT_MIN, maximum: int = INT_MAX, validate=None, **kwargs):
+        bound = ma.validate.Range(max(minimum, INT_MIN), min(maximum, INT_MAX))
+        super().__init__(validate=_validators(validate, bound), **kwargs)
+
+
+class Id(Integer):
+    """A row id: 1..2^31-1."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("minimum", 1)
+        kwargs.setdefault("maximum", ID_MAX)
+        super().__init__(**kwargs)
+
+
+class Count(Integer):
+    """A count or an offset: 0..2^31-1 unless narrowed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("minimum", 0)
+        super().__init__(**kwargs)
+
+
+class Float(ma.fields.Float):
+    """A finite number within ±FLOAT_LIMIT (points, weights, thresholds)."""
+
+    def __init__(self, *, minimum: float = -FLOAT_LIMIT, maximum: float = FLOAT_LIMIT, validate=None,
+                 **kwargs):
+        bound = ma.validate.Range(max(minimum, -FLOAT_LIMIT), min(maximum, FLOAT_LIMIT))
+        super().__init__(validate=_validators(validate, bound), allow_nan=False, **kwargs)
