@@ -127,6 +127,19 @@ def db_int(value) -> int:
     return number
 
 
+def db_id(value) -> int | None:
+    """A row id typed as text ("12"), or None if it is not one (not digits, 0, above 2^31-1).
+
+    >>> db_id("12"), db_id("2147483648"), db_id("x"), db_id(None)
+    (12, None, None, None)
+    """
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= ID_MAX else None
+
+
 # --- the hook -------------------------------------------------------------------------------
 
 class InvalidText(BadRequest):

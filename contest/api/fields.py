@@ -55,3 +55,12 @@ class Float(ma.fields.Float):
                  **kwargs):
         bound = ma.validate.Range(max(minimum, -FLOAT_LIMIT), min(maximum, FLOAT_LIMIT))
         super().__init__(validate=_validators(validate, bound), allow_nan=False, **kwargs)
+
+
+class WholeSchema(ma.Schema):
+    """A nested item that is loaded whole even inside a partial (PATCH) schema: marshmallow
+    passes `partial` down to nested schemas, which would let `{"draw": [{"topic_id": 1}]}`
+    through without its `count`."""
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        return super().load(data, many=many, partial=None, unknown=unknown)

@@ -28,13 +28,13 @@ def refuse(error: service.RoundError):
     raise ApiError(error.status, error.code, MESSAGES.get(error.code))
 
 
-class DrawItem(ma.Schema):
+class DrawItem(fields.WholeSchema):
     topic_id = fields.Id(required=True)
     count = fields.Count(required=True, minimum=1, maximum=500)
     difficulty = fields.Integer(load_default=None, allow_none=True, minimum=1, maximum=3)
 
 
-class CriterionIO(ma.Schema):
+class CriterionIO(fields.WholeSchema):
     id = fields.Id()
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     max_points = fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
@@ -69,6 +69,13 @@ class RoundIO(ma.Schema):
     judges_per_entry = fields.Integer(allow_none=True, minimum=1, maximum=20)
     discrepancy_threshold = fields.Float(allow_none=True)
     state = ma.fields.String(dump_only=True)
+
+    @ma.validates_schema
+    def check_question_count(self, data, partial=None, **kwargs):
+        """topic_ids say where to draw from, not how many: a new round needs question_count too."""
+        if not partial and data.get("topic_ids") and not data.get("draw") and data.get("question_count") is None:
+            raise ma.ValidationError("Give question_count: how many questions to draw from topic_ids.",
+                                     "question_count")
 
 
 class ContestIO(ma.Schema):
