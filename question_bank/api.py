@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, paginate
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
 from contest.guards import ID_MAX
@@ -159,6 +159,7 @@ class ImportOut(ma.Schema):
                    "format": {"type": "string", "enum": ["csv", "xlsx", "gift", "aiken"]},
                    "topic_id": {"type": "integer"},
                    "status": {"type": "string", "enum": ["draft", "approved"]}}}}}})
+@errors(E422="`invalid_file`: nothing imported, details list every bad line")
 def import_questions():
     """Import a question file: all or nothing. Any bad question: 422 invalid_file listing every
     bad line, and nothing is imported. Duplicates already in the bank are skipped and counted."""

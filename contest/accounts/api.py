@@ -10,7 +10,7 @@ from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_usern
 from contest.api import fields
 from contest.accounts.service import (SignInDelayed, UsernameTaken, authenticate, create_user, delay_message,
                                       password_problem)
-from contest.api.core import ApiError, Page, paginate
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.extensions import db, limiter
@@ -90,6 +90,7 @@ def _create(data, role):
 @blp.route("/auth/register", methods=["POST"])
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
+@errors(E403="`forbidden`: self-registration is closed", E409="`username_taken`", E422="`weak_password`")
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
         raise ApiError(403, "forbidden", "Self-registration is closed.")
@@ -100,6 +101,7 @@ def register(data):
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
+@errors(E401="`invalid_credentials`: wrong username or password", E429="`rate_limited`: too many sign-ins from this address, or the account waits after wrong passwords (Retry-After)")
 def issue_token(data):
     try:
         user = authenticate(data["username"], data["password"])
@@ -151,6 +153,7 @@ def create_unit(data):
 @roles_required("organizer")
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
+@errors(E403="only an administrator creates administrators", E409="`username_taken`", E422="`weak_password`")
 def create_user_api(data):
     if data["role"] == "admin" and not current_actor().has_role("admin"):
         raise ApiError(403, "forbidden", "Only an administrator can create administrators.")

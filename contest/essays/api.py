@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from contest.accounts.permissions import current_actor, roles_required
-from contest.api.core import ApiError, Page, paginate
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.essays import service
 from contest.essays.models import Entry
 from contest.extensions import db
@@ -79,6 +79,7 @@ ENTRY_BODY = {"content": {
 @roles_required()
 @blp.doc(requestBody=ENTRY_BODY)
 @blp.response(201, EntryOut, description="The entry, new or revised (same id and code)")
+@errors(E403="`round_not_open`", E413="`file_too_large`", E415="`unsupported_file`", E422="`too_short`, `too_long`, `declaration_required`")
 def submit(round_id):
     """Submit an entry, or revise it: JSON {title, body} or multipart title + file."""
     round_ = _essay_round(round_id)

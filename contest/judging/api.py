@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, page_of
+from contest.api.core import ApiError, Page, errors, page_of
 from contest.essays.service import judge_view
 from contest.extensions import db
 from contest.judging import service
@@ -130,6 +130,7 @@ def assignment_dict(row: Assignment) -> dict:
 @roles_required("organizer")
 @blp.arguments(AssignIn)
 @blp.response(201, AssignOut)
+@errors(E409="`no_judges`: the round has no panel", E422="a judge id that is not an active judge")
 def assign(data, round_id):
     """Assign judges automatically: balanced, judges_per_entry each, none from the author's unit."""
     round_ = _essay_round(round_id)
@@ -172,6 +173,7 @@ def get_assignment(assignment_id):
 @roles_required("judge")
 @blp.arguments(SheetIn)
 @blp.response(200, AssignmentOut)
+@errors(E409="`sheet_submitted`: a submitted sheet is final", E422="`out_of_range`, `incomplete`")
 def score(data, assignment_id):
     """Save (status "draft") or submit (default) a score sheet: {scores: {criterion_id: points}, comment?}."""
     row = _mine(assignment_id)
@@ -187,6 +189,7 @@ def score(data, assignment_id):
 @roles_required("organizer")
 @blp.arguments(ReopenIn)
 @blp.response(200, AssignmentOut)
+@errors(E409="`not_submitted`: only a submitted sheet can be reopened")
 def reopen(data, assignment_id):
     """Reopen a submitted score sheet: back to draft for its judge; who, when and why are
     recorded in the audit log (`sheet.reopen`). 409 `not_submitted` if the sheet is not submitted."""
@@ -205,6 +208,7 @@ def reopen(data, assignment_id):
 @blp.route("/rounds/<int:round_id>/results")
 @blp.arguments(Page, location="query")
 @blp.response(200, EssayResultList)
+@errors(E403="`forbidden`: the results are not published yet")
 def results(args, round_id):
     round_ = _essay_round(round_id)
     user = current_actor()

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, paginate
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.extensions import db
 from contest.rounds import service
 from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Attempt, Contest, Round
@@ -266,6 +266,7 @@ def get_round(round_id):
 @roles_required("organizer")
 @blp.arguments(RoundIO(partial=True))
 @blp.response(200, RoundIO)
+@errors(E409="`round_open`: results cannot be published while the round is open; `judging_incomplete`: a sheet is missing (details name the entries)")
 def patch_round(data, round_id):
     return _save_round(_round(round_id), data, creating=False)
 
@@ -274,6 +275,7 @@ def patch_round(data, round_id):
 @roles_required()
 @blp.response(201, AttemptOut)
 @blp.alt_response(200, schema=AttemptOut, description="The attempt already in progress")
+@errors(E403="`round_not_open`", E409="`attempts_exhausted`; `round_not_ready`: the bank cannot supply the draw")
 def start(round_id):
     round_ = _round(round_id)
     try:
@@ -304,6 +306,7 @@ def get_attempt(attempt_id):
 @roles_required()
 @blp.arguments(AnswerIn)
 @blp.response(200, AnswerOut)
+@errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
 def save(data, attempt_id, question_id):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_actor().id:
