@@ -106,9 +106,32 @@ class GuardedJSONProvider(DefaultJSONProvider):
 
 # --- integers -------------------------------------------------------------------------------
 
+def digits_up_to(maximum: int) -> str:
+    r"""A regex of the decimal numbers 1..maximum, without leading zeros.
+
+    >>> print(digits_up_to(215))
+    [1-9]\d{0,1}|1\d{2}|20\d{1}|21[0-4]|215
+    """
+    text = str(maximum)
+    parts = [r"[1-9]\d{0,%d}" % (len(text) - 2)] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        low = "1" if i == 0 else "0"
+        if digit > low:
+            top = int(digit) - 1
+            span = low if top == int(low) else f"[{low}-{top}]"
+            rest = len(text) - i - 1
+            parts.append(text[:i] + span + (r"\d{%d}" % rest if rest else ""))
+    parts.append(text)
+    return "|".join(parts)
+
+
 class IdConverter(IntegerConverter):
-    """The app's `int` URL converter: 1..2^31-1. A bigger id (or 0) does not match the route, so
-    it answers 404 (the API's envelope, the pages' 404 page) instead of reaching the database."""
+    """The app's `int` URL converter: 1..2^31-1. A bigger id (or 0, or leading zeros) does not
+    match the route's pattern, so it answers 404 (the API's envelope, the pages' 404 page) instead
+    of reaching the database; matched by the pattern itself, so a route whose other methods
+    exist still says 404, not 405."""
+
+    regex = f"(?:{digits_up_to(ID_MAX)})"
 
     def __init__(self, map, fixed_digits=0, min=1, max=ID_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -47,8 +47,8 @@ class QuestionIO(ma.Schema):
     text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
     difficulty = fields.Integer(allow_none=True, load_default=None, minimum=1, maximum=3)
     status = ma.fields.String(load_default="approved", validate=ma.validate.OneOf(STATUSES))
-    explanation = ma.fields.String(allow_none=True, load_default=None)
-    source_note = ma.fields.String(allow_none=True, load_default=None)
+    explanation = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=5000))
+    source_note = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=2000))
     tags = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=200)), load_default=list,
                           validate=ma.validate.Length(max=100))
     version = ma.fields.Integer(dump_only=True)

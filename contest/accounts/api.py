@@ -33,7 +33,7 @@ def _username(value):
 
 
 class RegisterIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=_username)
+    username = ma.fields.String(required=True, validate=[ma.validate.Length(max=80), _username])
     password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
     full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
     email = ma.fields.Email(load_default=None, allow_none=True)

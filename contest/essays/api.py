@@ -18,8 +18,8 @@ class EntryIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    title = ma.fields.String(required=True)
-    body = ma.fields.String(required=True)
+    title = ma.fields.String(required=True, validate=ma.validate.Length(max=2000))  # checked again, stripped
+    body = ma.fields.String(required=True, validate=ma.validate.Length(max=500_000))
     # Submitting through the API is the member's originality declaration unless they say no.
     declaration = ma.fields.Boolean(load_default=True)
 

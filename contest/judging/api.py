@@ -72,7 +72,7 @@ class AssignmentQuery(Page):
 
 class SheetIn(ma.Schema):
     scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
-    comment = ma.fields.String(load_default=None, allow_none=True)
+    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
     status = ma.fields.String(load_default="submitted", validate=ma.validate.OneOf(("draft", "submitted")))
 
 

@@ -49,7 +49,7 @@ class RoundIO(ma.Schema):
     contest_id = fields.Id(dump_only=True)
     kind = ma.fields.String(validate=ma.validate.OneOf(ROUND_KINDS), load_default="quiz")
     title = ma.fields.String(validate=ma.validate.Length(min=1, max=300))
-    rules = ma.fields.String(allow_none=True)
+    rules = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20000))
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
@@ -62,7 +62,7 @@ class RoundIO(ma.Schema):
     tie_break = ma.fields.String(validate=ma.validate.OneOf(TIE_BREAKS))
     shuffle_options = ma.fields.Boolean()
     grace_seconds = fields.Integer(minimum=0, maximum=600)
-    prediction_prompt = ma.fields.String(allow_none=True)
+    prediction_prompt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=1000))
     min_words = fields.Count(allow_none=True)
     max_words = fields.Integer(allow_none=True, minimum=1)
     criteria = ma.fields.List(ma.fields.Nested(CriterionIO))
@@ -81,7 +81,7 @@ class RoundIO(ma.Schema):
 class ContestIO(ma.Schema):
     id = fields.Id(dump_only=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
-    description = ma.fields.String(allow_none=True, load_default=None)
+    description = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=20000))
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
 
 
