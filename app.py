@@ -129,14 +129,14 @@ def _blueprints(app: Flask) -> None:
 
 
 def _errors(app: Flask) -> None:
-    from contest.api.core import http_exception_to_json, is_api_request
+    from contest.api.core import allow_header, http_exception_to_json, is_api_request
     from contest.extensions import db
 
     @app.errorhandler(HTTPException)
     def handle_http(error):
         if is_api_request():
             return http_exception_to_json(error)
-        return render_template("errors.html", error=error), error.code
+        return render_template("errors.html", error=error), error.code, allow_header(error)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

@@ -25,7 +25,7 @@ class TopicOut(ma.Schema):
 
 
 class TopicIn(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = fields.Text(required=True, validate=ma.validate.Length(min=1, max=200))
     parent_id = fields.Id(load_default=None, allow_none=True)
 
 
@@ -36,7 +36,7 @@ class TopicList(ma.Schema):
 
 class OptionIO(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    text = fields.Text(required=True, validate=ma.validate.Length(min=1, max=2000))
     is_correct = ma.fields.Boolean(load_default=False)
 
 
@@ -44,15 +44,15 @@ class QuestionIO(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     topic_id = fields.Id(allow_none=True, load_default=None)
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
-    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
+    text = fields.Text(required=True, validate=ma.validate.Length(min=1, max=5000))
     difficulty = fields.Integer(allow_none=True, load_default=None, minimum=1, maximum=3)
     status = ma.fields.String(load_default="approved", validate=ma.validate.OneOf(STATUSES))
-    explanation = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=5000))
-    source_note = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=2000))
-    tags = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=200)), load_default=list,
+    explanation = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=5000))
+    source_note = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=2000))
+    tags = ma.fields.List(fields.Text(validate=ma.validate.Length(max=200)), load_default=list,
                           validate=ma.validate.Length(max=100))
     version = ma.fields.Integer(dump_only=True)
-    options = ma.fields.List(ma.fields.Nested(OptionIO), required=True)
+    options = ma.fields.List(ma.fields.Nested(OptionIO), required=True, validate=ma.validate.Length(min=2, max=20))
 
     @ma.validates_schema
     def check_options(self, data, **kwargs):
@@ -80,7 +80,7 @@ class QuestionList(ma.Schema):
 
 class QuestionQuery(Page):
     topic_id = fields.Id(load_default=None)
-    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+    q = fields.Text(load_default=None, validate=ma.validate.Length(max=200))
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
 
 
@@ -153,11 +153,11 @@ class ImportOut(ma.Schema):
 @blp.route("/questions/import", methods=["POST"])
 @roles_required("organizer")
 @blp.response(201, ImportOut)
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"},
                    "format": {"type": "string", "enum": ["csv", "xlsx", "gift", "aiken"]},
-                   "topic_id": {"type": "integer"},
+                   "topic_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                    "status": {"type": "string", "enum": ["draft", "approved"]}}}}}})
 @errors(E422="`invalid_file`: nothing imported, details list every bad line")
 def import_questions():

@@ -33,9 +33,9 @@ def _username(value):
 
 
 class RegisterIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=[ma.validate.Length(max=80), _username])
-    password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
-    full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
+    username = fields.Text(required=True, validate=[ma.validate.Length(max=80), _username])
+    password = fields.Text(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
+    full_name = fields.Text(required=True, validate=ma.validate.Length(min=2, max=200))
     email = ma.fields.Email(load_default=None, allow_none=True)
     unit_id = fields.Id(load_default=None, allow_none=True)
 
@@ -45,8 +45,8 @@ class UserIn(RegisterIn):
 
 
 class TokenIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
-    password = ma.fields.String(required=True, validate=ma.validate.Length(max=1000))
+    username = fields.Text(required=True, validate=ma.validate.Length(max=200))
+    password = fields.Text(required=True, validate=ma.validate.Length(max=1000))
 
 
 class TokenOut(ma.Schema):
@@ -61,7 +61,7 @@ class UnitOut(ma.Schema):
 
 
 class UnitIn(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = fields.Text(required=True, validate=ma.validate.Length(min=1, max=200))
     parent_id = fields.Id(load_default=None, allow_none=True)
 
 

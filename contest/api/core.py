@@ -86,6 +86,11 @@ def _flatten_validation(messages) -> list[dict]:
     return out
 
 
+def allow_header(error: HTTPException) -> dict:
+    """A 405 says which methods the URL takes (RFC 9110), on the API and the pages alike."""
+    return {key: value for key, value in error.get_headers() if key == "Allow"}
+
+
 def http_exception_to_json(error: HTTPException):
     if isinstance(error, ApiError):
         return error_response(error.code, error.error_code, error.message, error.details, error.extra_headers)
@@ -95,6 +100,7 @@ def http_exception_to_json(error: HTTPException):
     if status == 422 and "messages" in data:
         details = _flatten_validation(data["messages"])
     headers = dict(data.get("headers") or {})
+    headers.update(allow_header(error))
     if status == 429 and getattr(error, "retry_after", None):
         headers.setdefault("Retry-After", str(error.retry_after))
     message = default_message(status)

@@ -64,3 +64,16 @@ class WholeSchema(ma.Schema):
 
     def load(self, data, *, many=None, partial=None, unknown=None):
         return super().load(data, many=many, partial=None, unknown=unknown)
+
+
+# What the guard (contest/guards.py) refuses in any text, said in the document as a pattern.
+NO_CONTROL_CHARS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff]*$"
+
+
+class Text(ma.fields.String):
+    """A string a client sends: no control characters (documented as `pattern`; the guard
+    refuses them before any schema with 422 invalid_text). Give it a Length, so it has a bound."""
+
+    def __init__(self, *, validate=None, **kwargs):
+        pattern = ma.validate.Regexp(NO_CONTROL_CHARS, error="Control characters are not allowed.")
+        super().__init__(validate=_validators(validate, pattern), **kwargs)

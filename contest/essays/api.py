@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from contest.accounts.permissions import current_actor, roles_required
+from contest.api import fields
 from contest.api.core import ApiError, Page, errors, paginate
 from contest.essays import service
 from contest.essays.models import Entry
@@ -18,8 +19,8 @@ class EntryIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    title = ma.fields.String(required=True, validate=ma.validate.Length(max=2000))  # checked again, stripped
-    body = ma.fields.String(required=True, validate=ma.validate.Length(max=500_000))
+    title = fields.Text(required=True, validate=ma.validate.Length(max=2000))  # checked again, stripped
+    body = fields.Text(required=True, validate=ma.validate.Length(max=500_000))
     # Submitting through the API is the member's originality declaration unless they say no.
     declaration = ma.fields.Boolean(load_default=True)
 
@@ -67,10 +68,11 @@ def _essay_round(round_id) -> Round:
     return round_
 
 
-ENTRY_BODY = {"content": {
+ENTRY_BODY = {"required": True, "content": {
     "application/json": {"schema": EntryIn},
     "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
-        "title": {"type": "string"}, "file": {"type": "string", "format": "binary"},
+        "title": {"type": "string", "maxLength": 300, "pattern": fields.NO_CONTROL_CHARS},
+        "file": {"type": "string", "format": "binary"},
         "declaration": {"type": "boolean"}}}},
 }}
 

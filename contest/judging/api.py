@@ -72,12 +72,12 @@ class AssignmentQuery(Page):
 
 class SheetIn(ma.Schema):
     scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
-    comment = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
+    comment = fields.Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
     status = ma.fields.String(load_default="submitted", validate=ma.validate.OneOf(("draft", "submitted")))
 
 
 class ReopenIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=[
+    reason = fields.Text(required=True, validate=[
         ma.validate.Length(min=1, max=2000),
         ma.validate.Predicate("strip", error="The reason must not be blank.")])
 
@@ -128,7 +128,7 @@ def assignment_dict(row: Assignment) -> dict:
 
 @blp.route("/rounds/<int:round_id>/assignments", methods=["POST"])
 @roles_required("organizer")
-@blp.arguments(AssignIn)
+@blp.arguments(AssignIn, required=False)
 @blp.response(201, AssignOut)
 @errors(E409="`no_judges`: the round has no panel", E422="a judge id that is not an active judge")
 def assign(data, round_id):

@@ -36,7 +36,7 @@ class DrawItem(fields.WholeSchema):
 
 class CriterionIO(fields.WholeSchema):
     id = fields.Id()
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = fields.Text(required=True, validate=ma.validate.Length(min=1, max=200))
     max_points = fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
     weight = fields.Float(load_default=1.0)
 
@@ -48,8 +48,8 @@ class RoundIO(ma.Schema):
     id = fields.Id(dump_only=True)
     contest_id = fields.Id(dump_only=True)
     kind = ma.fields.String(validate=ma.validate.OneOf(ROUND_KINDS), load_default="quiz")
-    title = ma.fields.String(validate=ma.validate.Length(min=1, max=300))
-    rules = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=20000))
+    title = fields.Text(validate=ma.validate.Length(min=1, max=300))
+    rules = fields.Text(allow_none=True, validate=ma.validate.Length(max=20000))
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
@@ -62,7 +62,7 @@ class RoundIO(ma.Schema):
     tie_break = ma.fields.String(validate=ma.validate.OneOf(TIE_BREAKS))
     shuffle_options = ma.fields.Boolean()
     grace_seconds = fields.Integer(minimum=0, maximum=600)
-    prediction_prompt = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=1000))
+    prediction_prompt = fields.Text(allow_none=True, validate=ma.validate.Length(max=1000))
     min_words = fields.Count(allow_none=True)
     max_words = fields.Integer(allow_none=True, minimum=1)
     criteria = ma.fields.List(ma.fields.Nested(CriterionIO))
@@ -80,8 +80,8 @@ class RoundIO(ma.Schema):
 
 class ContestIO(ma.Schema):
     id = fields.Id(dump_only=True)
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
-    description = ma.fields.String(allow_none=True, load_default=None, validate=ma.validate.Length(max=20000))
+    title = fields.Text(required=True, validate=ma.validate.Length(min=1, max=300))
+    description = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=20000))
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
 
 
@@ -264,7 +264,7 @@ def get_round(round_id):
 
 @blp.route("/rounds/<int:round_id>", methods=["PATCH"])
 @roles_required("organizer")
-@blp.arguments(RoundIO(partial=True))
+@blp.arguments(RoundIO(partial=True), required=False)  # an empty PATCH changes nothing
 @blp.response(200, RoundIO)
 @errors(E409="`round_open`: results cannot be published while the round is open; `judging_incomplete`: a sheet is missing (details name the entries)")
 def patch_round(data, round_id):
@@ -320,7 +320,7 @@ def save(data, attempt_id, question_id):
 
 @blp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required()
-@blp.arguments(SubmitIn)
+@blp.arguments(SubmitIn, required=False)
 @blp.response(200, SubmitOut)
 def submit(data, attempt_id):
     attempt = db.session.get(Attempt, attempt_id)

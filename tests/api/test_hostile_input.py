@@ -52,7 +52,7 @@ def world(client, make):
 
 def snapshot():
     """Every row of every table, to prove that nothing changed."""
-    db.session.commit()  # end the test's transaction (PostgreSQL's TRUNCATE-free reads see all)
+    db.session.commit()  # end the test's transaction, so the snapshot reads what is committed
     out = {}
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
