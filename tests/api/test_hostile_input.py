@@ -347,3 +347,15 @@ def test_every_error_status_is_documented_with_the_envelope(client):
     assert spec.schemas["ErrorBody"]["required"] == ["code", "message"]
     token = spec.doc["paths"]["/api/v1/auth/token"]["post"]["responses"]
     assert "`invalid_credentials`" in token["401"]["description"] and "429" in token
+
+
+def test_round_body_without_a_title_but_with_a_draw_is_refused_not_flushed(client, world):
+    """Found by schemathesis: checking the draw's topics flushed the incomplete round (NOT NULL
+    title) inside the database, a 500 on PostgreSQL and SQLite alike."""
+    before = snapshot()
+    response = client.post(f"/api/v1/contests/{world['ids']['contest_id']}/rounds", headers=world["auth"], json={
+        "closes_at": "0386-02-10T19:51:02+04:30", "duration_seconds": 2275,
+        "draw": [{"count": 35, "topic_id": 1419}]})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json["error"]["details"]] == ["title", "opens_at", "topic_ids"]
+    assert snapshot() == before
