@@ -35,7 +35,7 @@ done
 TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'Content-Type: application/json' \
   -d '{"username": "admin", "password": "admin"}' | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
-"$VENV/bin/schemathesis" run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
+"$VENV/bin/schemathesis" --config-file bench/schemathesis.toml run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --checks all \
   -H "Authorization: Bearer $TOKEN" \
   --exclude-method DELETE \

@@ -29,11 +29,17 @@ class UserOut(ma.Schema):
 
 def _username(value):
     if not valid_username(normalize_username(value)):
-        raise ma.ValidationError("3-80 characters: letters a-z, digits, dot, dash or underscore.")
+        raise ma.ValidationError(USERNAME_RULE)
+
+
+# The username rule (rules.USERNAME_RE) as a client may type it: any case, spaces around.
+USERNAME_PATTERN = r"^[ \t\r\n]*[A-Za-z0-9][A-Za-z0-9._-]{2,79}[ \t\r\n]*$"
+USERNAME_RULE = "3-80 characters: letters a-z, digits, dot, dash or underscore."
 
 
 class RegisterIn(ma.Schema):
-    username = fields.Text(required=True, validate=[ma.validate.Length(max=80), _username])
+    username = ma.fields.String(required=True, validate=[
+        ma.validate.Length(max=200), ma.validate.Regexp(USERNAME_PATTERN, error=USERNAME_RULE), _username])
     password = fields.Text(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
     full_name = fields.Text(required=True, validate=ma.validate.Length(min=2, max=200))
     email = ma.fields.Email(load_default=None, allow_none=True)

@@ -145,6 +145,12 @@ def errors(**by_status):
     return decorator
 
 
+# Not from the app: gunicorn answers a request line over its limit (4 KiB) with its own HTML page.
+URI_TOO_LONG = {"description": "The web server (gunicorn) refuses a URL over 4 KiB before the app "
+                               "sees it: an HTML page, not the envelope",
+                "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
 class ErrorResponsesPlugin(BasePlugin):
     """Adds every error status an operation answers to its OpenAPI responses, each with the
     ErrorEnvelope schema and the codes in its description."""
@@ -171,6 +177,7 @@ class ErrorResponsesPlugin(BasePlugin):
                 responses.pop(status, None)  # flask-smorest's own 422 (keyed by int)
                 responses[str(status)] = {"description": documented[status],
                                           "content": {"application/json": {"schema": schema}}}
+            responses["414"] = URI_TOO_LONG
 
 
 class Api(SmorestApi):

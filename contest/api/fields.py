@@ -70,12 +70,15 @@ class WholeSchema(ma.Schema):
 # (Lone surrogates, which the guard refuses too, are left out: no JSON generator sends them and
 # regex engines disagree about them.)
 NO_CONTROL_CHARS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+# The same, with at least one character that is not a space (a reason, not blank).
+NOT_BLANK = ("^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f]"
+             "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$")
 
 
 class Text(ma.fields.String):
     """A string a client sends: no control characters (documented as `pattern`; the guard
     refuses them before any schema with 422 invalid_text). Give it a Length, so it has a bound."""
 
-    def __init__(self, *, validate=None, **kwargs):
-        pattern = ma.validate.Regexp(NO_CONTROL_CHARS, error="Control characters are not allowed.")
+    def __init__(self, *, validate=None, pattern: str = NO_CONTROL_CHARS, **kwargs):
+        pattern = ma.validate.Regexp(pattern, error="Control characters are not allowed.")
         super().__init__(validate=_validators(validate, pattern), **kwargs)

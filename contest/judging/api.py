@@ -77,7 +77,7 @@ class SheetIn(ma.Schema):
 
 
 class ReopenIn(ma.Schema):
-    reason = fields.Text(required=True, validate=[
+    reason = fields.Text(required=True, pattern=fields.NOT_BLANK, validate=[
         ma.validate.Length(min=1, max=2000),
         ma.validate.Predicate("strip", error="The reason must not be blank.")])
 

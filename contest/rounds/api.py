@@ -24,6 +24,10 @@ MESSAGES = {
 }
 
 
+PUBLISH_REFUSED = ("`round_open`: results cannot be published while the round is open; "
+                   "`judging_incomplete`: a sheet is missing (details name the entries)")
+
+
 def refuse(error: service.RoundError):
     raise ApiError(error.status, error.code, MESSAGES.get(error.code))
 
@@ -247,6 +251,7 @@ def create_contest(data):
 @roles_required("organizer")
 @blp.arguments(RoundIO)
 @blp.response(201, RoundIO)
+@errors(E409=PUBLISH_REFUSED)
 def create_round(data, contest_id):
     contest = db.session.get(Contest, contest_id)
     if contest is None:
@@ -266,7 +271,7 @@ def get_round(round_id):
 @roles_required("organizer")
 @blp.arguments(RoundIO(partial=True), required=False)  # an empty PATCH changes nothing
 @blp.response(200, RoundIO)
-@errors(E409="`round_open`: results cannot be published while the round is open; `judging_incomplete`: a sheet is missing (details name the entries)")
+@errors(E409=PUBLISH_REFUSED)
 def patch_round(data, round_id):
     return _save_round(_round(round_id), data, creating=False)
 
