@@ -159,7 +159,7 @@ def hostile_values(leaf):
     if kind == "string" and leaf.get("format") != "binary":
         return (NUL, TWO_MB)
     if kind is None:  # free-form (score points): a number or a text
-        return (*BODY_INTS, NUL)
+        return (*BODY_INTS, *BIG_NUMBERS, NUL)
     return ()
 
 
