@@ -19,6 +19,9 @@ def create_app(config=None) -> Flask:
         app.config.from_object(config)
 
     _check_secret_key(app)
+    from contest import guards
+
+    guards.init_app(app)  # the bounded `int` converter must be in place before any route
     _extensions(app)
     _blueprints(app)
     _errors(app)
@@ -126,14 +129,14 @@ def _blueprints(app: Flask) -> None:
 
 
 def _errors(app: Flask) -> None:
-    from contest.api.core import http_exception_to_json, is_api_request
+    from contest.api.core import allow_header, http_exception_to_json, is_api_request
     from contest.extensions import db
 
     @app.errorhandler(HTTPException)
     def handle_http(error):
         if is_api_request():
             return http_exception_to_json(error)
-        return render_template("errors.html", error=error), error.code
+        return render_template("errors.html", error=error), error.code, allow_header(error)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

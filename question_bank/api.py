@@ -6,9 +6,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from contest.accounts.permissions import current_actor, roles_required
-from contest.api.core import ApiError, Page, paginate
+from contest.api import fields
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.dbtypes import fold
 from contest.extensions import db
+from contest.guards import ID_MAX
 from question_bank import formats, service
 from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
@@ -24,8 +26,8 @@ class TopicOut(ma.Schema):
 
 
 class TopicIn(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+    name = fields.Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    parent_id = fields.Id(load_default=None, allow_none=True)
 
 
 class TopicList(ma.Schema):
@@ -35,22 +37,23 @@ class TopicList(ma.Schema):
 
 class OptionIO(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    text = fields.Text(required=True, validate=ma.validate.Length(min=1, max=2000))
     is_correct = ma.fields.Boolean(load_default=False)
 
 
 class QuestionIO(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    topic_id = ma.fields.Integer(allow_none=True, load_default=None)
+    topic_id = fields.Id(allow_none=True, load_default=None)
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
-    text = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
-    difficulty = ma.fields.Integer(allow_none=True, load_default=None, validate=ma.validate.Range(1, 3))
+    text = fields.Text(required=True, validate=ma.validate.Length(min=1, max=5000))
+    difficulty = fields.Integer(allow_none=True, load_default=None, minimum=1, maximum=3)
     status = ma.fields.String(load_default="approved", validate=ma.validate.OneOf(STATUSES))
-    explanation = ma.fields.String(allow_none=True, load_default=None)
-    source_note = ma.fields.String(allow_none=True, load_default=None)
-    tags = ma.fields.List(ma.fields.String(), load_default=list)
+    explanation = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=5000))
+    source_note = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=2000))
+    tags = ma.fields.List(fields.Text(validate=ma.validate.Length(max=200)), load_default=list,
+                          validate=ma.validate.Length(max=100))
     version = ma.fields.Integer(dump_only=True)
-    options = ma.fields.List(ma.fields.Nested(OptionIO), required=True)
+    options = ma.fields.List(ma.fields.Nested(OptionIO), required=True, validate=ma.validate.Length(max=20))
     # The rules of a question (options of each kind, the answer key, duplicates) are not here:
     # create_question_api applies formats.validate, the one validation of the importer and
     # the question form.
@@ -62,8 +65,8 @@ class QuestionList(ma.Schema):
 
 
 class QuestionQuery(Page):
-    topic_id = ma.fields.Integer(load_default=None)
-    q = ma.fields.String(load_default=None)
+    topic_id = fields.Id(load_default=None)
+    q = fields.Text(load_default=None, validate=ma.validate.Length(max=200))
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
 
 
@@ -153,12 +156,13 @@ class ImportOut(ma.Schema):
 @blp.route("/questions/import", methods=["POST"])
 @roles_required("organizer")
 @blp.response(201, ImportOut)
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"},
                    "format": {"type": "string", "enum": ["csv", "xlsx", "gift", "aiken"]},
-                   "topic_id": {"type": "integer"},
+                   "topic_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                    "status": {"type": "string", "enum": ["draft", "approved"]}}}}}})
+@errors(E422="`invalid_file`: nothing imported, details list every bad line")
 def import_questions():
     """Import a question file: all or nothing. Any bad question: 422 invalid_file listing every
     bad line, and nothing is imported. Duplicates already in the bank are skipped and counted."""
@@ -171,7 +175,8 @@ def import_questions():
     topic_id = None
     raw_topic = (request.form.get("topic_id") or "").strip()
     if raw_topic:
-        if not raw_topic.isdigit() or db.session.get(Topic, int(raw_topic)) is None:
+        if not raw_topic.isdigit() or not 1 <= int(raw_topic) <= ID_MAX \
+                or db.session.get(Topic, int(raw_topic)) is None:
             problems.append({"field": "topic_id", "message": _("Unknown topic.")})
         else:
             topic_id = int(raw_topic)

@@ -2,9 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, FieldList, FormField, HiddenField, IntegerField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
+
+from contest.formfields import IntegerField
 
 KIND_CHOICES = [("single", _l("One correct answer")), ("multiple", _l("Several correct answers")),
                 ("true_false", _l("True / false"))]

@@ -18,6 +18,7 @@ from question_bank.forms import (BulkForm, EmptyForm, ImportForm, OptionForm, Qu
                                  StatusForm, TopicForm)
 from question_bank.importer import import_file
 from question_bank.models import KINDS, STATUSES, Question, QuestionVersion, Topic
+from contest.guards import db_id, db_int
 
 bp = Blueprint("bank", __name__, url_prefix="/manage/bank")
 PAGE = 50
@@ -35,10 +36,10 @@ def _filters() -> dict:
     args = request.args
     kind = args.get("kind") if args.get("kind") in KINDS else None
     status = args.get("status") if args.get("status") in STATUSES else None
-    difficulty = args.get("difficulty", type=int)
+    difficulty = args.get("difficulty", type=db_int)
     if difficulty not in (0, 1, 2, 3):
         difficulty = None
-    return {"q": (args.get("q") or "").strip()[:200], "topic_id": args.get("topic_id", type=int) or None,
+    return {"q": (args.get("q") or "").strip()[:200], "topic_id": args.get("topic_id", type=db_int) or None,
             "kind": kind, "difficulty": difficulty, "status": status}
 
 
@@ -74,8 +75,8 @@ def _download(data: bytes, fmt: str, stem: str) -> Response:
 def index():
     filters = _filters()
     stmt = service.question_query(**filters)
-    before = request.args.get("before", type=int)
-    after = request.args.get("after", type=int)
+    before = request.args.get("before", type=db_int)
+    after = request.args.get("after", type=db_int)
     questions, older, newer = service.keyset_page(stmt, before=before, after=after, size=PAGE)
     ids = [q.id for q in questions]
     if ids:  # load the shown questions' versions, options and topics in three queries
@@ -98,7 +99,7 @@ def bulk():
     form = BulkForm()
     form.target_topic_id.choices = topic_choices(_("No topic"))
     back = _safe_next(url_for("bank.index"))
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(db_id, request.form.getlist("ids")) if i is not None]
     if not form.validate_on_submit():
         flash(_("The action could not be applied. Please try again."), "danger")
         return redirect(back)
@@ -197,8 +198,8 @@ def _save_form(form: QuestionForm, question: Question | None):
 @organizer_required
 def new_question():
     form = _question_form()
-    if request.method == "GET" and request.args.get("topic_id", type=int):
-        form.topic_id.data = request.args.get("topic_id", type=int)
+    if request.method == "GET" and request.args.get("topic_id", type=db_int):
+        form.topic_id.data = request.args.get("topic_id", type=db_int)
     saved = _save_form(form, None)
     if saved:
         flash(_("Question saved."), "success")

@@ -10,7 +10,8 @@ from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
 from contest.accounts.service import (SignInDelayed, UsernameTaken, WeakPassword, WrongPassword, authenticate,
                                       change_password, create_user, delay_message, password_problem)
-from contest.api.core import ApiError, Page, paginate
+from contest.api import fields
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.extensions import db, limiter
@@ -29,15 +30,21 @@ class UserOut(ma.Schema):
 
 def _username(value):
     if not valid_username(normalize_username(value)):
-        raise ma.ValidationError("3-80 characters: letters a-z, digits, dot, dash or underscore.")
+        raise ma.ValidationError(USERNAME_RULE)
+
+
+# The username rule (rules.USERNAME_RE) as a client may type it: any case, spaces around.
+USERNAME_PATTERN = r"^[ \t\r\n]*[A-Za-z0-9][A-Za-z0-9._-]{2,79}[ \t\r\n]*$"
+USERNAME_RULE = "3-80 characters: letters a-z, digits, dot, dash or underscore."
 
 
 class RegisterIn(ma.Schema):
-    username = ma.fields.String(required=True, validate=_username)
-    password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
-    full_name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=200))
+    username = ma.fields.String(required=True, validate=[
+        ma.validate.Length(max=200), ma.validate.Regexp(USERNAME_PATTERN, error=USERNAME_RULE), _username])
+    password = fields.Text(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
+    full_name = fields.Text(required=True, validate=ma.validate.Length(min=2, max=200))
     email = ma.fields.Email(load_default=None, allow_none=True)
-    unit_id = ma.fields.Integer(load_default=None, allow_none=True)
+    unit_id = fields.Id(load_default=None, allow_none=True)
 
 
 class UserIn(RegisterIn):
@@ -45,13 +52,13 @@ class UserIn(RegisterIn):
 
 
 class TokenIn(ma.Schema):
-    username = ma.fields.String(required=True)
-    password = ma.fields.String(required=True)
+    username = fields.Text(required=True, validate=ma.validate.Length(max=200))
+    password = fields.Text(required=True, validate=ma.validate.Length(max=1000))
 
 
 class PasswordChangeIn(ma.Schema):
-    current_password = ma.fields.String(required=True, validate=ma.validate.Length(max=200))
-    new_password = ma.fields.String(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
+    current_password = fields.Text(required=True, validate=ma.validate.Length(max=1000))
+    new_password = fields.Text(required=True, validate=ma.validate.Length(min=MIN_PASSWORD, max=200))
 
 
 class TokenOut(ma.Schema):
@@ -66,8 +73,8 @@ class UnitOut(ma.Schema):
 
 
 class UnitIn(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    parent_id = ma.fields.Integer(load_default=None, allow_none=True)
+    name = fields.Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    parent_id = fields.Id(load_default=None, allow_none=True)
 
 
 class UnitList(ma.Schema):
@@ -95,6 +102,7 @@ def _create(data, role):
 @blp.route("/auth/register", methods=["POST"])
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
+@errors(E403="`forbidden`: self-registration is closed", E409="`username_taken`", E422="`weak_password`")
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
         raise ApiError(403, "forbidden", "Self-registration is closed.")
@@ -105,6 +113,7 @@ def register(data):
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
+@errors(E401="`invalid_credentials`: wrong username or password", E429="`rate_limited`: too many sign-ins from this address, or the account waits after wrong passwords (Retry-After)")
 def issue_token(data):
     try:
         user = authenticate(data["username"], data["password"])
@@ -137,6 +146,8 @@ def me():
 @roles_required()
 @blp.arguments(PasswordChangeIn)
 @blp.response(204)
+@errors(E403="`wrong_password`: the current password is not right", E422="`weak_password`",
+        E429="`rate_limited`: the account waits after wrong passwords (Retry-After)")
 def change_own_password(data):
     """Change one's own password; every other session and API token of the user ends."""
     try:
@@ -174,6 +185,7 @@ def create_unit(data):
 @roles_required("organizer")
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
+@errors(E403="only an administrator creates administrators", E409="`username_taken`", E422="`weak_password`")
 def create_user_api(data):
     if data["role"] == "admin" and not current_actor().has_role("admin"):
         raise ApiError(403, "forbidden", "Only an administrator can create administrators.")

@@ -34,6 +34,7 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped._roles_required = roles  # read by the OpenAPI document (api/core.py)
         return wrapped
 
     return decorator

@@ -33,6 +33,7 @@ def valid_username(username: str) -> bool:
 # Passwords are judged by zxcvbn (Dropbox's estimator, with its lists of the commonest passwords,
 # names and words): a score below this, on its 0-4 scale, is "guessable in under 10^6 guesses".
 MIN_PASSWORD_SCORE = 2
+ZXCVBN_MAX = 72
 
 
 def _fold(text: str) -> str:
@@ -62,7 +63,8 @@ def password_weakness(password: str, username: str = "", other_inputs=()) -> str
     for value in other_inputs:  # e.g. the full name: its words, and its words run together
         words = _fold(value or "").split()
         inputs += words + ["".join(words)]
-    # zxcvbn's effort grows quickly with length, and past 100 characters nothing is guessable.
-    if zxcvbn(password[:100], user_inputs=[i for i in inputs if i])["score"] < MIN_PASSWORD_SCORE:
+    # zxcvbn refuses (ValueError) more than its 72 characters, and its effort grows quickly with
+    # length: the first 72 decide (a password that long is not guessable unless they are).
+    if zxcvbn(password[:ZXCVBN_MAX], user_inputs=[i for i in inputs if i])["score"] < MIN_PASSWORD_SCORE:
         return "guessable"
     return None

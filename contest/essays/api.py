@@ -5,7 +5,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from contest.accounts.permissions import current_actor, roles_required
-from contest.api.core import ApiError, Page, paginate
+from contest.api import fields
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.essays import service
 from contest.essays.models import Entry
 from contest.extensions import db
@@ -18,8 +19,8 @@ class EntryIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    title = ma.fields.String(required=True)
-    body = ma.fields.String(required=True)
+    title = fields.Text(required=True, validate=ma.validate.Length(max=2000))  # checked again, stripped
+    body = fields.Text(required=True, validate=ma.validate.Length(max=500_000))
     # Submitting through the API is the member's originality declaration unless they say no.
     declaration = ma.fields.Boolean(load_default=True)
 
@@ -67,10 +68,11 @@ def _essay_round(round_id) -> Round:
     return round_
 
 
-ENTRY_BODY = {"content": {
+ENTRY_BODY = {"required": True, "content": {
     "application/json": {"schema": EntryIn},
     "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
-        "title": {"type": "string"}, "file": {"type": "string", "format": "binary"},
+        "title": {"type": "string", "maxLength": 300, "pattern": fields.NO_CONTROL_CHARS},
+        "file": {"type": "string", "format": "binary"},
         "declaration": {"type": "boolean"}}}},
 }}
 
@@ -79,6 +81,7 @@ ENTRY_BODY = {"content": {
 @roles_required()
 @blp.doc(requestBody=ENTRY_BODY)
 @blp.response(201, EntryOut, description="The entry, new or revised (same id and code)")
+@errors(E403="`round_not_open`", E413="`file_too_large`", E415="`unsupported_file`", E422="`too_short`, `too_long`, `declaration_required`")
 def submit(round_id):
     """Submit an entry, or revise it: JSON {title, body} or multipart title + file."""
     round_ = _essay_round(round_id)

@@ -2,10 +2,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, FieldList, FloatField, FormField, HiddenField,
-                     IntegerField, SelectMultipleField, StringField, TextAreaField, widgets)
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, SelectMultipleField,
+                     StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from contest.formfields import FloatField, IntegerField
+from contest.guards import db_id
 from contest.rounds.forms import RoundWindowForm
 
 KIND_CHOICES = [("docx", ".docx"), ("pdf", ".pdf"), ("txt", ".txt")]
@@ -50,7 +52,7 @@ class EssayRoundForm(RoundWindowForm):
         criteria = []
         for item in self.criteria.entries:
             if item.form.name.data and item.form.max_points.data:
-                criteria.append({"id": int(item.form.id.data) if (item.form.id.data or "").isdigit() else None,
+                criteria.append({"id": db_id(item.form.id.data),
                                  "name": item.form.name.data, "max_points": item.form.max_points.data,
                                  "weight": item.form.weight.data if item.form.weight.data is not None else 1.0})
         return {**self.window_data(), "kind": "essay",

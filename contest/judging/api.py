@@ -3,7 +3,8 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
-from contest.api.core import ApiError, Page, page_of
+from contest.api import fields
+from contest.api.core import ApiError, Page, errors, page_of
 from contest.essays.service import judge_view
 from contest.extensions import db
 from contest.judging import service
@@ -16,8 +17,8 @@ blp = Blueprint("api_judging", __name__, description="Writing rounds: judging an
 
 
 class AssignIn(ma.Schema):
-    judge_ids = ma.fields.List(ma.fields.Integer(), load_default=None)
-    stage = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1))
+    judge_ids = ma.fields.List(fields.Id(), load_default=None)
+    stage = fields.Integer(load_default=None, minimum=1)
 
 
 class AssignOut(ma.Schema):
@@ -66,17 +67,17 @@ class AssignmentList(ma.Schema):
 
 
 class AssignmentQuery(Page):
-    round_id = ma.fields.Integer(load_default=None)
+    round_id = fields.Id(load_default=None)
 
 
 class SheetIn(ma.Schema):
     scores = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), required=True)
-    comment = ma.fields.String(load_default=None, allow_none=True)
+    comment = fields.Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=10000))
     status = ma.fields.String(load_default="submitted", validate=ma.validate.OneOf(("draft", "submitted")))
 
 
 class ReopenIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=[
+    reason = fields.Text(required=True, pattern=fields.NOT_BLANK, validate=[
         ma.validate.Length(min=1, max=2000),
         ma.validate.Predicate("strip", error="The reason must not be blank.")])
 
@@ -127,8 +128,9 @@ def assignment_dict(row: Assignment) -> dict:
 
 @blp.route("/rounds/<int:round_id>/assignments", methods=["POST"])
 @roles_required("organizer")
-@blp.arguments(AssignIn)
+@blp.arguments(AssignIn, required=False)
 @blp.response(201, AssignOut)
+@errors(E409="`no_judges`: the round has no panel", E422="a judge id that is not an active judge")
 def assign(data, round_id):
     """Assign judges automatically: balanced, judges_per_entry each, none from the author's unit."""
     round_ = _essay_round(round_id)
@@ -171,6 +173,7 @@ def get_assignment(assignment_id):
 @roles_required("judge")
 @blp.arguments(SheetIn)
 @blp.response(200, AssignmentOut)
+@errors(E409="`sheet_submitted`: a submitted sheet is final", E422="`out_of_range`, `incomplete`")
 def score(data, assignment_id):
     """Save (status "draft") or submit (default) a score sheet: {scores: {criterion_id: points}, comment?}."""
     row = _mine(assignment_id)
@@ -186,6 +189,7 @@ def score(data, assignment_id):
 @roles_required("organizer")
 @blp.arguments(ReopenIn)
 @blp.response(200, AssignmentOut)
+@errors(E409="`not_submitted`: only a submitted sheet can be reopened")
 def reopen(data, assignment_id):
     """Reopen a submitted score sheet: back to draft for its judge; who, when and why are
     recorded in the audit log (`sheet.reopen`). 409 `not_submitted` if the sheet is not submitted."""
@@ -204,6 +208,7 @@ def reopen(data, assignment_id):
 @blp.route("/rounds/<int:round_id>/results")
 @blp.arguments(Page, location="query")
 @blp.response(200, EssayResultList)
+@errors(E403="`forbidden`: the results are not published yet")
 def results(args, round_id):
     round_ = _essay_round(round_id)
     user = current_actor()

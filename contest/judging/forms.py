@@ -5,9 +5,11 @@ from flask_wtf import FlaskForm
 import math
 import re
 
-from wtforms import (HiddenField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
+from wtforms import (HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
+
+from contest.formfields import IntegerField
 
 _POINTS = re.compile(r"\d+(?:[.,]\d+)?|[.,]\d+")
 

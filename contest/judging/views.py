@@ -19,6 +19,7 @@ from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, Pane
 from contest.judging.models import Assignment
 from contest.rounds.models import Round
 from contest.standings import publishing
+from contest.guards import db_int
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 judge_required = roles_required("judge")
@@ -109,7 +110,7 @@ def manage(round_id):
     """The panel of judges of the current stage, and assignment (automatic or by hand)."""
     round_ = _essay_round(round_id)
     settings = settings_for(round_)
-    stage = request.args.get("stage", type=int) or settings.current_stage
+    stage = request.args.get("stage", type=db_int) or settings.current_stage
     db.session.commit()
     judges = service.all_judges()
     panel_form = PanelForm(prefix="panel")
@@ -142,7 +143,7 @@ def manage(round_id):
                     flash(_("Judge account created and added to the panel."), "success")
                     return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
             if action == "remove" and action_form.validate_on_submit():
-                service.remove_from_panel(round_, stage, request.form.get("judge_id", type=int))
+                service.remove_from_panel(round_, stage, request.form.get("judge_id", type=db_int))
                 db.session.commit()
                 return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
             if action == "auto" and action_form.validate_on_submit():
@@ -162,7 +163,7 @@ def manage(round_id):
                     flash(_("Entry assigned."), "success")
                     return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
             if action == "unassign" and action_form.validate_on_submit():
-                row = db.session.get(Assignment, request.form.get("assignment_id", type=int))
+                row = db.session.get(Assignment, request.form.get("assignment_id", type=db_int))
                 if row is None or row.round_id != round_id:
                     abort(404)
                 service.unassign(row)
@@ -211,7 +212,7 @@ def reopen(assignment_id):
 def results(round_id):
     round_ = _essay_round(round_id)
     settings = settings_for(round_)
-    stage = request.args.get("stage", type=int) or settings.current_stage
+    stage = request.args.get("stage", type=db_int) or settings.current_stage
     db.session.commit()
     action_form = EmptyForm(prefix="act")
     shortlist_form = ShortlistForm(prefix="short")

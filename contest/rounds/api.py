@@ -5,7 +5,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import current_actor, roles_required
-from contest.api.core import ApiError, Page, paginate
+from contest.api import fields
+from contest.api.core import ApiError, Page, errors, paginate
 from contest.extensions import db
 from contest.rounds import service
 from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Attempt, Contest, Round
@@ -24,57 +25,68 @@ MESSAGES = {
 }
 
 
+PUBLISH_REFUSED = ("`round_open`: results cannot be published while the round is open; "
+                   "`judging_incomplete`: a sheet is missing (details name the entries)")
+
+
 def refuse(error: service.RoundError):
     raise ApiError(error.status, error.code, MESSAGES.get(error.code))
 
 
-class DrawItem(ma.Schema):
-    topic_id = ma.fields.Integer(required=True)
-    count = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
-    difficulty = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 3))
+class DrawItem(fields.WholeSchema):
+    topic_id = fields.Id(required=True)
+    count = fields.Count(required=True, minimum=1, maximum=500)
+    difficulty = fields.Integer(load_default=None, allow_none=True, minimum=1, maximum=3)
 
 
-class CriterionIO(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String(required=True)
-    max_points = ma.fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
-    weight = ma.fields.Float(load_default=1.0)
+class CriterionIO(fields.WholeSchema):
+    id = fields.Id()
+    name = fields.Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    max_points = fields.Float(required=True, validate=ma.validate.Range(min=0, min_inclusive=False))
+    weight = fields.Float(load_default=1.0)
 
 
 class RoundIO(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    id = ma.fields.Integer(dump_only=True)
-    contest_id = ma.fields.Integer(dump_only=True)
+    id = fields.Id(dump_only=True)
+    contest_id = fields.Id(dump_only=True)
     kind = ma.fields.String(validate=ma.validate.OneOf(ROUND_KINDS), load_default="quiz")
-    title = ma.fields.String(validate=ma.validate.Length(min=1, max=300))
-    rules = ma.fields.String(allow_none=True)
+    title = fields.Text(validate=ma.validate.Length(min=1, max=300))
+    rules = fields.Text(allow_none=True, validate=ma.validate.Length(max=20000))
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
-    duration_seconds = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=10))
-    question_count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=500))
+    duration_seconds = fields.Integer(allow_none=True, minimum=10)
+    question_count = fields.Integer(allow_none=True, minimum=1, maximum=500)
     draw = ma.fields.List(ma.fields.Nested(DrawItem), allow_none=True)
-    topic_ids = ma.fields.List(ma.fields.Integer(), allow_none=True)
-    max_attempts = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    topic_ids = ma.fields.List(fields.Id(), allow_none=True)
+    max_attempts = fields.Integer(allow_none=True, minimum=1)
     counting = ma.fields.String(validate=ma.validate.OneOf(COUNTING))
     tie_break = ma.fields.String(validate=ma.validate.OneOf(TIE_BREAKS))
     shuffle_options = ma.fields.Boolean()
-    grace_seconds = ma.fields.Integer(validate=ma.validate.Range(min=0, max=600))
-    prediction_prompt = ma.fields.String(allow_none=True)
-    min_words = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0))
-    max_words = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1))
+    grace_seconds = fields.Integer(minimum=0, maximum=600)
+    prediction_prompt = fields.Text(allow_none=True, validate=ma.validate.Length(max=1000))
+    min_words = fields.Count(allow_none=True)
+    max_words = fields.Integer(allow_none=True, minimum=1)
     criteria = ma.fields.List(ma.fields.Nested(CriterionIO))
-    judges_per_entry = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=20))
-    discrepancy_threshold = ma.fields.Float(allow_none=True)
+    judges_per_entry = fields.Integer(allow_none=True, minimum=1, maximum=20)
+    discrepancy_threshold = fields.Float(allow_none=True)
     state = ma.fields.String(dump_only=True)
+
+    @ma.validates_schema
+    def check_question_count(self, data, partial=None, **kwargs):
+        """topic_ids say where to draw from, not how many: a new round needs question_count too."""
+        if not partial and data.get("topic_ids") and not data.get("draw") and data.get("question_count") is None:
+            raise ma.ValidationError("Give question_count: how many questions to draw from topic_ids.",
+                                     "question_count")
 
 
 class ContestIO(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
-    description = ma.fields.String(allow_none=True, load_default=None)
+    id = fields.Id(dump_only=True)
+    title = fields.Text(required=True, validate=ma.validate.Length(min=1, max=300))
+    description = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=20000))
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
 
 
@@ -129,7 +141,7 @@ class SubmitOut(AttemptOut, ResultOut):
 
 
 class AnswerIn(ma.Schema):
-    option_ids = ma.fields.List(ma.fields.Integer(strict=True), required=True)
+    option_ids = ma.fields.List(fields.Id(strict=True), required=True)
 
 
 class AnswerOut(ma.Schema):
@@ -139,8 +151,7 @@ class AnswerOut(ma.Schema):
 
 
 class SubmitIn(ma.Schema):
-    prediction = ma.fields.Integer(load_default=None, allow_none=True,
-                                   validate=ma.validate.Range(min=0, max=PREDICTION_MAX))
+    prediction = fields.Count(load_default=None, allow_none=True, maximum=PREDICTION_MAX)
 
 
 class PredictionIn(ma.Schema):
@@ -253,6 +264,7 @@ def create_contest(data):
 @roles_required("organizer")
 @blp.arguments(RoundIO)
 @blp.response(201, RoundIO)
+@errors(E409=PUBLISH_REFUSED)
 def create_round(data, contest_id):
     contest = db.session.get(Contest, contest_id)
     if contest is None:
@@ -270,8 +282,9 @@ def get_round(round_id):
 
 @blp.route("/rounds/<int:round_id>", methods=["PATCH"])
 @roles_required("organizer")
-@blp.arguments(RoundIO(partial=True))
+@blp.arguments(RoundIO(partial=True), required=False)  # an empty PATCH changes nothing
 @blp.response(200, RoundIO)
+@errors(E409=PUBLISH_REFUSED)
 def patch_round(data, round_id):
     return _save_round(_round(round_id), data, creating=False)
 
@@ -280,6 +293,7 @@ def patch_round(data, round_id):
 @roles_required()
 @blp.response(201, AttemptOut)
 @blp.alt_response(200, schema=AttemptOut, description="The attempt already in progress")
+@errors(E403="`round_not_open`", E409="`attempts_exhausted`; `round_not_ready`: the bank cannot supply the draw")
 def start(round_id):
     round_ = _round(round_id)
     try:
@@ -310,6 +324,7 @@ def get_attempt(attempt_id):
 @roles_required()
 @blp.arguments(AnswerIn)
 @blp.response(200, AnswerOut)
+@errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
 def save(data, attempt_id, question_id):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_actor().id:
@@ -325,6 +340,7 @@ def save(data, attempt_id, question_id):
 @roles_required()
 @blp.arguments(PredictionIn)
 @blp.response(200, PredictionOut)
+@errors(E409="`attempt_closed`: submitted or past the deadline", E422="`validation_error`: not a whole number from 0")
 def save_prediction(data, attempt_id):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_actor().id:
@@ -343,7 +359,7 @@ def save_prediction(data, attempt_id):
 
 @blp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required()
-@blp.arguments(SubmitIn)
+@blp.arguments(SubmitIn, required=False)
 @blp.response(200, SubmitOut)
 def submit(data, attempt_id):
     attempt = db.session.get(Attempt, attempt_id)

@@ -42,7 +42,10 @@ def apply_round_fields(round_: Round, data: dict, creating: bool) -> None:
             setattr(round_, key, value)
     if round_.kind is None:
         round_.kind = "quiz"
-    problems = check_round(round_)
+    # The round may already be in the session, incomplete: checking must not flush it (a NOT
+    # NULL column would fail inside the database, a 500, instead of these 422 problems).
+    with db.session.no_autoflush:
+        problems = check_round(round_)
     if problems:
         raise RoundInvalid(problems)
     if criteria is not None:

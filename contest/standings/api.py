@@ -3,7 +3,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor
-from contest.api.core import ApiError, Page, page_of
+from contest.api.core import ApiError, Page, errors, page_of
 from contest.extensions import db
 from contest.rounds.models import Round
 from contest.standings.service import can_see_results, leaderboard, unit_participation
@@ -57,6 +57,7 @@ def _visible_quiz_round(round_id) -> Round:
 @blp.route("/rounds/<int:round_id>/leaderboard")
 @blp.arguments(Page, location="query")
 @blp.response(200, LeaderList)
+@errors(E403="`forbidden`: the results are not published yet")
 def round_leaderboard(args, round_id):
     round_ = _visible_quiz_round(round_id)
     page = page_of(leaderboard(round_), args)
@@ -68,5 +69,6 @@ def round_leaderboard(args, round_id):
 @blp.route("/rounds/<int:round_id>/units")
 @blp.arguments(Page, location="query")
 @blp.response(200, UnitParticipationList)
+@errors(E403="`forbidden`: the results are not published yet")
 def round_units(args, round_id):
     return page_of(unit_participation(_visible_quiz_round(round_id)), args)

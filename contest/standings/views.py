@@ -10,6 +10,7 @@ from contest.rounds.forms import EmptyForm
 from contest.rounds.models import Round
 from contest.standings import publishing
 from contest.standings.service import can_see_results, leaderboard, unit_participation
+from contest.guards import db_int
 
 bp = Blueprint("standings", __name__)
 PAGE = 100
@@ -28,7 +29,7 @@ def _visible(round_id) -> Round:
 def round_leaderboard(round_id):
     round_ = _visible(round_id)
     rows = leaderboard(round_)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     mine = None
     if current_user.is_authenticated:
         mine = next((r for r in rows if r["user_id"] == current_user.id), None)

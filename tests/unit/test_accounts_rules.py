@@ -60,3 +60,9 @@ def test_secret_key_is_required_outside_development():
         "SECRET_KEY is the development key")
     assert secret_key_problem("changeme", development=False).startswith("SECRET_KEY is too short")
     assert "instance/secret_key" in secret_key_problem(None, development=False)
+
+
+def test_a_password_longer_than_zxcvbn_takes_is_judged_by_its_first_72_characters():
+    # zxcvbn raises ValueError past 72 characters: a 200-character password was a 500.
+    assert password_weakness("Hoc-tap-va-lam-theo-tu-tuong-dao-duc-phong-cach-Ho-Chi-Minh " * 3, "thisinh") is None
+    assert password_weakness("a" * 200, "thisinh") == "guessable"
