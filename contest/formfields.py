@@ -12,7 +12,7 @@ from wtforms import IntegerField as _IntegerField
 from wtforms.validators import StopValidation
 
 from contest.api.fields import FLOAT_LIMIT
-from contest.guards import INT_MAX, INT_MIN
+from contest.bounds import INT_MAX, INT_MIN
 
 
 class IntegerField(_IntegerField):

@@ -2,9 +2,9 @@
 
 - Integers: every id and number the database stores is a 32-bit signed integer on PostgreSQL
   (`integer`), 64-bit on SQLite. A bigger number in a URL, a query, a form or JSON would reach
-  the database and fail there (500). URL ids are bounded by the app-wide `int` converter below,
-  API numbers by contest/api/fields.py, form numbers by contest/formfields.py, and the few
-  `request.args.get(..., type=...)` in pages by `db_int`.
+  the database and fail there (500). URL ids are bounded by the app-wide `int` converter
+  (contest/bounds.py, installed below), API numbers by contest/api/fields.py, form numbers by
+  contest/formfields.py, and the few `request.args.get(..., type=...)` in pages by `bounds.db_int`.
 - Text: NUL and the other control characters (all but tab, newline and carriage return), and
   lone surrogates that JSON can smuggle in as "\\ud800", are refused in the path, the query, form
   fields, uploaded file names and every JSON string and key. PostgreSQL cannot store NUL in
@@ -22,11 +22,7 @@ from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
-from werkzeug.routing import IntegerConverter
 
-INT_MIN = -(2 ** 31)
-INT_MAX = 2 ** 31 - 1  # PostgreSQL `integer`: every id and count column
-ID_MAX = INT_MAX
 MAX_JSON_DEPTH = 32
 
 # C0 controls but \t \n \r, DEL, C1 controls, and UTF-16 surrogates (never valid on their own).
@@ -102,65 +98,6 @@ class GuardedJSONProvider(DefaultJSONProvider):
 
     def loads(self, s, **kwargs):
         return load_json(s)
-
-
-# --- integers -------------------------------------------------------------------------------
-
-def digits_up_to(maximum: int) -> str:
-    r"""A regex of the decimal numbers 1..maximum, without leading zeros.
-
-    >>> print(digits_up_to(215))
-    [1-9]\d{0,1}|1\d{2}|20\d{1}|21[0-4]|215
-    """
-    text = str(maximum)
-    parts = [r"[1-9]\d{0,%d}" % (len(text) - 2)] if len(text) > 1 else []
-    for i, digit in enumerate(text):
-        low = "1" if i == 0 else "0"
-        if digit > low:
-            top = int(digit) - 1
-            span = low if top == int(low) else f"[{low}-{top}]"
-            rest = len(text) - i - 1
-            parts.append(text[:i] + span + (r"\d{%d}" % rest if rest else ""))
-    parts.append(text)
-    return "|".join(parts)
-
-
-class IdConverter(IntegerConverter):
-    """The app's `int` URL converter: 1..2^31-1. A bigger id (or 0, or leading zeros) does not
-    match the route's pattern, so it answers 404 (the API's envelope, the pages' 404 page) instead
-    of reaching the database; matched by the pattern itself, so a route whose other methods
-    exist still says 404, not 405."""
-
-    regex = f"(?:{digits_up_to(ID_MAX)})"
-
-    def __init__(self, map, fixed_digits=0, min=1, max=ID_MAX, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
-def in_int_range(value: int, minimum: int = INT_MIN, maximum: int = INT_MAX) -> bool:
-    return minimum <= value <= maximum
-
-
-def db_int(value) -> int:
-    """`type=` for request.args.get / request.form.get: an int a column can hold, else ValueError
-    (so Werkzeug gives the default). `request.args.get("page", 1, type=db_int)`."""
-    number = int(value)
-    if not in_int_range(number):
-        raise ValueError("out of range")
-    return number
-
-
-def db_id(value) -> int | None:
-    """A row id typed as text ("12"), or None if it is not one (not digits, 0, above 2^31-1).
-
-    >>> db_id("12"), db_id("2147483648"), db_id("x"), db_id(None)
-    (12, None, None, None)
-    """
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not (text.isascii() and text.isdigit()) or len(text) > 10:
-        return None
-    number = int(text)
-    return number if 1 <= number <= ID_MAX else None
 
 
 # --- the hook -------------------------------------------------------------------------------
@@ -247,6 +184,8 @@ def check_request():
 
 
 def init_app(app) -> None:
+    from contest.bounds import IdConverter
+
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.request_class = GuardedRequest
     app.json = GuardedJSONProvider(app)

@@ -10,7 +10,7 @@ from contest.api import fields
 from contest.api.core import ApiError, Page, errors, paginate
 from contest.dbtypes import fold
 from contest.extensions import db
-from contest.guards import ID_MAX
+from contest.bounds import ID_MAX
 from question_bank import formats, service
 from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict

@@ -18,7 +18,7 @@ from question_bank.forms import (BulkForm, EmptyForm, ImportForm, OptionForm, Qu
                                  StatusForm, TopicForm)
 from question_bank.importer import import_file
 from question_bank.models import KINDS, STATUSES, Question, QuestionVersion, Topic
-from contest.guards import db_id, db_int
+from contest.bounds import db_id, db_int
 
 bp = Blueprint("bank", __name__, url_prefix="/manage/bank")
 PAGE = 50

@@ -12,6 +12,7 @@ from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
 from contest.api.fields import Count
+from contest.bounds import IdConverter
 
 STATUS_CODES = {
     400: "bad_request",
@@ -192,8 +193,6 @@ class Api(SmorestApi):
         plugin = ErrorResponsesPlugin(app)
         plugin.init_spec(self.spec)
         self.spec.plugins = (*self.spec.plugins, plugin)
-        from contest.guards import IdConverter
-
         self.register_converter(IdConverter, lambda c: {"type": "integer", "minimum": c.min, "maximum": c.max})
 
     def _register_error_handlers(self):

@@ -8,7 +8,7 @@ tests/api/test_hostile_input.py sends 2^31, 2^63 and 10^30 to every integer of e
 """
 import marshmallow as ma
 
-from contest.guards import ID_MAX, INT_MAX, INT_MIN
+from contest.bounds import ID_MAX, INT_MAX, INT_MIN
 
 FLOAT_LIMIT = 1e9
 

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, FieldList, FormField, HiddenField, SelectMult
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.formfields import FloatField, IntegerField
-from contest.guards import db_id
+from contest.bounds import db_id
 from contest.rounds.forms import RoundWindowForm
 
 KIND_CHOICES = [("docx", ".docx"), ("pdf", ".pdf"), ("txt", ".txt")]

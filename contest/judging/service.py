@@ -429,13 +429,6 @@ def ranked(round_) -> list[dict]:
     return items
 
 
-def publish(round_, actor=None) -> None:
-    """Publish a round's results through the one publishing rule (refused while the round is open
-    or a sheet of its current stage is missing: contest.standings.publishing)."""
-    from contest.standings.publishing import set_published
-
-    set_published(round_, True, actor=actor)
-    db.session.commit()
 
 
 def codes_missing_sheets(round_id: int, stage: int) -> list[str]:

@@ -19,7 +19,7 @@ from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, Pane
 from contest.judging.models import Assignment
 from contest.rounds.models import Round
 from contest.standings import publishing
-from contest.guards import db_int
+from contest.bounds import db_int
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 judge_required = roles_required("judge")

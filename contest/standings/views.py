@@ -10,7 +10,7 @@ from contest.rounds.forms import EmptyForm
 from contest.rounds.models import Round
 from contest.standings import publishing
 from contest.standings.service import can_see_results, leaderboard, unit_participation
-from contest.guards import db_int
+from contest.bounds import db_int
 
 bp = Blueprint("standings", __name__)
 PAGE = 100

@@ -7,8 +7,8 @@ import marshmallow as ma
 import pytest
 
 from contest.api import fields
-from contest.guards import (ID_MAX, IdConverter, JsonTooDeep, db_id, db_int, digits_up_to, has_control_chars,
-                            json_problem, load_json)
+from contest.bounds import ID_MAX, IdConverter, db_id, db_int, digits_up_to
+from contest.guards import JsonTooDeep, has_control_chars, json_problem, load_json
 
 
 @pytest.mark.parametrize("text", ["Hồ Chí Minh", "dòng một\ndòng hai\r\n\tthụt lề", "", "😀 ✓ — “ngoặc”"])
@@ -75,3 +75,11 @@ def test_bounded_fields_refuse_what_a_column_cannot_hold():
                  {"count": -1}, {"points": 1e30}, {"points": float("nan")}, {"points": float("inf")}):
         with pytest.raises(ma.ValidationError):
             S().load(data)
+
+
+def test_worked_examples_in_the_docstrings_hold():
+    import doctest
+
+    from contest import bounds, guards
+
+    assert doctest.testmod(bounds).failed == 0 and doctest.testmod(guards).failed == 0
