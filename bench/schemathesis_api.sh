@@ -11,7 +11,7 @@
 # hostile-input sweep in tests/api/test_hostile_input.py covers it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${VENV:-/work/main/.venv}
+VENV=${VENV:-.venv}
 DB=${DB:-test_hostile}
 PORT=${PORT:-5097}
 export DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/$DB"
