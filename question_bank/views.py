@@ -303,7 +303,8 @@ def export():
     stmt = service.question_query(**filters).order_by(Question.id).options(
         selectinload(Question.current).selectinload(QuestionVersion.options),
         selectinload(Question.topic))
-    questions = db.session.execute(stmt).scalars().all()
+    # Only questions with a version are written, so a refusal's number counts among these.
+    questions = [q for q in db.session.execute(stmt).scalars().all() if q.current is not None]
     try:
         data = formats.export(service.question_drafts(questions), fmt)
     except formats.ExportError as exc:

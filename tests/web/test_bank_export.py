@@ -113,3 +113,17 @@ def test_export_follows_the_search_filter(client, make):
 def test_unknown_export_format_is_404(client, make):
     login(client, make)
     assert client.get("/manage/bank/export?format=docx").status_code == 404
+
+
+def test_a_refused_export_names_the_question_it_refuses(client, make):
+    topic = make.topic("Đạo đức")
+    empty = Question(status="approved", tags=[], search_text="", topic_id=topic.id)  # no version yet
+    db.session.add(empty)
+    db.session.commit()
+    refused = create_question(text="Câu có nhãn lạ?", kind="single", options=[("Có", True), ("Không", False)],
+                              topic_id=topic.id, tags=["a, b"])
+    db.session.commit()
+    login(client, make)
+    response = client.get("/manage/bank/export", query_string={"format": "csv"}, follow_redirects=True)
+    assert (f"Question #{refused.id} cannot be exported: A tag contains a comma or semicolon, which separate "
+            "tags in this format.") in response.get_data(as_text=True)
