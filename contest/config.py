@@ -78,6 +78,10 @@ class Config:
     SELF_REGISTRATION = os.environ.get("SELF_REGISTRATION", "1") == "1"
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Ho_Chi_Minh")
+    # Shown in every page's header: the platform's name (default: "Học tập và làm theo Bác",
+    # translated) and the body that organizes the contests (none by default).
+    PLATFORM_NAME = os.environ.get("PLATFORM_NAME", "").strip() or None
+    ORGANIZATION_NAME = os.environ.get("ORGANIZATION_NAME", "").strip() or None
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     WTF_CSRF_TIME_LIMIT = None  # a member may keep a round open for a long time
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -142,3 +142,9 @@ def set_language(code):
             current_user.locale = code
             db.session.commit()
     return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
