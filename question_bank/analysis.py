@@ -129,13 +129,15 @@ class TestSummary:
     attempts: int = 0
     mean_share: float | None = None     # mean share of questions answered right
     flagged: int = 0
+    not_judged: int = 0  # questions seen fewer than MIN_SEEN times: neither flagged nor cleared
 
 
-def summary(responses, stats: dict[int, ItemStats]) -> TestSummary:
+def summary(responses, stats: dict[int, ItemStats], min_seen: int = MIN_SEEN) -> TestSummary:
     attempts: dict[int, tuple[int, int]] = {}
     for r in responses:
         attempts[r.attempt_id] = (r.attempt_correct, r.attempt_items)
     shares = [c / n for c, n in attempts.values() if n]
     return TestSummary(attempts=len(attempts),
                        mean_share=(sum(shares) / len(shares)) if shares else None,
-                       flagged=sum(1 for s in stats.values() if s.needs_check))
+                       flagged=sum(1 for s in stats.values() if s.needs_check),
+                       not_judged=sum(1 for s in stats.values() if s.seen < min_seen))

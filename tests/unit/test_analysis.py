@@ -88,3 +88,10 @@ def test_summary():
     assert result.attempts == 40 and result.flagged == 3
     assert 0 < result.mean_share < 1
     assert "%" in item_stats(responses)[8].flags[0].message
+
+
+def test_summary_counts_the_questions_too_rarely_drawn_to_judge():
+    from question_bank.analysis import ItemStats, TestSummary
+
+    stats = {1: ItemStats(question_id=1, seen=2), 2: ItemStats(question_id=2, seen=5)}
+    assert summary([], stats, min_seen=5) == TestSummary(attempts=0, mean_share=None, flagged=0, not_judged=1)

@@ -80,3 +80,22 @@ def test_in_progress_attempts_are_not_counted_and_essay_rounds_have_no_page(clie
     assert client.get(f"/manage/bank/rounds/{essay.id}/analysis").status_code == 404
     assert client.get("/manage/bank/rounds/9999/analysis").status_code == 404
     assert questions
+
+
+def test_questions_drawn_too_few_times_are_said_to_be_not_judged_yet(client, make):
+    questions = make.questions(2)
+    round_ = make.round(question_count=2, open_for=timedelta(hours=3))
+    for k in range(2):  # two attempts: discrimination can be -1.00, yet nothing is judged on 2
+        member = User(username=f"few{k}", password_hash="-", full_name=f"Thí sinh {k}")
+        db.session.add(member)
+        db.session.commit()
+        attempt, _ = rounds.start_attempt(round_, member)
+        for aq in attempt.questions:
+            right = (k == 0) == (aq.question_id == questions[0].id)
+            option = next(o for o in aq.version.options if o.is_correct == right)
+            rounds.save_answer(attempt.id, aq.question_id, aq.public_ids([option.id]))
+        rounds.submit_attempt(db.session.get(Attempt, attempt.id))
+    login(client, make)
+    page = client.get(f"/manage/bank/rounds/{round_.id}/analysis").get_data(as_text=True)
+    assert ("0 questions to check. 2 questions were drawn fewer than 5 times: too few to judge yet.") in page
+    assert page.count("Drawn 2 times: too few to judge yet.") == 2
