@@ -11,6 +11,7 @@ from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
+from contest import pagination
 from contest.api.fields import Count
 from contest.bounds import IdConverter
 
@@ -209,23 +210,13 @@ class Page(ma.Schema):
 
 
 def paginate(select_stmt, args, serialize=None):
-    """Run a SELECT with ?limit=&offset= and return {"items", "total"}."""
-    from sqlalchemy import func, select
-
-    from contest.extensions import db
-
-    total = db.session.execute(
-        select(func.count()).select_from(select_stmt.order_by(None).subquery())
-    ).scalar_one()
-    rows = db.session.execute(
-        select_stmt.limit(args["limit"]).offset(args["offset"])
-    ).scalars().all()
-    return {"items": [serialize(r) for r in rows] if serialize else rows, "total": total}
+    """Run a SELECT with ?limit=&offset= and return {"items", "total"} (contest/pagination.py)."""
+    return pagination.paginate(select_stmt, args["offset"], args["limit"], serialize)
 
 
 def page_of(items: list, args) -> dict:
-    """Paginate an already computed list (leaderboards)."""
-    return {"items": items[args["offset"]: args["offset"] + args["limit"]], "total": len(items)}
+    """Paginate an already computed list (leaderboards, a judge's assignments)."""
+    return pagination.page_of(items, args["offset"], args["limit"])
 
 
 def api_user():
