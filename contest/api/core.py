@@ -126,6 +126,8 @@ class ErrorEnvelope(ma.Schema):
 COMMON_ERRORS = {
     400: "`bad_request`: the body is not JSON; `json_too_deep`: JSON nested deeper than 32 levels",
     401: "`unauthorized`: the bearer token is missing, invalid or revoked",
+    403: "`csrf_failed`: the site's session cookie without its CSRF token (X-CSRFToken), or from "
+         "another site",
     413: "`file_too_large`: the body is larger than the server accepts",
     422: "`validation_error`: a field is missing or out of its bounds (details name it); "
          "`invalid_text`: NUL or another control character in the path, query or body",
@@ -167,7 +169,7 @@ class ErrorResponsesPlugin(BasePlugin):
         documented = dict(COMMON_ERRORS)
         roles = getattr(view, "_roles_required", None)
         if roles:
-            documented[403] = "`forbidden`: your role may not do this"
+            documented[403] = f"{documented[403]}; `forbidden`: your role may not do this"
         if rule is not None and rule.arguments:
             documented[404] = "`not_found`: no such " + ", ".join(sorted(rule.arguments)).replace("_id", "")
         for status, text in getattr(view, "_api_errors", {}).items():

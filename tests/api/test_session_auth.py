@@ -105,3 +105,14 @@ def test_refusals_read_in_the_members_language_on_the_page_and_the_api(client, m
     api = client.put(f"/api/v1/attempts/{attempt_id}/answers/{q1}", json={"option_ids": other_options},
                      headers=make.auth(owner))
     assert api.json["error"] == page.json["error"]
+
+
+def test_every_operation_documents_the_csrf_refusal(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method not in ("get", "put", "post", "patch", "delete"):
+                continue  # "parameters" shared by the path
+            assert "`csrf_failed`" in operation["responses"]["403"]["description"], (method, path)
+    organizers_only = paths["/api/v1/contests"]["post"]["responses"]["403"]["description"]
+    assert "`csrf_failed`" in organizers_only and "`forbidden`" in organizers_only
