@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import ApiError, Page, errors, paginate
-from contest.dbtypes import fold
 from contest.extensions import db
 from contest.bounds import ID_MAX
 from question_bank import formats, service
@@ -109,15 +108,9 @@ def create_topic(data):
 @blp.arguments(QuestionQuery, location="query")
 @blp.response(200, QuestionList)
 def list_questions(args):
-    stmt = select(Question).order_by(Question.id)
-    if args["topic_id"] is not None:
-        stmt = stmt.where(Question.topic_id == args["topic_id"])
-    if args["status"]:
-        stmt = stmt.where(Question.status == args["status"])
-    if args["q"]:
-        for word in fold(args["q"]).split():
-            stmt = stmt.where(Question.search_text.contains(word, autoescape=True))
-    page = paginate(stmt, args)
+    """The bank page's filter (service.question_query): a topic includes its sub-topics."""
+    stmt = service.question_query(q=args["q"], topic_id=args["topic_id"], status=args["status"])
+    page = paginate(stmt.order_by(Question.id), args)
     page["items"] = [question_dict(q) for q in page["items"]]
     return page
 

@@ -144,9 +144,9 @@ def test_answers_saved_before_public_option_keys_still_show_as_chosen():
             page = client.get("/attempts/1").get_data(as_text=True)
             assert [int(v) for v in re.findall(r'name="q1" id="o\d+" value="(\d+)"', page)] == [13, 11, 12]
             assert re.search(r'id="o12" value="12"\s+checked', page)
-            assert client.get("/attempts/1/state").json["answers"] == {"1": [12]}
+            assert client.get("/api/v1/attempts/1", headers={"X-CSRFToken": "the-page-token"}).json["answers"] == {"1": [12]}
             # The page it had open (or its offline queue) sends those ids: still taken.
-            assert client.post("/attempts/1/answers/1", json={"option_ids": [11]}).status_code == 200
+            assert client.put("/api/v1/attempts/1/answers/1", json={"option_ids": [11]}).status_code == 200
             db.session.expire_all()
             assert db.session.get(AttemptQuestion, 1).selected == [11]
             db.session.remove()

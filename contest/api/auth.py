@@ -1,5 +1,15 @@
-"""Bearer-token authentication for /api/ requests (the API ignores session cookies)."""
-from flask import g, request
+"""Who is calling the API: a bearer token (any client), or the site's own pages by their session
+cookie, same-origin only and with the page's CSRF token in X-CSRFToken (Flask-WTF's
+csrf.protect()). A state-changing request with the cookie but without a valid token, or sent
+from another site, is refused with 403 `csrf_failed` (api-v1.md, Conventions); a GET with the
+cookie alone is anonymous (a link or an image elsewhere reads nothing as the member)."""
+from urllib.parse import urlsplit
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from contest.api.core import ApiError, is_api_request
 
@@ -9,10 +19,17 @@ def load_api_user():
         return None
     g.api_user = None
     g.api_token = None
+    g.api_session = False
     header = request.headers.get("Authorization", "")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
+    if header:
+        _load_bearer(header)
+    elif current_user.is_authenticated and (_changes_state() or _csrf_header()):
+        _load_session()
+    return None
+
+
+def _load_bearer(header: str) -> None:
+    scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized")
     from contest.accounts.models import ApiToken
@@ -21,4 +38,57 @@ def load_api_user():
     if found is None:
         raise ApiError(401, "unauthorized")
     g.api_token, g.api_user = found
-    return None
+
+
+def _load_session() -> None:
+    """The page's own script: same origin, and the CSRF token on anything that changes state."""
+    if is_cross_site():
+        raise csrf_failed()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        from contest.extensions import csrf
+
+        try:
+            csrf.protect()  # a state-changing request needs X-CSRFToken
+            if not _changes_state():  # a GET that says it is the page's: its token must be good
+                validate_csrf(_first_csrf_header())
+        except (CSRFError, ValidationError):
+            raise csrf_failed() from None
+    g.api_user = current_user._get_current_object()
+    g.api_session = True
+
+
+def _changes_state() -> bool:
+    return request.method in current_app.config["WTF_CSRF_METHODS"]
+
+
+def _csrf_header() -> bool:
+    return any(request.headers.get(name) for name in current_app.config["WTF_CSRF_HEADERS"])
+
+
+def _first_csrf_header() -> str | None:
+    return next((request.headers[name] for name in current_app.config["WTF_CSRF_HEADERS"]
+                 if request.headers.get(name)), None)
+
+
+def is_cross_site() -> bool:
+    """The browser says the request comes from another site (Sec-Fetch-Site), or its Origin is
+    not this host. Requests without either header (older browsers, scripts) are judged by the
+    CSRF token alone."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme not in ("http", "https") or parts.netloc != request.host
+
+
+def csrf_failed() -> ApiError:
+    return ApiError(403, "csrf_failed", _("This page has expired or the request came from another "
+                                          "site. Reload the page and try again."))
+
+
+def session_request() -> bool:
+    """Whether the caller is the site's own page (session cookie) rather than a token client."""
+    return bool(g.get("api_session"))

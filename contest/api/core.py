@@ -11,6 +11,7 @@ from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
+from contest import pagination
 from contest.api.fields import Count
 from contest.bounds import IdConverter
 
@@ -125,6 +126,8 @@ class ErrorEnvelope(ma.Schema):
 COMMON_ERRORS = {
     400: "`bad_request`: the body is not JSON; `json_too_deep`: JSON nested deeper than 32 levels",
     401: "`unauthorized`: the bearer token is missing, invalid or revoked",
+    403: "`csrf_failed`: the site's session cookie without its CSRF token (X-CSRFToken), or from "
+         "another site",
     413: "`file_too_large`: the body is larger than the server accepts",
     422: "`validation_error`: a field is missing or out of its bounds (details name it); "
          "`invalid_text`: NUL or another control character in the path, query or body",
@@ -166,7 +169,7 @@ class ErrorResponsesPlugin(BasePlugin):
         documented = dict(COMMON_ERRORS)
         roles = getattr(view, "_roles_required", None)
         if roles:
-            documented[403] = "`forbidden`: your role may not do this"
+            documented[403] = f"{documented[403]}; `forbidden`: your role may not do this"
         if rule is not None and rule.arguments:
             documented[404] = "`not_found`: no such " + ", ".join(sorted(rule.arguments)).replace("_id", "")
         for status, text in getattr(view, "_api_errors", {}).items():
@@ -209,23 +212,13 @@ class Page(ma.Schema):
 
 
 def paginate(select_stmt, args, serialize=None):
-    """Run a SELECT with ?limit=&offset= and return {"items", "total"}."""
-    from sqlalchemy import func, select
-
-    from contest.extensions import db
-
-    total = db.session.execute(
-        select(func.count()).select_from(select_stmt.order_by(None).subquery())
-    ).scalar_one()
-    rows = db.session.execute(
-        select_stmt.limit(args["limit"]).offset(args["offset"])
-    ).scalars().all()
-    return {"items": [serialize(r) for r in rows] if serialize else rows, "total": total}
+    """Run a SELECT with ?limit=&offset= and return {"items", "total"} (contest/pagination.py)."""
+    return pagination.paginate(select_stmt, args["offset"], args["limit"], serialize)
 
 
 def page_of(items: list, args) -> dict:
-    """Paginate an already computed list (leaderboards)."""
-    return {"items": items[args["offset"]: args["offset"] + args["limit"]], "total": len(items)}
+    """Paginate an already computed list (leaderboards, a judge's assignments)."""
+    return pagination.page_of(items, args["offset"], args["limit"])
 
 
 def api_user():

@@ -151,8 +151,9 @@ def assign(data, round_id):
 @blp.response(200, AssignmentList)
 def my_assignments(args):
     rows = service.judge_assignments(current_actor().id, args.get("round_id"))
-    window = rows[args["offset"]: args["offset"] + args["limit"]]
-    return {"items": [assignment_dict(r) for r in window], "total": len(rows)}
+    page = page_of(rows, args)
+    page["items"] = [assignment_dict(r) for r in page["items"]]
+    return page
 
 
 def _mine(assignment_id) -> Assignment:

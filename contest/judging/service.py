@@ -132,6 +132,13 @@ def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
     return len(pairs)
 
 
+def entry_by_code(round_id: int, code: str) -> Entry | None:
+    """The round's entry with the code an organizer typed, in any case and with spaces around:
+    " ab12cd " finds AB12CD; None if the round has no such entry."""
+    return db.session.execute(select(Entry).where(
+        Entry.round_id == round_id, Entry.code == code.strip().upper())).scalar_one_or_none()
+
+
 def assign_by_hand(round_, entry_id: int, judge_id: int, stage: int | None = None) -> Assignment:
     stage = stage or settings_for(round_).current_stage
     entry = db.session.get(Entry, entry_id)

@@ -104,84 +104,166 @@ def _unit_choices():
     return [(0, "—")] + [(u.id, u.path_name()) for u in units]
 
 
-@bp.route("/manage/rounds/<int:round_id>", methods=["GET", "POST"])
-@organizer_required
-def manage(round_id):
-    """The panel of judges of the current stage, and assignment (automatic or by hand)."""
-    round_ = _essay_round(round_id)
+# The panel and assignment page: one GET, and one POST route per action, each form posting to its
+# own URL (with ?stage=). A refusal or a form error shows the page again with the reason.
+
+def _stage(round_) -> int:
     settings = settings_for(round_)
     stage = request.args.get("stage", type=db_int) or settings.current_stage
     db.session.commit()
+    return stage
+
+
+def _manage_forms(round_, stage: int) -> dict:
     judges = service.all_judges()
     panel_form = PanelForm(prefix="panel")
     panel_form.judge_ids.choices = [(j.id, j.full_name) for j in judges]
     new_form = NewJudgeForm(prefix="new")
     new_form.unit_id.choices = _unit_choices()
     hand_form = HandAssignForm(prefix="hand")
-    members = service.panel(round_.id, stage)
-    hand_form.judge_id.choices = [(j.id, j.full_name) for j in members]
-    action_form = EmptyForm(prefix="act")
-    action = request.form.get("action")
-    if request.method == "POST":
-        try:
-            if action == "panel" and panel_form.validate_on_submit():
-                service.add_to_panel(round_, stage, panel_form.judge_ids.data)
-                db.session.commit()
-                flash(_("Judges added to the panel."), "success")
-                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-            if action == "new_judge" and new_form.validate_on_submit():
-                from contest.accounts.service import create_user, username_exists
+    hand_form.judge_id.choices = [(j.id, j.full_name) for j in service.panel(round_.id, stage)]
+    return {"panel_form": panel_form, "new_form": new_form, "hand_form": hand_form,
+            "action_form": EmptyForm(prefix="act")}
 
-                if username_exists(new_form.username.data):
-                    new_form.username.errors.append(_("This username is taken."))
-                else:
-                    judge = create_user(new_form.username.data.strip(), new_form.password.data,
-                                        new_form.full_name.data.strip(), role="judge",
-                                        unit_id=new_form.unit_id.data or None)
-                    service.add_to_panel(round_, stage, [judge.id])
-                    db.session.commit()
-                    flash(_("Judge account created and added to the panel."), "success")
-                    return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-            if action == "remove" and action_form.validate_on_submit():
-                service.remove_from_panel(round_, stage, request.form.get("judge_id", type=db_int))
-                db.session.commit()
-                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-            if action == "auto" and action_form.validate_on_submit():
-                count = service.auto_assign(round_, stage=stage)
-                db.session.commit()
-                flash(_("%(count)s assignments made.", count=count), "success")
-                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-            if action == "hand" and hand_form.validate_on_submit():
-                entry = db.session.execute(select(Entry).where(
-                    Entry.round_id == round_id, Entry.code == hand_form.entry_code.data.strip().upper())
-                ).scalar_one_or_none()
-                if entry is None:
-                    hand_form.entry_code.errors.append(_("No entry of this round has that code."))
-                else:
-                    service.assign_by_hand(round_, entry.id, hand_form.judge_id.data, stage)
-                    db.session.commit()
-                    flash(_("Entry assigned."), "success")
-                    return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-            if action == "unassign" and action_form.validate_on_submit():
-                row = db.session.get(Assignment, request.form.get("assignment_id", type=db_int))
-                if row is None or row.round_id != round_id:
-                    abort(404)
-                service.unassign(row)
-                db.session.commit()
-                return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-        except service.JudgingError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+
+def _manage_page(round_, stage: int, forms: dict):
     loads = {}
     for a in service.stage_assignments(round_.id, stage):
         item = loads.setdefault(a.judge_id, {"total": 0, "submitted": 0})
         item["total"] += 1
         item["submitted"] += a.status == "submitted"
     return render_template("judging/manage.html", round=round_, stage=stage, stages=service.stages(round_),
-                           members=members, loads=loads, panel_form=panel_form, new_form=new_form,
-                           hand_form=hand_form, action_form=action_form,
+                           members=service.panel(round_.id, stage), loads=loads, **forms,
                            entries_count=len(service.stage_entries(round_.id, stage)),
                            unit_name=service.unit_name)
+
+
+def _manage_action(round_id, act):
+    """Run `act(round_, stage, forms)`: its redirect on success, else the page again (a refusal
+    flashed, nothing saved)."""
+    round_ = _essay_round(round_id)
+    stage = _stage(round_)
+    forms = _manage_forms(round_, stage)
+    try:
+        done = act(round_, stage, forms)
+    except service.JudgingError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        done = None
+    if done is not None:
+        return done
+    return _manage_page(round_, stage, forms)
+
+
+def _back_to_manage(round_, stage: int):
+    return redirect(url_for("judging.manage", round_id=round_.id, stage=stage))
+
+
+@bp.route("/manage/rounds/<int:round_id>")
+@organizer_required
+def manage(round_id):
+    """The panel of judges of the current stage, and assignment (automatic or by hand)."""
+    round_ = _essay_round(round_id)
+    stage = _stage(round_)
+    return _manage_page(round_, stage, _manage_forms(round_, stage))
+
+
+@bp.route("/manage/rounds/<int:round_id>/panel", methods=["POST"])
+@organizer_required
+def add_judges(round_id):
+    def act(round_, stage, forms):
+        if not forms["panel_form"].validate_on_submit():
+            return None
+        service.add_to_panel(round_, stage, forms["panel_form"].judge_ids.data)
+        db.session.commit()
+        flash(_("Judges added to the panel."), "success")
+        return _back_to_manage(round_, stage)
+
+    return _manage_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/judges", methods=["POST"])
+@organizer_required
+def new_judge(round_id):
+    def act(round_, stage, forms):
+        from contest.accounts.service import create_user, username_exists
+
+        form = forms["new_form"]
+        if not form.validate_on_submit():
+            return None
+        if username_exists(form.username.data):
+            form.username.errors.append(_("This username is taken."))
+            return None
+        judge = create_user(form.username.data.strip(), form.password.data, form.full_name.data.strip(),
+                            role="judge", unit_id=form.unit_id.data or None)
+        service.add_to_panel(round_, stage, [judge.id])
+        db.session.commit()
+        flash(_("Judge account created and added to the panel."), "success")
+        return _back_to_manage(round_, stage)
+
+    return _manage_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/panel/remove", methods=["POST"])
+@organizer_required
+def remove_judge(round_id):
+    def act(round_, stage, forms):
+        if not forms["action_form"].validate_on_submit():
+            return None
+        service.remove_from_panel(round_, stage, request.form.get("judge_id", type=db_int))
+        db.session.commit()
+        return _back_to_manage(round_, stage)
+
+    return _manage_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/assign", methods=["POST"])
+@organizer_required
+def auto_assign(round_id):
+    def act(round_, stage, forms):
+        if not forms["action_form"].validate_on_submit():
+            return None
+        count = service.auto_assign(round_, stage=stage)
+        db.session.commit()
+        flash(_("%(count)s assignments made.", count=count), "success")
+        return _back_to_manage(round_, stage)
+
+    return _manage_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/assign/hand", methods=["POST"])
+@organizer_required
+def assign_by_hand(round_id):
+    def act(round_, stage, forms):
+        form = forms["hand_form"]
+        if not form.validate_on_submit():
+            return None
+        entry = service.entry_by_code(round_.id, form.entry_code.data)
+        if entry is None:
+            form.entry_code.errors.append(_("No entry of this round has that code."))
+            return None
+        service.assign_by_hand(round_, entry.id, form.judge_id.data, stage)
+        db.session.commit()
+        flash(_("Entry assigned."), "success")
+        return _back_to_manage(round_, stage)
+
+    return _manage_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/unassign", methods=["POST"])
+@organizer_required
+def unassign(round_id):
+    def act(round_, stage, forms):
+        if not forms["action_form"].validate_on_submit():
+            return None
+        row = db.session.get(Assignment, request.form.get("assignment_id", type=db_int))
+        if row is None or row.round_id != round_.id:
+            abort(404)
+        service.unassign(row)
+        db.session.commit()
+        return _back_to_manage(round_, stage)
+
+    return _manage_action(round_id, act)
 
 
 @bp.route("/manage/assignments/<int:assignment_id>/reopen", methods=["POST"])
@@ -207,61 +289,120 @@ def reopen(assignment_id):
     return redirect(back)
 
 
-@bp.route("/manage/rounds/<int:round_id>/results", methods=["GET", "POST"])
+# The results page of a stage: one GET, and one POST route per action (publish, hide, the
+# normalization switch, a prize, the shortlist); each redirects back, a refusal flashed.
+
+def _prize_choices() -> list:
+    return [("", "—")] + [(k, str(v)) for k, v in service.prize_labels().items()]
+
+
+def _results_action(round_id, act):
+    round_ = _essay_round(round_id)
+    stage = _stage(round_)
+    try:
+        done = act(round_, stage)
+    except service.JudgingError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        done = None
+    return done if done is not None else _back_to_results(round_, stage)
+
+
+def _back_to_results(round_, stage: int):
+    return redirect(url_for("judging.results", round_id=round_.id, stage=stage))
+
+
+@bp.route("/manage/rounds/<int:round_id>/results")
 @organizer_required
 def results(round_id):
     round_ = _essay_round(round_id)
+    return _results_page(round_, _stage(round_))
+
+
+def _shortlist_form(table: dict) -> ShortlistForm:
+    form = ShortlistForm(prefix="short")
+    form.entry_ids.choices = [(i["entry"].id, i["entry"].code) for i in table["items"]]
+    return form
+
+
+def _results_page(round_, stage: int, shortlist_form: ShortlistForm | None = None):
     settings = settings_for(round_)
-    stage = request.args.get("stage", type=db_int) or settings.current_stage
-    db.session.commit()
-    action_form = EmptyForm(prefix="act")
-    shortlist_form = ShortlistForm(prefix="short")
     table = service.stage_table(round_, stage)
-    shortlist_form.entry_ids.choices = [(i["entry"].id, i["entry"].code) for i in table["items"]]
-    prize_choices = [("", "—")] + [(k, str(v)) for k, v in service.prize_labels().items()]
-    action = request.form.get("action")
-    if request.method == "POST":
-        try:
-            if action in ("publish", "unpublish") and action_form.validate_on_submit():
-                return _publish(round_, stage, action == "publish")
-            if action == "normalize" and action_form.validate_on_submit():
-                settings.normalize_scores = not settings.normalize_scores
-                db.session.commit()
-                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
-            if action == "prize":
-                form = PrizeForm(prefix="prize")
-                form.prize.choices = prize_choices
-                if form.validate_on_submit():
-                    entry = db.session.get(Entry, int(form.entry_id.data or 0))
-                    if entry is None or entry.round_id != round_id:
-                        abort(404)
-                    service.set_prize(entry, form.prize.data or None)
-                    flash(_("Prize saved."), "success")
-                return redirect(url_for("judging.results", round_id=round_id, stage=stage))
-            if action == "shortlist" and shortlist_form.validate_on_submit():
-                count = service.shortlist(round_, top_n=shortlist_form.top_n.data,
-                                          entry_ids=shortlist_form.entry_ids.data or None)
-                flash(_("%(count)s entries go on to the final stage. Add its judges and assign them.",
-                        count=count), "success")
-                return redirect(url_for("judging.manage", round_id=round_id))
-        except service.JudgingError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+    shortlist_form = shortlist_form or _shortlist_form(table)
     items = sorted(table["items"], key=lambda i: (i["final"] is None, -(i["final"] or 0), i["entry"].id))
     refused = None if round_.results_published else publishing.refusal(round_)
     prize_forms = {}
     for item in items:
         form = PrizeForm(prefix="prize", formdata=None, entry_id=item["entry"].id, prize=item["entry"].prize or "")
-        form.prize.choices = prize_choices
+        form.prize.choices = _prize_choices()
         prize_forms[item["entry"].id] = form
     return render_template("judging/results.html", round=round_, stage=stage, stages=service.stages(round_),
-                           table=table, items=items, settings=settings, action_form=action_form,
+                           table=table, items=items, settings=settings, action_form=EmptyForm(prefix="act"),
                            shortlist_form=shortlist_form, prize_forms=prize_forms, unit_name=service.unit_name,
                            prizes=service.prize_labels(), is_last_stage=stage == settings.current_stage,
                            prize_keys=PRIZES, users=User,
                            publish_refused=publishing.refusal_message(refused) if refused else None,
                            reopen_form=ReopenForm(prefix="reopen", formdata=None),
                            reopens=service.reopen_history(round_.id))
+
+
+@bp.route("/manage/rounds/<int:round_id>/results/publish", methods=["POST"])
+@organizer_required
+def publish(round_id):
+    return _results_action(round_id, lambda round_, stage: (
+        _publish(round_, stage, True) if EmptyForm(prefix="act").validate_on_submit() else None))
+
+
+@bp.route("/manage/rounds/<int:round_id>/results/unpublish", methods=["POST"])
+@organizer_required
+def unpublish(round_id):
+    return _results_action(round_id, lambda round_, stage: (
+        _publish(round_, stage, False) if EmptyForm(prefix="act").validate_on_submit() else None))
+
+
+@bp.route("/manage/rounds/<int:round_id>/results/normalize", methods=["POST"])
+@organizer_required
+def switch_normalization(round_id):
+    def act(round_, stage):
+        if EmptyForm(prefix="act").validate_on_submit():
+            settings = settings_for(round_)
+            settings.normalize_scores = not settings.normalize_scores
+            db.session.commit()
+        return None
+
+    return _results_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/results/prize", methods=["POST"])
+@organizer_required
+def set_prize(round_id):
+    def act(round_, stage):
+        form = PrizeForm(prefix="prize")
+        form.prize.choices = _prize_choices()
+        if form.validate_on_submit():
+            entry = db.session.get(Entry, int(form.entry_id.data or 0))
+            if entry is None or entry.round_id != round_.id:
+                abort(404)
+            service.set_prize(entry, form.prize.data or None)
+            flash(_("Prize saved."), "success")
+        return None
+
+    return _results_action(round_id, act)
+
+
+@bp.route("/manage/rounds/<int:round_id>/results/shortlist", methods=["POST"])
+@organizer_required
+def shortlist(round_id):
+    def act(round_, stage):
+        form = _shortlist_form(service.stage_table(round_, stage))
+        if not form.validate_on_submit():
+            return _results_page(round_, stage, form)  # the reasons under the fields
+        count = service.shortlist(round_, top_n=form.top_n.data, entry_ids=form.entry_ids.data or None)
+        flash(_("%(count)s entries go on to the final stage. Add its judges and assign them.",
+                count=count), "success")
+        return redirect(url_for("judging.manage", round_id=round_.id))
+
+    return _results_action(round_id, act)
 
 
 def _publish(round_, stage: int, publish: bool):

@@ -8,29 +8,21 @@ from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import ApiError, Page, errors, paginate
 from contest.extensions import db
+from contest.api.auth import session_request
 from contest.rounds import service
+from contest.rounds.messages import refusal_message
 from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 
 blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
 
-MESSAGES = {
-    "round_not_open": "This round is not open.",
-    "attempts_exhausted": "You have used all your attempts for this round.",
-    "attempt_closed": "This attempt is closed: it was submitted or its time is up.",
-    "invalid_option": "That option does not belong to this question.",
-    "round_not_ready": "This round cannot draw its questions from the bank right now.",
-    "not_found": "Not found.",
-}
-
-
 PUBLISH_REFUSED = ("`round_open`: results cannot be published while the round is open; "
                    "`judging_incomplete`: a sheet is missing (details name the entries)")
 
 
 def refuse(error: service.RoundError):
-    raise ApiError(error.status, error.code, MESSAGES.get(error.code))
+    raise ApiError(error.status, error.code, refusal_message(error.code))
 
 
 class DrawItem(fields.WholeSchema):
@@ -346,7 +338,8 @@ def save_prediction(data, attempt_id):
     if attempt is None or attempt.user_id != current_actor().id:
         raise ApiError(404, "not_found")
     try:
-        prediction = read_prediction(data["prediction"])
+        # The page sends its text field as typed; token clients send a JSON integer.
+        prediction = read_prediction(data["prediction"], allow_text=session_request())
     except PredictionInvalid as invalid:
         raise ApiError(422, "validation_error", invalid.message,
                        details=[{"field": "prediction", "message": invalid.message}])

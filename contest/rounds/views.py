@@ -1,5 +1,5 @@
 """Pages: contests and rounds for members (take a round) and organizers (schedule them)."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,24 +10,14 @@ from contest.clock import utcnow
 from contest.extensions import db
 from contest.rounds import service, timing
 from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
+from contest.rounds.messages import refusal_message
 from contest.rounds.models import Attempt, Contest, Round
-from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
+from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.standings import publishing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
-
-
-def refusal_message(code: str) -> str:
-    return {
-        "round_not_open": _("This round is not open right now."),
-        "attempts_exhausted": _("You have used all your attempts for this round."),
-        "attempt_closed": _("Time is up: this attempt no longer accepts answers."),
-        "invalid_option": _("That option does not belong to this question."),
-        "round_not_ready": _("This round cannot draw its questions right now. Please tell the organizers."),
-        "not_found": _("Not found."),
-    }.get(code, _("The request failed."))
 
 
 def _round_or_404(round_id) -> Round:
@@ -113,58 +103,6 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
                            form=SubmitForm(), readonly=readonly, prediction_text=prediction_text,
                            prediction_error=prediction_error,
                            prediction_max=PREDICTION_MAX), status
-
-
-@bp.route("/attempts/<int:attempt_id>/state")
-@login_required
-def state(attempt_id):
-    """The attempt as JSON for the page's script (restore after reload, other device)."""
-    view = service.attempt_view(_my_attempt(attempt_id))
-    for key in ("started_at", "deadline", "server_time"):
-        view[key] = view[key].isoformat()
-    if view.get("result"):
-        view["result"]["submitted_at"] = view["result"]["submitted_at"].isoformat()
-    return jsonify(view)
-
-
-@bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["POST"])
-@login_required
-def save(attempt_id, question_id):
-    """Autosave from the page (session + CSRF header). Same rules as the API."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        return jsonify(error={"code": "not_found", "message": _("Not found.")}), 404
-    payload = request.get_json(silent=True) or {}
-    option_ids = payload.get("option_ids")
-    if not isinstance(option_ids, list) or not all(isinstance(o, int) and not isinstance(o, bool) for o in option_ids):
-        return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
-    try:
-        saved = service.save_answer(attempt_id, question_id, option_ids)
-    except service.RoundError as error:
-        return jsonify(error={"code": error.code, "message": refusal_message(error.code)}), error.status
-    return jsonify(question_id=saved.question_id, option_ids=saved.option_ids,
-                   saved_at=saved.saved_at.isoformat())
-
-
-@bp.route("/attempts/<int:attempt_id>/prediction", methods=["POST"])
-@login_required
-def save_prediction(attempt_id):
-    """Autosave of the prediction field (session + CSRF header). Same rules as the API."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        return jsonify(error={"code": "not_found", "message": _("Not found.")}), 404
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or "prediction" not in payload:
-        return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
-    try:
-        prediction = read_prediction(payload["prediction"], allow_text=True)
-    except PredictionInvalid as invalid:
-        return jsonify(error={"code": "validation_error", "message": invalid.message}), 422
-    try:
-        saved_at = service.save_prediction(attempt_id, prediction)
-    except service.RoundError as error:
-        return jsonify(error={"code": error.code, "message": refusal_message(error.code)}), error.status
-    return jsonify(prediction=prediction, saved_at=saved_at.isoformat())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -11,6 +11,7 @@ from contest.rounds.models import Round
 from contest.standings import publishing
 from contest.standings.service import can_see_results, leaderboard, unit_participation
 from contest.bounds import db_int
+from contest.pagination import page_of, page_window
 
 bp = Blueprint("standings", __name__)
 PAGE = 100
@@ -29,15 +30,15 @@ def _visible(round_id) -> Round:
 def round_leaderboard(round_id):
     round_ = _visible(round_id)
     rows = leaderboard(round_)
-    page = max(1, request.args.get("page", 1, type=db_int))
+    window = page_window(request.args.get("page", 1, type=db_int), PAGE)
     mine = None
     if current_user.is_authenticated:
         mine = next((r for r in rows if r["user_id"] == current_user.id), None)
     refused = None
     if current_user.is_authenticated and current_user.is_organizer and not round_.results_published:
         refused = publishing.refusal(round_)
-    return render_template("standings/leaderboard.html", round=round_, rows=rows[(page - 1) * PAGE: page * PAGE],
-                           total=len(rows), page=page, pages=max(1, -(-len(rows) // PAGE)), mine=mine,
+    return render_template("standings/leaderboard.html", round=round_, rows=page_of(rows, window.offset, PAGE)["items"],
+                           total=len(rows), page=window.number, pages=window.pages(len(rows)), mine=mine,
                            form=EmptyForm(),
                            publish_refused=publishing.refusal_message(refused) if refused else None)
 

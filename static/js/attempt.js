@@ -1,6 +1,7 @@
 // Taking a quiz round: server-clock countdown, autosave with offline retry, restore on reload.
 // Answers and the prediction share one queue on the device: {question id: [option ids],
 // "prediction": number or null}; option ids are the page's (public) ones, sent back as given.
+// Both go to the JSON API (/api/v1) with the session cookie and the page's CSRF token.
 (function () {
   "use strict";
   const root = document.getElementById("attempt");
@@ -51,11 +52,15 @@
     document.getElementById("confirm-summary").textContent = text;
   }
 
+  // Signed out or the page's CSRF token expired (401, 403 csrf_failed): the answer stays queued
+  // on the device, to be sent from a fresh page; a refusal of the answer itself drops it.
+  function keepQueued(response) { return response.status === 401 || response.status === 403; }
+
   function send(qid, optionIds) {
     const url = root.dataset.saveUrl.replace(/\/0$/, "/" + qid);
     setState(qid, msg.msgSaving);
     return fetch(url, {
-      method: "POST", credentials: "same-origin",
+      method: "PUT", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ option_ids: optionIds })
     }).then(function (response) {
@@ -73,6 +78,7 @@
       if (response.status >= 500 || response.status === 429) throw new Error("retry");
       return response.json().then(function (body) {
         setState(qid, (body.error && body.error.message) || msg.msgError, "text-danger");
+        if (keepQueued(response)) return false;
         const pending = loadPending(); delete pending[qid]; storePending(pending);
         return false;
       });
@@ -108,7 +114,7 @@
   function sendPrediction(value) {
     setPredictionState(msg.msgSaving);
     return fetch(root.dataset.predictionUrl, {
-      method: "POST", credentials: "same-origin",
+      method: "PUT", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ prediction: value })
     }).then(function (response) {
@@ -126,6 +132,7 @@
       if (response.status >= 500 || response.status === 429) throw new Error("retry");
       return response.json().then(function (body) {
         setPredictionState((body.error && body.error.message) || msg.msgError, "text-danger");
+        if (keepQueued(response)) return false;
         const pending = loadPending(); delete pending.prediction; storePending(pending);
         return false;
       });

@@ -102,7 +102,7 @@ def test_member_judge_and_organizer_journeys(live_server, phone, desktop, make, 
     login(page, live_server, organizer)
     page.goto(f"{live_server}/judging/manage/rounds/{round_.id}")
     page.select_option("#panel-judge_ids", [str(j.id) for j in judges])
-    page.click("form:has(input[value=panel]) button[type=submit]")
+    page.click("#add-judges button[type=submit]")
     expect(page.locator("#panel")).to_contain_text("Giám khảo 2")
     page.click("#auto-assign")
     expect(page.locator(".alert-success")).to_contain_text("4")

@@ -114,12 +114,12 @@ def test_organizer_assigns_sees_every_score_and_publishes(client, make):
     public_before = client.get(f"/essays/rounds/{round_.id}/results")
     assert public_before.status_code == 200  # organizers preview
     entry = db.session.execute(select(Entry)).scalars().first()
-    client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "prize", "prize-entry_id": entry.id,
+    client.post(f"/judging/manage/rounds/{round_.id}/results/prize", data={"prize-entry_id": entry.id,
                                                                      "prize-prize": "first"})
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).prize == "first"
     make.clock.set(round_.closes_at)
-    client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "publish", "confirm": "yes"})
+    client.post(f"/judging/manage/rounds/{round_.id}/results/publish", data={"confirm": "yes"})
     client.post("/logout")
     member = make.user()
     login(client, member)
@@ -136,13 +136,13 @@ def test_hand_assignment_refuses_a_judge_of_the_authors_unit(client, make):
     same, other = make.user(role="judge", unit=unit), make.user(role="judge", unit=make.unit())
     organizer = make.user(role="organizer")
     login(client, organizer)
-    client.post(f"/judging/manage/rounds/{round_.id}", data={"action": "panel", "panel-judge_ids": [same.id, other.id]})
-    refused = client.post(f"/judging/manage/rounds/{round_.id}", data={
-        "action": "hand", "hand-entry_code": entry["code"], "hand-judge_id": same.id}, follow_redirects=True)
+    client.post(f"/judging/manage/rounds/{round_.id}/panel", data={"panel-judge_ids": [same.id, other.id]})
+    refused = client.post(f"/judging/manage/rounds/{round_.id}/assign/hand", data={
+        "hand-entry_code": entry["code"], "hand-judge_id": same.id}, follow_redirects=True)
     assert db.session.query(Assignment).count() == 0
     assert refused.status_code == 200
-    client.post(f"/judging/manage/rounds/{round_.id}", data={
-        "action": "hand", "hand-entry_code": entry["code"].lower(), "hand-judge_id": other.id})
+    client.post(f"/judging/manage/rounds/{round_.id}/assign/hand", data={
+        "hand-entry_code": entry["code"].lower(), "hand-judge_id": other.id})
     assert [(a.entry_id, a.judge_id) for a in db.session.query(Assignment)] == [(entry["id"], other.id)]
 
 
@@ -155,7 +155,7 @@ def test_shortlist_opens_a_final_stage_with_its_own_judges(client, make):
             client.put(f"/api/v1/judging/assignments/{row.id}", headers=make.auth(judge),
                        json={"scores": {str(ids[0]): points, str(ids[1]): points / 2, str(ids[2]): points / 2}})
     login(client, organizer)
-    response = client.post(f"/judging/manage/rounds/{round_.id}/results", data={"action": "shortlist", "short-top_n": "2"})
+    response = client.post(f"/judging/manage/rounds/{round_.id}/results/shortlist", data={"short-top_n": "2"})
     assert response.status_code == 302
     entries = db.session.execute(select(Entry).order_by(Entry.id)).scalars().all()
     assert [e.stage for e in entries] == [2, 2, 1]
@@ -314,7 +314,7 @@ def test_auto_assignment_with_an_empty_panel_says_so_and_makes_nothing(client, m
                 json={"title": "T", "body": words(10)})
     make.user(role="judge", unit=make.unit())  # a judge exists, but is not on the panel
     login(client, make.user(role="organizer"))
-    response = client.post(f"/judging/manage/rounds/{round_.id}", data={"action": "auto"}, follow_redirects=True)
+    response = client.post(f"/judging/manage/rounds/{round_.id}/assign", data={}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert ("Vòng chấm này chưa có giám khảo nào trong hội đồng: hãy thêm giám khảo trước. "
             "Chưa bài nào được phân công.") in html

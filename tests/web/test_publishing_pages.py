@@ -110,7 +110,7 @@ def test_the_results_page_refuses_while_open_and_while_a_sheet_is_missing(client
         judging.save_sheet(row, {cid: 30 for cid in criteria_ids(round_)}, None, submit=True)
     login(client, organizer)
     results = f"/judging/manage/rounds/{round_.id}/results"
-    open_page = client.post(results, data={"action": "publish", "confirm": "yes"}, follow_redirects=True)
+    open_page = client.post(f"{results}/publish", data={"confirm": "yes"}, follow_redirects=True)
     assert ROUND_OPEN_VI in open_page.get_data(as_text=True)
     make.clock.set(round_.closes_at)
     code = db.session.get(Entry, rows[3].entry_id).code
@@ -118,7 +118,7 @@ def test_the_results_page_refuses_while_open_and_while_a_sheet_is_missing(client
                   "Chỉ công bố được kết quả khi mọi phiếu chấm đã phân công ở vòng chấm này đều đã nộp.")
     page = client.get(results).get_data(as_text=True)
     assert missing_vi in page and 'id="publish" disabled' in page
-    refused = client.post(results, data={"action": "publish", "confirm": "yes"}, follow_redirects=True)
+    refused = client.post(f"{results}/publish", data={"confirm": "yes"}, follow_redirects=True)
     assert '<div class="alert alert-danger' in refused.get_data(as_text=True)
     assert missing_vi in refused.get_data(as_text=True)
     assert _published(round_.id) is False and _events(round_.id) == 0
@@ -133,13 +133,13 @@ def test_the_results_page_publishes_only_with_the_confirmation_ticked(client, ma
     results = f"/judging/manage/rounds/{round_.id}/results"
     page = client.get(results).get_data(as_text=True)
     assert 'name="confirm" value="yes" id="confirm-publish" required>' in page
-    unconfirmed = client.post(results, data={"action": "publish"}, follow_redirects=True)
+    unconfirmed = client.post(f"{results}/publish", data={}, follow_redirects=True)
     assert CONFIRM_VI in unconfirmed.get_data(as_text=True)
     assert _published(round_.id) is False and _events(round_.id) == 0
-    done = client.post(results, data={"action": "publish", "confirm": "yes"}, follow_redirects=True)
+    done = client.post(f"{results}/publish", data={"confirm": "yes"}, follow_redirects=True)
     assert "Đã công bố kết quả: thí sinh đã có thể xem thứ hạng, tác giả và đơn vị." in done.get_data(as_text=True)
     assert _published(round_.id) is True and _events(round_.id) == 1
-    client.post(results, data={"action": "unpublish"})
+    client.post(f"{results}/unpublish")
     assert _published(round_.id) is False and _events(round_.id) == 2
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from contest.extensions import db
 from contest.rounds.models import Attempt
 from question_bank.models import Option
-from tests.web.test_taking_a_round import login, start
+from tests.web.test_taking_a_round import PAGE, login, start
 
 WHOLE = "Dự đoán phải là số nguyên, từ 0 trở lên."
 TOO_LARGE = "Dự đoán không được lớn hơn 2.147.483.647."
@@ -39,11 +39,11 @@ def test_take_page_values_are_the_public_keys_never_the_option_ids(client, make)
     # The saved answer comes back checked by its public key, on the page and in its state.
     aq = attempt.questions[0]
     pick = shown[aq.question_id][2]
-    assert client.post(f"/attempts/{attempt_id}/answers/{aq.question_id}", json={"option_ids": [pick]}).json[
+    assert client.put(f"/api/v1/attempts/{attempt_id}/answers/{aq.question_id}", json={"option_ids": [pick]}).json[
         "option_ids"] == [pick]
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert re.search(rf'id="o{pick}" value="{pick}"\s+checked', page)
-    assert client.get(f"/attempts/{attempt_id}/state").json["answers"] == {str(aq.question_id): [pick]}
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=PAGE).json["answers"] == {str(aq.question_id): [pick]}
     db.session.refresh(aq)
     assert aq.selected == [aq.option_order[2]]  # stored as the real option id
 
@@ -57,7 +57,7 @@ def test_review_marks_the_right_options_and_the_members_choice(client, make):
     for aq in attempt.questions:  # answer every question wrong
         wrong = next(o for o in aq.version.options if not o.is_correct)
         wrong_text[aq.question_id] = wrong.text
-        client.post(f"/attempts/{attempt_id}/answers/{aq.question_id}", json={"option_ids": aq.public_ids([wrong.id])})
+        client.put(f"/api/v1/attempts/{attempt_id}/answers/{aq.question_id}", json={"option_ids": aq.public_ids([wrong.id])})
     client.post(f"/attempts/{attempt_id}/submit", data={})
     make.clock.advance(hours=3)
     page = html.unescape(client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True))
@@ -90,18 +90,18 @@ def test_prediction_autosaves_and_comes_back_on_reload(client, make):
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert prediction_field(page) == ""
     assert f'data-msg-prediction-empty="{EMPTY_WARNING}"' in page  # what the submit dialog says
-    saved = client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": "42"})
+    saved = client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": "42"})
     assert saved.status_code == 200 and saved.json == {"prediction": 42, "saved_at": make.clock().isoformat()}
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert prediction_field(page) == "42"
     assert re.search(r'id="prediction-state" class="small mt-1 text-muted" aria-live="polite">Đã lưu</div>', page)
-    assert client.get(f"/attempts/{attempt_id}/state").json["prediction"] == 42
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=PAGE).json["prediction"] == 42
     # Submitting with the field as it was saved, or empty, keeps the saved prediction.
     done = client.post(f"/attempts/{attempt_id}/submit", data={"prediction": ""})
     assert done.status_code == 302
     assert db.session.get(Attempt, attempt_id).prediction == 42
     assert "Dự đoán của bạn: 42" in client.get(done.headers["Location"]).get_data(as_text=True)
-    late = client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": 1})
+    late = client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": 1})
     assert late.status_code == 409 and late.json["error"]["message"] == "Đã hết giờ: lượt thi này không nhận thêm câu trả lời."
 
 
@@ -109,15 +109,15 @@ def test_prediction_autosave_refuses_in_words_and_changes_nothing(client, make):
     round_ = prediction_round(make)
     login(client, make.user())
     attempt_id = start(client, round_)
-    client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": 5})
+    client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": 5})
     for sent, message in (("-5", WHOLE), ("abc", WHOLE), (-5, WHOLE), (True, WHOLE), (2.5, WHOLE),
                           ("2147483648", TOO_LARGE), (2_147_483_648, TOO_LARGE)):
-        refused = client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": sent})
+        refused = client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": sent})
         assert refused.status_code == 422 and refused.json["error"]["message"] == message, sent
     for body in (None, [], {}, "7"):
-        assert client.post(f"/attempts/{attempt_id}/prediction", json=body).status_code == 422
+        assert client.put(f"/api/v1/attempts/{attempt_id}/prediction", json=body).status_code == 422
     assert db.session.get(Attempt, attempt_id).prediction == 5
-    assert client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": ""}).json["prediction"] is None
+    assert client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": ""}).json["prediction"] is None
 
 
 def test_submit_with_an_invalid_prediction_keeps_the_text_and_says_why(client, make):
@@ -142,7 +142,7 @@ def test_another_member_cannot_save_a_prediction(client, make):
     attempt_id = start(client, round_)
     client.post("/logout")
     login(client, make.user())
-    assert client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": 1}).status_code == 404
+    assert client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": 1}).status_code == 404
 
 
 # --- an organizer looking at a member's attempt -------------------------------------------------
@@ -154,7 +154,7 @@ def test_organizer_sees_an_attempt_in_progress_read_only_and_its_result_later(cl
     member = make.user(full_name="Trần Thị Bình")
     login(client, member)
     attempt_id = start(client, round_)
-    client.post(f"/attempts/{attempt_id}/prediction", json={"prediction": 8})
+    client.put(f"/api/v1/attempts/{attempt_id}/prediction", json={"prediction": 8})
     client.post("/logout")
     login(client, make.user(role="organizer"))
     page = client.get(f"/attempts/{attempt_id}")
@@ -168,7 +168,7 @@ def test_organizer_sees_an_attempt_in_progress_read_only_and_its_result_later(cl
     assert result.status_code == 302 and result.headers["Location"].endswith(f"/attempts/{attempt_id}")
     # Read-only: the organizer cannot answer or submit for the member.
     qid = db.session.get(Attempt, attempt_id).questions[0].question_id
-    assert client.post(f"/attempts/{attempt_id}/answers/{qid}", json={"option_ids": []}).status_code == 404
+    assert client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"option_ids": []}).status_code == 404
     assert client.post(f"/attempts/{attempt_id}/submit", data={}).status_code == 404
 
     service.submit_attempt(db.session.get(Attempt, attempt_id))  # the member submits

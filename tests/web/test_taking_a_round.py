@@ -7,6 +7,11 @@ from contest.rounds.models import Attempt
 from question_bank.models import Option
 
 
+# What the page's script sends with the session cookie to read the API (CSRF checks are off in
+# the test app; tests/api/test_session_auth.py checks the token itself).
+PAGE = {"X-CSRFToken": "the-page-token"}
+
+
 def login(client, user, password="secret-pass"):
     response = client.post("/login", data={"username": user.username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -36,7 +41,7 @@ def test_member_takes_round_and_sees_score(client, make):
     for i, (qid, options) in enumerate(keys.items()):
         shown = db.session.get(Attempt, attempt_id).questions[i]
         chosen = options if i < 3 else [o for o in shown.public_ids(shown.option_order) if o not in options][:1]
-        saved = client.post(f"/attempts/{attempt_id}/answers/{qid}", json={"option_ids": chosen})
+        saved = client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"option_ids": chosen})
         assert saved.status_code == 200
         assert saved.json["option_ids"] == chosen
     make.clock.advance(minutes=3)
@@ -53,10 +58,10 @@ def test_reload_restores_saved_answers(client, make):
     login(client, member)
     attempt_id = start(client, round_)
     qid, options = next(iter(correct_ids(attempt_id).items()))
-    client.post(f"/attempts/{attempt_id}/answers/{qid}", json={"option_ids": options})
+    client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"option_ids": options})
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert re.search(rf'id="o{options[0]}" value="{options[0]}"\s+checked', page)
-    state = client.get(f"/attempts/{attempt_id}/state").json
+    state = client.get(f"/api/v1/attempts/{attempt_id}", headers=PAGE).json
     assert state["answers"][str(qid)] == options
     # Starting again gives the same attempt, not a second one.
     assert start(client, round_) == attempt_id
@@ -69,8 +74,10 @@ def test_no_answer_key_in_pages_while_open(client, make):
     attempt_id = start(client, round_)
     keys = correct_ids(attempt_id)
     texts = ["is_correct", "correct_option_ids", "Giải thích"]
-    for url in (f"/attempts/{attempt_id}", f"/attempts/{attempt_id}/state"):
-        body = client.get(url).get_data(as_text=True)
+    for url in (f"/attempts/{attempt_id}", f"/api/v1/attempts/{attempt_id}"):
+        response = client.get(url, headers=PAGE)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
         for marker in texts:
             assert marker not in body, (url, marker)
     client.post(f"/attempts/{attempt_id}/submit", data={})
@@ -90,9 +97,9 @@ def test_expired_attempt_is_scored_with_what_was_saved(client, make):
     attempt_id = start(client, round_)
     keys = correct_ids(attempt_id)
     qid, options = next(iter(keys.items()))
-    client.post(f"/attempts/{attempt_id}/answers/{qid}", json={"option_ids": options})
+    client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"option_ids": options})
     make.clock.advance(seconds=300 + 10 + 1)  # past deadline and grace
-    late = client.post(f"/attempts/{attempt_id}/answers/{list(keys)[1]}", json={"option_ids": keys[list(keys)[1]]})
+    late = client.put(f"/api/v1/attempts/{attempt_id}/answers/{list(keys)[1]}", json={"option_ids": keys[list(keys)[1]]})
     assert late.status_code == 409 and late.json["error"]["code"] == "attempt_closed"
     page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)  # nobody pressed submit
     attempt = db.session.get(Attempt, attempt_id)
@@ -108,7 +115,7 @@ def test_within_grace_is_accepted(client, make):
     attempt_id = start(client, round_)
     qid, options = next(iter(correct_ids(attempt_id).items()))
     make.clock.advance(seconds=305)
-    assert client.post(f"/attempts/{attempt_id}/answers/{qid}", json={"option_ids": options}).status_code == 200
+    assert client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"option_ids": options}).status_code == 200
 
 
 def test_member_cannot_touch_another_members_attempt(client, make):
@@ -120,9 +127,9 @@ def test_member_cannot_touch_another_members_attempt(client, make):
     client.post("/logout")
     login(client, other)
     assert client.get(f"/attempts/{attempt_id}").status_code == 404
-    assert client.get(f"/attempts/{attempt_id}/state").status_code == 404
+    assert client.get(f"/api/v1/attempts/{attempt_id}", headers=PAGE).status_code == 404
     assert client.get(f"/attempts/{attempt_id}/result").status_code == 404
-    assert client.post(f"/attempts/{attempt_id}/answers/{qid}", json={"option_ids": []}).status_code == 404
+    assert client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}", json={"option_ids": []}).status_code == 404
     assert client.post(f"/attempts/{attempt_id}/submit", data={}).status_code == 404
 
 
@@ -153,9 +160,9 @@ def test_invalid_option_is_refused(client, make):
     attempt_id = start(client, round_)
     keys = correct_ids(attempt_id)
     (q1, _), (q2, opts2) = list(keys.items())[:2]
-    response = client.post(f"/attempts/{attempt_id}/answers/{q1}", json={"option_ids": opts2})
+    response = client.put(f"/api/v1/attempts/{attempt_id}/answers/{q1}", json={"option_ids": opts2})
     assert response.status_code == 422 and response.json["error"]["code"] == "invalid_option"
-    response = client.post(f"/attempts/{attempt_id}/answers/{q1}", json={"option_ids": "x"})
+    response = client.put(f"/api/v1/attempts/{attempt_id}/answers/{q1}", json={"option_ids": "x"})
     assert response.status_code == 422
     assert db.session.query(Option).count() > 0
 
