@@ -1,7 +1,8 @@
 """Bearer-token authentication for /api/ requests (the API ignores session cookies)."""
 from flask import g, request
 
-from contest.api.core import ApiError, is_api_request
+from contest.api.core import is_api_request
+from contest.errors import Refusal
 
 
 def load_api_user():
@@ -14,11 +15,11 @@ def load_api_user():
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized")
+        raise Refusal("unauthorized", 401)
     from contest.accounts.models import ApiToken
 
     found = ApiToken.find_user(token.strip())
     if found is None:
-        raise ApiError(401, "unauthorized")
+        raise Refusal("unauthorized", 401)
     g.api_token, g.api_user = found
     return None

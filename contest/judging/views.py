@@ -9,27 +9,22 @@ from sqlalchemy import select
 
 from contest.accounts.models import Unit, User
 from contest.accounts.permissions import organizer_required, roles_required
+from contest.errors import Refusal
+from contest.essays.loaders import get_essay_round_or_404
 from contest.essays.models import PRIZES, Entry
-from contest.essays.service import settings_for
+from contest.essays.service import settings_for, settings_to_change
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import criteria_rows
 from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
                                    ReopenForm, ShortlistForm, score_sheet_form)
+from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
-from contest.rounds.models import Round
 from contest.standings import publishing
 from contest.bounds import db_int
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 judge_required = roles_required("judge")
-
-
-def _essay_round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "essay":
-        abort(404)
-    return round_
 
 
 # --- judges -----------------------------------------------------------------------------------
@@ -42,17 +37,10 @@ def workspace():
                            summaries=service.judge_round_summaries(current_user.id))
 
 
-def _mine(assignment_id) -> Assignment:
-    row = db.session.get(Assignment, assignment_id)
-    if row is None or row.judge_id != current_user.id:
-        abort(404)
-    return row
-
-
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @judge_required
 def score(assignment_id):
-    row = _mine(assignment_id)
+    row = get_own_assignment_or_404(assignment_id, current_user)
     criteria = criteria_rows(row.round_id, row.stage)
     current = service.sheet(row)
     shown = {f"c{c.id}": current.get(c.id) for c in criteria}
@@ -70,12 +58,13 @@ def score(assignment_id):
         scores = {c.id: getattr(form, f"c{c.id}").data for c in criteria}
         try:
             service.save_sheet(row, scores, form.comment.data, submit=submit)
-        except service.JudgingError as error:
+            db.session.commit()  # the sheet and its discrepancy check (an extra judge) together
+        except Refusal as error:
             db.session.rollback()
             problem = str(error.message)
             status = error.status if error.code == "sheet_submitted" else 200
             if error.code == "sheet_submitted":
-                row = _mine(assignment_id)
+                row = get_own_assignment_or_404(assignment_id, current_user)
                 form = score_sheet_form(criteria, formdata=None, data={
                     f"c{c.id}": service.sheet(row).get(c.id) for c in criteria} | {"comment": row.comment},
                     decimal_symbol=get_decimal_symbol(get_locale()))
@@ -108,10 +97,9 @@ def _unit_choices():
 @organizer_required
 def manage(round_id):
     """The panel of judges of the current stage, and assignment (automatic or by hand)."""
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = settings_for(round_)
     stage = request.args.get("stage", type=db_int) or settings.current_stage
-    db.session.commit()
     judges = service.all_judges()
     panel_form = PanelForm(prefix="panel")
     panel_form.judge_ids.choices = [(j.id, j.full_name) for j in judges]
@@ -169,7 +157,7 @@ def manage(round_id):
                 service.unassign(row)
                 db.session.commit()
                 return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
-        except service.JudgingError as error:
+        except Refusal as error:
             db.session.rollback()
             flash(str(error.message), "danger")
     loads = {}
@@ -188,9 +176,7 @@ def manage(round_id):
 @organizer_required
 def reopen(assignment_id):
     """Reopen a judge's submitted sheet, with the reason (kept in the audit log)."""
-    row = db.session.get(Assignment, assignment_id)
-    if row is None:
-        abort(404)
+    row = get_assignment_or_404(assignment_id)
     back = url_for("judging.results", round_id=row.round_id, stage=row.stage)
     form = ReopenForm(prefix="reopen")
     if not form.validate_on_submit():
@@ -198,7 +184,7 @@ def reopen(assignment_id):
         return redirect(back)
     try:
         service.reopen(row, form.reason.data, actor=current_user)
-    except service.JudgingError as error:
+    except Refusal as error:
         db.session.rollback()
         flash(str(error.message), "danger")
         return redirect(back)
@@ -210,10 +196,9 @@ def reopen(assignment_id):
 @bp.route("/manage/rounds/<int:round_id>/results", methods=["GET", "POST"])
 @organizer_required
 def results(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = settings_for(round_)
     stage = request.args.get("stage", type=db_int) or settings.current_stage
-    db.session.commit()
     action_form = EmptyForm(prefix="act")
     shortlist_form = ShortlistForm(prefix="short")
     table = service.stage_table(round_, stage)
@@ -225,6 +210,7 @@ def results(round_id):
             if action in ("publish", "unpublish") and action_form.validate_on_submit():
                 return _publish(round_, stage, action == "publish")
             if action == "normalize" and action_form.validate_on_submit():
+                settings = settings_to_change(round_)
                 settings.normalize_scores = not settings.normalize_scores
                 db.session.commit()
                 return redirect(url_for("judging.results", round_id=round_id, stage=stage))
@@ -236,15 +222,17 @@ def results(round_id):
                     if entry is None or entry.round_id != round_id:
                         abort(404)
                     service.set_prize(entry, form.prize.data or None)
+                    db.session.commit()
                     flash(_("Prize saved."), "success")
                 return redirect(url_for("judging.results", round_id=round_id, stage=stage))
             if action == "shortlist" and shortlist_form.validate_on_submit():
                 count = service.shortlist(round_, top_n=shortlist_form.top_n.data,
                                           entry_ids=shortlist_form.entry_ids.data or None)
+                db.session.commit()
                 flash(_("%(count)s entries go on to the final stage. Add its judges and assign them.",
                         count=count), "success")
                 return redirect(url_for("judging.manage", round_id=round_id))
-        except service.JudgingError as error:
+        except Refusal as error:
             db.session.rollback()
             flash(str(error.message), "danger")
     items = sorted(table["items"], key=lambda i: (i["final"] is None, -(i["final"] or 0), i["entry"].id))

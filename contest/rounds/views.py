@@ -7,8 +7,10 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.clock import utcnow
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
+from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
 from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
@@ -17,32 +19,6 @@ from contest.standings import publishing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
-
-
-def refusal_message(code: str) -> str:
-    return {
-        "round_not_open": _("This round is not open right now."),
-        "attempts_exhausted": _("You have used all your attempts for this round."),
-        "attempt_closed": _("Time is up: this attempt no longer accepts answers."),
-        "invalid_option": _("That option does not belong to this question."),
-        "round_not_ready": _("This round cannot draw its questions right now. Please tell the organizers."),
-        "not_found": _("Not found."),
-    }.get(code, _("The request failed."))
-
-
-def _round_or_404(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
-
-
-def _my_attempt(attempt_id) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or (attempt.user_id != current_user.id and not current_user.is_organizer):
-        abort(404)
-    service.expire_overdue(attempt=attempt)
-    return attempt
 
 
 # --- members ------------------------------------------------------------------------------
@@ -59,7 +35,7 @@ def home():
 
 @bp.route("/rounds/<int:round_id>")
 def round_page(round_id):
-    round_ = _round_or_404(round_id)
+    round_ = get_round_or_404(round_id)
     if round_.kind == "essay":
         return redirect(url_for("essays.round_page", round_id=round_id))
     now = utcnow()
@@ -71,24 +47,23 @@ def round_page(round_id):
             .order_by(Attempt.number)).scalars().all()
         current = next((a for a in attempts if a.status == "in_progress"), None)
         left = service.attempts_left(round_, current_user.id)
-    from contest.standings.service import can_see_results
-
     return render_template(
         "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
         attempts=attempts, current=current, left=left, form=EmptyForm(),
-        results_visible=can_see_results(round_, current_user if current_user.is_authenticated else None))
+        results_visible=publishing.can_see_results(round_, current_user if current_user.is_authenticated else None))
 
 
 @bp.route("/rounds/<int:round_id>/start", methods=["POST"])
 @login_required
 def start(round_id):
-    round_ = _round_or_404(round_id)
+    round_ = get_round_or_404(round_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         attempt, _created = service.start_attempt(round_, current_user)
-    except service.RoundError as error:
-        flash(refusal_message(error.code), "warning")
+    except Refusal as error:
+        db.session.rollback()
+        flash(error.text, "warning")
         return redirect(url_for("rounds.round_page", round_id=round_id))
     return redirect(url_for("rounds.take", attempt_id=attempt.id))
 
@@ -96,7 +71,7 @@ def start(round_id):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def take(attempt_id):
-    attempt = _my_attempt(attempt_id)
+    attempt = get_visible_attempt_or_404(attempt_id, current_user)
     if attempt.finished:
         return redirect(url_for("rounds.result", attempt_id=attempt.id))
     return _take_page(attempt)
@@ -119,7 +94,7 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
 @login_required
 def state(attempt_id):
     """The attempt as JSON for the page's script (restore after reload, other device)."""
-    view = service.attempt_view(_my_attempt(attempt_id))
+    view = service.attempt_view(get_visible_attempt_or_404(attempt_id, current_user))
     for key in ("started_at", "deadline", "server_time"):
         view[key] = view[key].isoformat()
     if view.get("result"):
@@ -131,48 +106,48 @@ def state(attempt_id):
 @login_required
 def save(attempt_id, question_id):
     """Autosave from the page (session + CSRF header). Same rules as the API."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        return jsonify(error={"code": "not_found", "message": _("Not found.")}), 404
-    payload = request.get_json(silent=True) or {}
-    option_ids = payload.get("option_ids")
-    if not isinstance(option_ids, list) or not all(isinstance(o, int) and not isinstance(o, bool) for o in option_ids):
-        return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
     try:
+        get_own_attempt_or_404(attempt_id, current_user)
+        payload = request.get_json(silent=True) or {}
+        option_ids = payload.get("option_ids")
+        if not isinstance(option_ids, list) or not all(isinstance(o, int) and not isinstance(o, bool) for o in option_ids):
+            raise Refusal("validation_error", 422, _("Some fields are not valid."))
         saved = service.save_answer(attempt_id, question_id, option_ids)
-    except service.RoundError as error:
-        return jsonify(error={"code": error.code, "message": refusal_message(error.code)}), error.status
+    except Refusal as error:
+        return _json_refusal(error)
     return jsonify(question_id=saved.question_id, option_ids=saved.option_ids,
                    saved_at=saved.saved_at.isoformat())
+
+
+def _json_refusal(error: Refusal):
+    """The page's own JSON endpoints answer a refusal in the API's envelope (without details)."""
+    db.session.rollback()
+    return jsonify(error={"code": error.code, "message": error.text}), error.status
 
 
 @bp.route("/attempts/<int:attempt_id>/prediction", methods=["POST"])
 @login_required
 def save_prediction(attempt_id):
     """Autosave of the prediction field (session + CSRF header). Same rules as the API."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        return jsonify(error={"code": "not_found", "message": _("Not found.")}), 404
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or "prediction" not in payload:
-        return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
     try:
-        prediction = read_prediction(payload["prediction"], allow_text=True)
-    except PredictionInvalid as invalid:
-        return jsonify(error={"code": "validation_error", "message": invalid.message}), 422
-    try:
+        get_own_attempt_or_404(attempt_id, current_user)
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or "prediction" not in payload:
+            raise Refusal("validation_error", 422, _("Some fields are not valid."))
+        try:
+            prediction = read_prediction(payload["prediction"], allow_text=True)
+        except PredictionInvalid as invalid:
+            raise Refusal("validation_error", 422, invalid.message)
         saved_at = service.save_prediction(attempt_id, prediction)
-    except service.RoundError as error:
-        return jsonify(error={"code": error.code, "message": refusal_message(error.code)}), error.status
+    except Refusal as error:
+        return _json_refusal(error)
     return jsonify(prediction=prediction, saved_at=saved_at.isoformat())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     form = SubmitForm()
     if not form.validate_on_submit():
         if not form.prediction.errors:  # the CSRF token (CSRFProtect refuses those first)
@@ -192,13 +167,13 @@ def submit(attempt_id):
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id):
-    attempt = _my_attempt(attempt_id)
+    attempt = get_visible_attempt_or_404(attempt_id, current_user)
     if not attempt.finished:
         return redirect(url_for("rounds.take", attempt_id=attempt.id))
     from contest.standings.service import member_standing
 
     round_ = attempt.round
-    standing = member_standing(round_, attempt.user_id) if round_.results_published else None
+    standing = member_standing(round_, attempt.user_id) if publishing.can_see_results(round_, None) else None
     return render_template("rounds/result.html", attempt=attempt, round=round_,
                            view=service.attempt_view(attempt), standing=standing,
                            closed=service.round_closed(round_))
@@ -266,7 +241,7 @@ def new_round(contest_id):
 @bp.route("/manage/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def edit_round(round_id):
-    round_ = _round_or_404(round_id)
+    round_ = get_round_or_404(round_id)
     if round_.kind != "quiz":
         return redirect(url_for("essays.edit_round", round_id=round_id))
     return _round_editor(round_.contest, round_)

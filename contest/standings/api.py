@@ -3,7 +3,8 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor
-from contest.api.core import ApiError, Page, errors, page_of
+from contest.api.core import Page, errors, page_of
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds.models import Round
 from contest.standings.service import can_see_results, leaderboard, unit_participation
@@ -48,9 +49,9 @@ class UnitParticipationList(ma.Schema):
 def _visible_quiz_round(round_id) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None or round_.kind != "quiz":
-        raise ApiError(404, "not_found")
+        raise Refusal("not_found", 404)
     if not can_see_results(round_, current_actor()):
-        raise ApiError(403, "forbidden", "The results of this round are not published yet.")
+        raise Refusal("forbidden", 403, "The results of this round are not published yet.")
     return round_
 
 
