@@ -107,7 +107,9 @@ def _create(data, role):
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
         raise Refusal("forbidden", 403, "Self-registration is closed.")
-    return _create(data, "member")
+    user = _create(data, "member")
+    db.session.commit()
+    return user
 
 
 @blp.route("/auth/token", methods=["POST"])
@@ -190,4 +192,6 @@ def create_unit(data):
 def create_user_api(data):
     if data["role"] == "admin" and not current_actor().has_role("admin"):
         raise Refusal("forbidden", 403, "Only an administrator can create administrators.")
-    return _create(data, data["role"])
+    user = _create(data, data["role"])
+    db.session.commit()
+    return user

@@ -279,6 +279,7 @@ def patch_round(data, round_id):
 def start(round_id):
     round_ = get_round_or_404(round_id)
     attempt, created = service.start_attempt(round_, current_actor())
+    db.session.commit()
     return service.attempt_view(attempt), 201 if created else 200
 
 
@@ -297,6 +298,7 @@ def get_attempt(attempt_id):
 def save(data, attempt_id, question_id):
     get_own_attempt_or_404(attempt_id, current_actor())
     saved = service.save_answer(attempt_id, question_id, data["option_ids"])
+    db.session.commit()
     return {"question_id": saved.question_id, "option_ids": saved.option_ids, "saved_at": saved.saved_at}
 
 
@@ -313,6 +315,7 @@ def save_prediction(data, attempt_id):
         raise Refusal("validation_error", 422, invalid.message,
                        details=[{"field": "prediction", "message": invalid.message}])
     saved_at = service.save_prediction(attempt_id, prediction)
+    db.session.commit()
     return {"prediction": prediction, "saved_at": saved_at}
 
 
@@ -322,5 +325,7 @@ def save_prediction(data, attempt_id):
 @blp.response(200, SubmitOut)
 def submit(data, attempt_id):
     attempt = get_own_attempt_or_404(attempt_id, current_actor())
-    view = service.attempt_view(service.submit_attempt(attempt, data.get("prediction")))
+    attempt = service.submit_attempt(attempt, data.get("prediction"))
+    db.session.commit()
+    view = service.attempt_view(attempt)
     return {**view, **(view.get("result") or {})}

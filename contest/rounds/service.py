@@ -186,13 +186,12 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
         rows.append({"question_id": qid, "version_id": version.id, "position": position,
                      "option_order": order, "option_keys": keys})
     try:
-        db.session.add(attempt)
-        db.session.flush()  # the attempt's id; the unique indexes speak here if a twin raced us
-        db.session.execute(insert(AttemptQuestion), [{**row, "attempt_id": attempt.id} for row in rows])
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: the unique indexes speak here if a twin raced us
+            db.session.add(attempt)
+            db.session.flush()  # the attempt's id
+            db.session.execute(insert(AttemptQuestion), [{**row, "attempt_id": attempt.id} for row in rows])
     except IntegrityError:
         # A simultaneous request started one first: give back that one.
-        db.session.rollback()
         current = in_progress(round_.id, user.id)
         if current is None:
             raise _refusal("attempts_exhausted")
@@ -243,7 +242,7 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
         raise _refusal("invalid_option")
     row.selected = chosen
     row.saved_at = now
-    db.session.commit()
+    db.session.flush()  # the caller commits, which ends the FOR SHARE lock
     return SavedAnswer(question_id, keys, now)
 
 
@@ -253,7 +252,7 @@ def save_prediction(attempt_id: int, prediction: int | None):
     now = utcnow()
     attempt = _lock_open_attempt(attempt_id, exclusive=True)
     attempt.prediction = prediction
-    db.session.commit()
+    db.session.flush()  # the caller commits, which ends the FOR UPDATE lock
     return now
 
 
@@ -306,9 +305,8 @@ def submit_attempt(attempt: Attempt, prediction: int | None = None) -> Attempt:
     if _finish(attempt_id, status, finished_at, prediction):
         fresh = db.session.get(Attempt, attempt_id, populate_existing=True)
         _score(fresh)
-        db.session.commit()
+        db.session.flush()  # the caller commits the submission and its score together
         return fresh
-    db.session.rollback()
     return db.session.get(Attempt, attempt_id, populate_existing=True)
 
 
@@ -333,6 +331,9 @@ def expire_overdue(round_id: int | None = None, user_id: int | None = None, atte
         if _finish(attempt_id, "expired", deadline):
             _score(db.session.get(Attempt, attempt_id, populate_existing=True))
             count += 1
+        # Committed here, one attempt at a time, on purpose: expiry runs lazily on reads (a page,
+        # the standings freeze) before they take their own locks (the freeze's round row lock),
+        # and a scored expiry must stand even if the rest of the request is refused.
         db.session.commit()
     return count
 

@@ -61,6 +61,7 @@ def start(round_id):
         abort(400)
     try:
         attempt, _created = service.start_attempt(round_, current_user)
+        db.session.commit()
     except Refusal as error:
         db.session.rollback()
         flash(error.text, "warning")
@@ -113,6 +114,7 @@ def save(attempt_id, question_id):
         if not isinstance(option_ids, list) or not all(isinstance(o, int) and not isinstance(o, bool) for o in option_ids):
             raise Refusal("validation_error", 422, _("Some fields are not valid."))
         saved = service.save_answer(attempt_id, question_id, option_ids)
+        db.session.commit()
     except Refusal as error:
         return _json_refusal(error)
     return jsonify(question_id=saved.question_id, option_ids=saved.option_ids,
@@ -139,6 +141,7 @@ def save_prediction(attempt_id):
         except PredictionInvalid as invalid:
             raise Refusal("validation_error", 422, invalid.message)
         saved_at = service.save_prediction(attempt_id, prediction)
+        db.session.commit()
     except Refusal as error:
         return _json_refusal(error)
     return jsonify(prediction=prediction, saved_at=saved_at.isoformat())
@@ -159,6 +162,7 @@ def submit(attempt_id):
         return _take_page(attempt, prediction_text=form.prediction.data or "",
                           prediction_error=form.prediction.errors[0], status=422)
     attempt = service.submit_attempt(attempt, form.prediction_value)
+    db.session.commit()
     if attempt.status == "expired":
         flash(_("Time was up: your attempt was scored with the answers saved before the deadline."), "warning")
     return redirect(url_for("rounds.result", attempt_id=attempt.id))
