@@ -40,3 +40,11 @@ def get_visible_attempt_or_404(attempt_id: int, user) -> Attempt:
         raise not_found()
     service.expire_overdue(attempt=attempt)
     return attempt
+
+
+def get_quiz_round_or_404(round_id: int) -> Round:
+    """A quiz round; a writing round's id is "not found" here."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "quiz":
+        raise not_found()
+    return round_
