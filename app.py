@@ -136,14 +136,14 @@ def _errors(app: Flask) -> None:
     @app.errorhandler(Refusal)
     def handle_refusal(error):
         """A refusal nobody answered its own way: nothing the request did is kept; the API gets
-        its envelope, a page the error page of the status with the message."""
+        its envelope, a page the error page of its status (as abort() gave it)."""
         db.session.rollback()
         if is_api_request():
             return refusal_to_json(error)
         from werkzeug.exceptions import default_exceptions, InternalServerError
 
         page_error = default_exceptions.get(error.status, InternalServerError)()
-        return render_template("errors.html", error=page_error, message=error.text), error.status
+        return render_template("errors.html", error=page_error), error.status
 
     @app.errorhandler(HTTPException)
     def handle_http(error):

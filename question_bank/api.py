@@ -90,7 +90,7 @@ def list_topics(args):
 @blp.response(201, TopicOut)
 def create_topic(data):
     if data["parent_id"] is not None and db.session.get(Topic, data["parent_id"]) is None:
-        raise Refusal("validation_error", 422, details=[{"field": "parent_id", "message": "Unknown topic."}])
+        raise Refusal("validation_error", 422, details=[{"field": "parent_id", "message": _("Unknown topic.")}])
     try:
         topic = service.save_topic(None, data["name"], data["parent_id"])
     except service.TopicNameEmpty:
@@ -129,7 +129,7 @@ def list_questions(args):
 @blp.response(201, QuestionIO)
 def create_question_api(data):
     if data["topic_id"] is not None and db.session.get(Topic, data["topic_id"]) is None:
-        raise Refusal("validation_error", 422, details=[{"field": "topic_id", "message": "Unknown topic."}])
+        raise Refusal("validation_error", 422, details=[{"field": "topic_id", "message": _("Unknown topic.")}])
     draft = formats.QuestionDraft(
         text=formats.clean_text(data["text"]), kind=data["kind"],
         options=[formats.OptionDraft(formats.clean_text(o["text"]), o["is_correct"]) for o in data["options"]],

@@ -85,7 +85,7 @@ class UnitList(ma.Schema):
 
 def _check_unit(unit_id):
     if unit_id is not None and db.session.get(Unit, unit_id) is None:
-        raise Refusal("validation_error", 422, details=[{"field": "unit_id", "message": "Unknown unit."}])
+        raise Refusal("validation_error", 422, details=[{"field": "unit_id", "message": _("Unknown unit.")}])
 
 
 def _create(data, role):
@@ -97,7 +97,7 @@ def _create(data, role):
         return create_user(data["username"], data["password"], data["full_name"], role=role,
                            unit_id=data.get("unit_id"), email=data.get("email"))
     except UsernameTaken:
-        raise Refusal("username_taken", 409, "This username is already taken.")
+        raise Refusal("username_taken", 409, _("This username is taken."))
 
 
 @blp.route("/auth/register", methods=["POST"])
@@ -106,7 +106,7 @@ def _create(data, role):
 @errors(E403="`forbidden`: self-registration is closed", E409="`username_taken`", E422="`weak_password`")
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
-        raise Refusal("forbidden", 403, "Self-registration is closed.")
+        raise Refusal("forbidden", 403, _("Self-registration is closed."))
     user = _create(data, "member")
     db.session.commit()
     return user
@@ -124,8 +124,8 @@ def issue_token(data):
         raise Refusal("rate_limited", 429, delay_message(delayed.seconds),
                        headers={"Retry-After": str(delayed.seconds)})
     if user is None:
-        raise Refusal("invalid_credentials", 401, "Wrong username or password.")
-    _, token = ApiToken.issue(user)
+        raise Refusal("invalid_credentials", 401, _("Wrong username or password."))
+    _row, token = ApiToken.issue(user)
     db.session.commit()
     return {"token": token, "user": user}
 
@@ -191,7 +191,7 @@ def create_unit(data):
 @errors(E403="only an administrator creates administrators", E409="`username_taken`", E422="`weak_password`")
 def create_user_api(data):
     if data["role"] == "admin" and not current_actor().has_role("admin"):
-        raise Refusal("forbidden", 403, "Only an administrator can create administrators.")
+        raise Refusal("forbidden", 403, _("Only an administrator can create administrators."))
     user = _create(data, data["role"])
     db.session.commit()
     return user
