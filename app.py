@@ -51,7 +51,6 @@ def _extensions(app: Flask) -> None:
     from contest.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
     db.init_app(app)
-    _sqlite_transactions(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -94,30 +93,6 @@ def _extensions(app: Flask) -> None:
         from contest.extensions import select_locale as locale
 
         return {"current_locale": locale()}
-
-
-def _sqlite_transactions(app: Flask) -> None:
-    """SQLite through pysqlite: SQLAlchemy emits BEGIN itself, so that a savepoint (a service's
-    ``begin_nested``) is inside the request's transaction, as on PostgreSQL. Left to pysqlite, a
-    SAVEPOINT that is the transaction's first statement opens it, and its RELEASE commits it.
-    The recipe of SQLAlchemy's SQLite dialect documentation ("Serializable isolation / Savepoints")."""
-    from sqlalchemy import event
-
-    from contest.extensions import db
-
-    with app.app_context():
-        engines = [db.engine]
-    for engine in engines:
-        if engine.dialect.name != "sqlite":
-            continue
-
-        @event.listens_for(engine, "connect")
-        def _no_implicit_begin(dbapi_connection, _record):
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine, "begin")
-        def _begin(connection):
-            connection.exec_driver_sql("BEGIN")
 
 
 def _blueprints(app: Flask) -> None:

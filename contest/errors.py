@@ -42,3 +42,20 @@ class Refusal(Exception):
 
     def __str__(self):
         return f"{self.code}: {self.message}"
+
+
+def not_found() -> Refusal:
+    from flask_babel import lazy_gettext as _l
+
+    return Refusal("not_found", 404, _l("Not found."))
+
+
+def get_or_404(model, object_id: int, allowed=None):
+    """The row, if it exists and ``allowed(row)`` (when given) says yes; else ``not_found()``.
+    The features' loaders (rounds/loaders.py, …) are this with their own rule."""
+    from contest.extensions import db
+
+    row = db.session.get(model, object_id)
+    if row is None or (allowed is not None and not allowed(row)):
+        raise not_found()
+    return row

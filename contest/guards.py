@@ -158,9 +158,9 @@ def refuse(kind: str, field: str):
     if is_api_request():
         if kind == "too_deep":
             raise Refusal("json_too_deep", 400, str(TOO_DEEP_MESSAGE),
-                           details=[{"field": field, "message": str(TOO_DEEP_MESSAGE)}])
+                          details=[{"field": field, "message": str(TOO_DEEP_MESSAGE)}])
         raise Refusal("invalid_text", 422, str(INVALID_TEXT_MESSAGE),
-                       details=[{"field": field, "message": str(INVALID_TEXT_MESSAGE)}])
+                      details=[{"field": field, "message": str(INVALID_TEXT_MESSAGE)}])
     if kind == "too_deep":
         raise BadRequest()
     raise InvalidText()

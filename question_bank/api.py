@@ -100,7 +100,7 @@ def create_topic(data):
         db.session.rollback()
         message = service.name_taken_message(taken.existing)
         raise Refusal("validation_error", 422, message,
-                       details=[{"field": "name", "message": message, "topic_id": taken.existing.id}])
+                      details=[{"field": "name", "message": message, "topic_id": taken.existing.id}])
     db.session.commit()
     return {"id": topic.id, "name": topic.name, "parent_id": topic.parent_id, "question_count": 0}
 
@@ -192,7 +192,7 @@ def import_questions():
                          user_id=current_actor().id)
     if not report.ok:
         raise Refusal("invalid_file", 422,
-                       _("Nothing was imported: %(count)s problems were found in the file.",
+                      _("Nothing was imported: %(count)s problems were found in the file.",
                          count=len(report.errors)),
                        details=[{"line": e.line, "code": e.code, "message": e.message}
                                 for e in report.errors])

@@ -122,7 +122,7 @@ def issue_token(data):
         user = authenticate(data["username"], data["password"])
     except SignInDelayed as delayed:
         raise Refusal("rate_limited", 429, delay_message(delayed.seconds),
-                       headers={"Retry-After": str(delayed.seconds)})
+                      headers={"Retry-After": str(delayed.seconds)})
     if user is None:
         raise Refusal("invalid_credentials", 401, _("Wrong username or password."))
     _row, token = ApiToken.issue(user)
@@ -157,7 +157,7 @@ def change_own_password(data):
         change_password(current_actor(), data["current_password"], data["new_password"], keep_token=g.api_token)
     except SignInDelayed as delayed:
         raise Refusal("rate_limited", 429, delay_message(delayed.seconds),
-                       headers={"Retry-After": str(delayed.seconds)})
+                      headers={"Retry-After": str(delayed.seconds)})
     except WrongPassword:
         raise Refusal("wrong_password", 403, _("The current password is not right."))
     except WeakPassword as weak:

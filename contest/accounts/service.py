@@ -39,10 +39,11 @@ def create_user(username, password, full_name, role="member", unit_id=None, emai
                 full_name=nfc(full_name), role=role, unit_id=unit_id,
                 email=(email or None) and email.strip().lower(), phone=phone or None,
                 date_of_birth=date_of_birth, locale=locale)
+    db.session.add(user)
     try:
-        with db.session.begin_nested():  # a savepoint: a taken username undoes only this user
-            db.session.add(user)
-    except IntegrityError:
+        db.session.flush()
+    except IntegrityError:  # the username was taken meanwhile: the request is refused
+        db.session.rollback()
         raise UsernameTaken(username)
     return user  # flushed; the caller commits (with what goes with it: a judge's panel seat)
 

@@ -107,7 +107,7 @@ def read_upload(round_, data: bytes) -> tuple[str, str]:
         status = {"file_too_large": 413, "unsupported_file": 415}.get(error.code, 415)
         code = "unsupported_file" if error.code == "bad_file" else error.code
         raise refusal(code, status, error.message, reason=error.reason or error.code,
-                         **error.params) from error
+                      **error.params) from error
 
 
 def _title(title: str | None) -> str:
@@ -116,7 +116,7 @@ def _title(title: str | None) -> str:
         raise refusal("validation_error", 422, _l("Give your entry a title."), field="title")
     if len(title) > 300:
         raise refusal("validation_error", 422, _l("The title may have at most 300 characters."),
-                         field="title")
+                      field="title")
     return title
 
 

@@ -74,7 +74,7 @@ def _judges(judge_ids) -> list[User]:
     bad = [i for i in ids if i not in found or found[i].role != "judge" or not found[i].active]
     if bad:
         raise Refusal("validation_error", 422, _l("Only active users with the judge role can judge."),
-                           judge_ids=bad)
+                      judge_ids=bad)
     return [found[i] for i in ids]
 
 
@@ -231,8 +231,8 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
         code = "out_of_range" if any(p in ("out_of_range", "unknown_criterion") for _, p in blocking) else "incomplete"
         first = next((p for _, p in blocking if p != "missing"), "missing")
         raise Refusal(code, 422, aggregation.SCORE_ERROR_MESSAGES[first],
-                           details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
-                                    for c, p in blocking])
+                      details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
+                               for c, p in blocking])
     _claim_unsubmitted(row)
     existing = {s.criterion_id: s for s in row.scores}
     for criterion_id, points in scores.items():

@@ -195,7 +195,7 @@ def _save_round(round_: Round, data: dict, creating: bool):
     except RoundInvalid as invalid:
         db.session.rollback()
         raise Refusal("validation_error", 422, _("Some fields are not valid."),
-                       details=[{"field": f, "message": m} for f, m in invalid.problems])
+                      details=[{"field": f, "message": m} for f, m in invalid.problems])
     _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
     return round_dict(round_)
@@ -216,7 +216,7 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
     except publishing.PublishRefused as refused:
         db.session.rollback()
         raise Refusal(refused.refusal.code, 409, publishing.refusal_message(refused.refusal),
-                       details=publishing.refusal_details(refused.refusal))
+                      details=publishing.refusal_details(refused.refusal))
 
 
 @blp.route("/contests")
@@ -313,7 +313,7 @@ def save_prediction(data, attempt_id):
         prediction = read_prediction(data["prediction"])
     except PredictionInvalid as invalid:
         raise Refusal("validation_error", 422, invalid.message,
-                       details=[{"field": "prediction", "message": invalid.message}])
+                      details=[{"field": "prediction", "message": invalid.message}])
     saved_at = service.save_prediction(attempt_id, prediction)
     db.session.commit()
     return {"prediction": prediction, "saved_at": saved_at}
