@@ -61,7 +61,7 @@ def score(assignment_id):
             db.session.commit()  # the sheet and its discrepancy check (an extra judge) together
         except Refusal as error:
             db.session.rollback()
-            problem = str(error.message)
+            problem = error.text
             status = error.status if error.code == "sheet_submitted" else 200
             if error.code == "sheet_submitted":
                 row = get_own_assignment_or_404(assignment_id, current_user)
@@ -159,7 +159,7 @@ def manage(round_id):
                 return redirect(url_for("judging.manage", round_id=round_id, stage=stage))
         except Refusal as error:
             db.session.rollback()
-            flash(str(error.message), "danger")
+            flash(error.text, "danger")
     loads = {}
     for a in service.stage_assignments(round_.id, stage):
         item = loads.setdefault(a.judge_id, {"total": 0, "submitted": 0})
@@ -186,7 +186,7 @@ def reopen(assignment_id):
         service.reopen(row, form.reason.data, actor=current_user)
     except Refusal as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash(error.text, "danger")
         return redirect(back)
     db.session.commit()
     flash(_("The sheet is open again: the judge can correct and resubmit it."), "success")
@@ -234,7 +234,7 @@ def results(round_id):
                 return redirect(url_for("judging.manage", round_id=round_id))
         except Refusal as error:
             db.session.rollback()
-            flash(str(error.message), "danger")
+            flash(error.text, "danger")
     items = sorted(table["items"], key=lambda i: (i["final"] is None, -(i["final"] or 0), i["entry"].id))
     refused = None if round_.results_published else publishing.refusal(round_)
     prize_forms = {}
