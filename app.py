@@ -129,8 +129,21 @@ def _blueprints(app: Flask) -> None:
 
 
 def _errors(app: Flask) -> None:
-    from contest.api.core import allow_header, http_exception_to_json, is_api_request
+    from contest.api.core import allow_header, http_exception_to_json, is_api_request, refusal_to_json
+    from contest.errors import Refusal
     from contest.extensions import db
+
+    @app.errorhandler(Refusal)
+    def handle_refusal(error):
+        """A refusal nobody answered its own way: nothing the request did is kept; the API gets
+        its envelope, a page the error page of its status (as abort() gave it)."""
+        db.session.rollback()
+        if is_api_request():
+            return refusal_to_json(error)
+        from werkzeug.exceptions import default_exceptions, InternalServerError
+
+        page_error = default_exceptions.get(error.status, InternalServerError)()
+        return render_template("errors.html", error=page_error), error.status
 
     @app.errorhandler(HTTPException)
     def handle_http(error):

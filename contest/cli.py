@@ -17,12 +17,14 @@ def register_cli(app: Flask) -> None:
     def create_user_command(username, password, role, full_name, unit_id):
         """Create a user (e.g. an organizer or a judge)."""
         from contest.accounts.service import UsernameTaken, create_user, password_problem
+        from contest.extensions import db
 
         problem = password_problem(password, username, full_name)
         if problem:
             raise click.ClickException(problem)
         try:
             user = create_user(username, password, full_name or username, role=role, unit_id=unit_id)
+            db.session.commit()
         except UsernameTaken:
             raise click.ClickException(f"username {username!r} is already taken")
         click.echo(f"created {user.role} {user.username} (id {user.id})")

@@ -47,6 +47,7 @@ def load_demo(force: bool = False, rng: random.Random | None = None) -> str:
                     unit_id=cells[(i * 2) % len(cells)].id)
     members = [create_user(f"thisinh{i + 1}", "thisinh", name, unit_id=cells[i % len(cells)].id)
                for i, name in enumerate(MEMBERS)]
+    db.session.commit()
 
     imported = 0
     for path in sorted(DEMO_BANK.glob("*.gift")):
@@ -151,5 +152,6 @@ def _play_closed_round(round_: Round, members, rng: random.Random) -> None:
             finish = start + timedelta(seconds=rng.randint(120, 800))
             current_app.config["CLOCK"] = lambda at=finish: at
             service.submit_attempt(db.session.get(Attempt, attempt.id), prediction=rng.randint(0, 6))
+            db.session.commit()
     finally:
         current_app.config["CLOCK"] = real_clock

@@ -152,14 +152,15 @@ def request_problem():
 
 
 def refuse(kind: str, field: str):
-    from contest.api.core import ApiError, is_api_request
+    from contest.api.core import is_api_request
+    from contest.errors import Refusal
 
     if is_api_request():
         if kind == "too_deep":
-            raise ApiError(400, "json_too_deep", str(TOO_DEEP_MESSAGE),
-                           details=[{"field": field, "message": str(TOO_DEEP_MESSAGE)}])
-        raise ApiError(422, "invalid_text", str(INVALID_TEXT_MESSAGE),
-                       details=[{"field": field, "message": str(INVALID_TEXT_MESSAGE)}])
+            raise Refusal("json_too_deep", 400, str(TOO_DEEP_MESSAGE),
+                          details=[{"field": field, "message": str(TOO_DEEP_MESSAGE)}])
+        raise Refusal("invalid_text", 422, str(INVALID_TEXT_MESSAGE),
+                      details=[{"field": field, "message": str(INVALID_TEXT_MESSAGE)}])
     if kind == "too_deep":
         raise BadRequest()
     raise InvalidText()

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, errors, paginate
+from contest.api.core import Page, errors, paginate
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.bounds import ID_MAX
 from question_bank import formats, service
@@ -88,17 +89,17 @@ def list_topics(args):
 @blp.response(201, TopicOut)
 def create_topic(data):
     if data["parent_id"] is not None and db.session.get(Topic, data["parent_id"]) is None:
-        raise ApiError(422, "validation_error", details=[{"field": "parent_id", "message": "Unknown topic."}])
+        raise Refusal("validation_error", 422, details=[{"field": "parent_id", "message": _("Unknown topic.")}])
     try:
         topic = service.save_topic(None, data["name"], data["parent_id"])
     except service.TopicNameEmpty:
         db.session.rollback()
-        raise ApiError(422, "validation_error", details=[{"field": "name", "message": _("Give the topic a name.")}])
+        raise Refusal("validation_error", 422, details=[{"field": "name", "message": _("Give the topic a name.")}])
     except service.TopicNameTaken as taken:
         db.session.rollback()
         message = service.name_taken_message(taken.existing)
-        raise ApiError(422, "validation_error", message,
-                       details=[{"field": "name", "message": message, "topic_id": taken.existing.id}])
+        raise Refusal("validation_error", 422, message,
+                      details=[{"field": "name", "message": message, "topic_id": taken.existing.id}])
     db.session.commit()
     return {"id": topic.id, "name": topic.name, "parent_id": topic.parent_id, "question_count": 0}
 
@@ -121,14 +122,14 @@ def list_questions(args):
 @blp.response(201, QuestionIO)
 def create_question_api(data):
     if data["topic_id"] is not None and db.session.get(Topic, data["topic_id"]) is None:
-        raise ApiError(422, "validation_error", details=[{"field": "topic_id", "message": "Unknown topic."}])
+        raise Refusal("validation_error", 422, details=[{"field": "topic_id", "message": _("Unknown topic.")}])
     draft = formats.QuestionDraft(
         text=formats.clean_text(data["text"]), kind=data["kind"],
         options=[formats.OptionDraft(formats.clean_text(o["text"]), o["is_correct"]) for o in data["options"]],
         difficulty=data["difficulty"])
     problems = formats.validate(draft)
     if problems:
-        raise ApiError(422, "validation_error", problems[0].message, details=[
+        raise Refusal("validation_error", 422, problems[0].message, details=[
             {"field": formats.PROBLEM_FIELDS.get(p.code, "options"), "code": p.code, "message": p.message}
             for p in problems])
     question = create_question(
@@ -177,14 +178,14 @@ def import_questions():
     if status not in ("draft", "approved"):
         problems.append({"field": "status", "message": _("The status must be draft or approved.")})
     if problems:
-        raise ApiError(422, "validation_error", details=problems)
+        raise Refusal("validation_error", 422, details=problems)
     data = upload.read()
     report = import_file(data, format=(request.form.get("format") or "").strip() or None,
                          filename=upload.filename, topic_id=topic_id, status=status,
                          user_id=current_actor().id)
     if not report.ok:
-        raise ApiError(422, "invalid_file",
-                       _("Nothing was imported: %(count)s problems were found in the file.",
+        raise Refusal("invalid_file", 422,
+                      _("Nothing was imported: %(count)s problems were found in the file.",
                          count=len(report.errors)),
                        details=[{"line": e.line, "code": e.code, "message": e.message}
                                 for e in report.errors])

@@ -60,6 +60,8 @@ def import_drafts(drafts, *, topic_id=None, status="approved", user_id=None) -> 
         _insert(pending, status, user_id)
         report.topics_created = db.session.execute(
             select(db.func.count(Topic.id))).scalar_one() - topics_before
+        # Committed here, not by the request: the draw's candidate cache is cleared below, after
+        # the commit, so that no other request re-caches the bank as it was before the import.
         db.session.commit()
     except Exception:
         db.session.rollback()

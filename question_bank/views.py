@@ -370,11 +370,9 @@ def topic(topic_id):
 @bp.route("/rounds/<int:round_id>/analysis")
 @organizer_required
 def round_analysis(round_id):
-    from contest.rounds.models import Round
+    from contest.rounds.loaders import get_quiz_round_or_404
 
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "quiz":
-        abort(404)
+    round_ = get_quiz_round_or_404(round_id)
     answers = service.responses(round_id=round_.id)
     stats = analysis.item_stats(answers)
     questions = {q.id: q for q in db.session.execute(

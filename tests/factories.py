@@ -25,8 +25,10 @@ class Factory:
 
     def user(self, username=None, role="member", unit=None, password="secret-pass", full_name=None):
         username = username or f"user{next(_seq)}"
-        return create_user(username, password, full_name or f"Thí sinh {username}", role=role,
+        user = create_user(username, password, full_name or f"Thí sinh {username}", role=role,
                            unit_id=unit.id if unit else None)
+        db.session.commit()
+        return user
 
     def token(self, user) -> str:
         _, token = ApiToken.issue(user)

@@ -11,7 +11,8 @@ from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_usern
 from contest.accounts.service import (SignInDelayed, UsernameTaken, WeakPassword, WrongPassword, authenticate,
                                       change_password, create_user, delay_message, password_problem)
 from contest.api import fields
-from contest.api.core import ApiError, Page, errors, paginate
+from contest.api.core import Page, errors, paginate
+from contest.errors import Refusal
 from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.extensions import db, limiter
@@ -84,19 +85,19 @@ class UnitList(ma.Schema):
 
 def _check_unit(unit_id):
     if unit_id is not None and db.session.get(Unit, unit_id) is None:
-        raise ApiError(422, "validation_error", details=[{"field": "unit_id", "message": "Unknown unit."}])
+        raise Refusal("validation_error", 422, details=[{"field": "unit_id", "message": _("Unknown unit.")}])
 
 
 def _create(data, role):
     _check_unit(data.get("unit_id"))
     problem = password_problem(data["password"], data["username"], data["full_name"])
     if problem:
-        raise ApiError(422, "weak_password", problem, details=[{"field": "password", "message": problem}])
+        raise Refusal("weak_password", 422, problem, details=[{"field": "password", "message": problem}])
     try:
         return create_user(data["username"], data["password"], data["full_name"], role=role,
                            unit_id=data.get("unit_id"), email=data.get("email"))
     except UsernameTaken:
-        raise ApiError(409, "username_taken", "This username is already taken.")
+        raise Refusal("username_taken", 409, _("This username is taken."))
 
 
 @blp.route("/auth/register", methods=["POST"])
@@ -105,8 +106,10 @@ def _create(data, role):
 @errors(E403="`forbidden`: self-registration is closed", E409="`username_taken`", E422="`weak_password`")
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
-        raise ApiError(403, "forbidden", "Self-registration is closed.")
-    return _create(data, "member")
+        raise Refusal("forbidden", 403, _("Self-registration is closed."))
+    user = _create(data, "member")
+    db.session.commit()
+    return user
 
 
 @blp.route("/auth/token", methods=["POST"])
@@ -118,11 +121,11 @@ def issue_token(data):
     try:
         user = authenticate(data["username"], data["password"])
     except SignInDelayed as delayed:
-        raise ApiError(429, "rate_limited", delay_message(delayed.seconds),
-                       headers={"Retry-After": str(delayed.seconds)})
+        raise Refusal("rate_limited", 429, delay_message(delayed.seconds),
+                      headers={"Retry-After": str(delayed.seconds)})
     if user is None:
-        raise ApiError(401, "invalid_credentials", "Wrong username or password.")
-    _, token = ApiToken.issue(user)
+        raise Refusal("invalid_credentials", 401, _("Wrong username or password."))
+    _row, token = ApiToken.issue(user)
     db.session.commit()
     return {"token": token, "user": user}
 
@@ -153,12 +156,12 @@ def change_own_password(data):
     try:
         change_password(current_actor(), data["current_password"], data["new_password"], keep_token=g.api_token)
     except SignInDelayed as delayed:
-        raise ApiError(429, "rate_limited", delay_message(delayed.seconds),
-                       headers={"Retry-After": str(delayed.seconds)})
+        raise Refusal("rate_limited", 429, delay_message(delayed.seconds),
+                      headers={"Retry-After": str(delayed.seconds)})
     except WrongPassword:
-        raise ApiError(403, "wrong_password", _("The current password is not right."))
+        raise Refusal("wrong_password", 403, _("The current password is not right."))
     except WeakPassword as weak:
-        raise ApiError(422, "weak_password", weak.message, details=[{"field": "new_password", "message": weak.message}])
+        raise Refusal("weak_password", 422, weak.message, details=[{"field": "new_password", "message": weak.message}])
     db.session.commit()
 
 
@@ -188,5 +191,7 @@ def create_unit(data):
 @errors(E403="only an administrator creates administrators", E409="`username_taken`", E422="`weak_password`")
 def create_user_api(data):
     if data["role"] == "admin" and not current_actor().has_role("admin"):
-        raise ApiError(403, "forbidden", "Only an administrator can create administrators.")
-    return _create(data, data["role"])
+        raise Refusal("forbidden", 403, _("Only an administrator can create administrators."))
+    user = _create(data, data["role"])
+    db.session.commit()
+    return user

@@ -4,7 +4,8 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user
 
-from contest.api.core import ApiError, is_api_request
+from contest.api.core import is_api_request
+from contest.errors import Refusal
 from contest.extensions import login_manager
 
 
@@ -26,11 +27,11 @@ def roles_required(*roles: str):
             user = current_actor()
             if user is None:
                 if is_api_request():
-                    raise ApiError(401, "unauthorized")
+                    raise Refusal("unauthorized", 401)
                 return login_manager.unauthorized()
             if roles and not user.has_role(*roles):
                 if is_api_request():
-                    raise ApiError(403, "forbidden")
+                    raise Refusal("forbidden", 403)
                 abort(403)
             return view(*args, **kwargs)
 

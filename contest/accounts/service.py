@@ -41,11 +41,11 @@ def create_user(username, password, full_name, role="member", unit_id=None, emai
                 date_of_birth=date_of_birth, locale=locale)
     db.session.add(user)
     try:
-        db.session.commit()
-    except IntegrityError:
+        db.session.flush()
+    except IntegrityError:  # the username was taken meanwhile: the request is refused
         db.session.rollback()
         raise UsernameTaken(username)
-    return user
+    return user  # flushed; the caller commits (with what goes with it: a judge's panel seat)
 
 
 def password_problem(password: str, username: str, full_name: str | None = None) -> str | None:

@@ -11,7 +11,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from contest.api.core import ApiError, is_api_request
+from contest.api.core import is_api_request
+from contest.errors import Refusal
 
 
 def load_api_user():
@@ -31,12 +32,12 @@ def load_api_user():
 def _load_bearer(header: str) -> None:
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized")
+        raise Refusal("unauthorized", 401)
     from contest.accounts.models import ApiToken
 
     found = ApiToken.find_user(token.strip())
     if found is None:
-        raise ApiError(401, "unauthorized")
+        raise Refusal("unauthorized", 401)
     g.api_token, g.api_user = found
 
 
@@ -84,8 +85,8 @@ def is_cross_site() -> bool:
     return parts.scheme not in ("http", "https") or parts.netloc != request.host
 
 
-def csrf_failed() -> ApiError:
-    return ApiError(403, "csrf_failed", _("This page has expired or the request came from another "
+def csrf_failed() -> Refusal:
+    return Refusal("csrf_failed", 403, _("This page has expired or the request came from another "
                                           "site. Reload the page and try again."))
 
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from contest import pagination
 from contest.api.fields import Count
 from contest.bounds import IdConverter
+from contest.errors import Refusal
 
 STATUS_CODES = {
     400: "bad_request",
@@ -44,18 +45,6 @@ def default_message(status: int) -> str:
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Please try again."),
     }.get(status, _("The request failed."))
-
-
-class ApiError(HTTPException):
-    """Raise to answer an API request with a fixed error code."""
-
-    def __init__(self, status: int, code: str, message: str | None = None, details=None, headers=None):
-        super().__init__(description=message)
-        self.code = status
-        self.error_code = code
-        self.message = message or default_message(status)
-        self.details = details
-        self.extra_headers = headers  # e.g. Retry-After with a 429
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):
@@ -93,9 +82,16 @@ def allow_header(error: HTTPException) -> dict:
     return {key: value for key, value in error.get_headers() if key == "Allow"}
 
 
+def refusal_to_json(error: Refusal):
+    """The envelope for a refusal, its message translated now, in the request's language."""
+    details = error.details
+    if details is not None:  # a message in details may be lazy, like the refusal's own
+        details = [{k: v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
+                    for k, v in item.items()} if isinstance(item, dict) else item for item in details]
+    return error_response(error.status, error.code, error.text, details, error.headers)
+
+
 def http_exception_to_json(error: HTTPException):
-    if isinstance(error, ApiError):
-        return error_response(error.code, error.error_code, error.message, error.details, error.extra_headers)
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     details = None

@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, errors, paginate
+from contest.api.core import Page, errors, paginate
+from contest.errors import Refusal
 from contest.essays import service
+from contest.essays.loaders import get_essay_round_or_404
 from contest.essays.models import Entry
 from contest.extensions import db
-from contest.rounds.models import Round
 
 blp = Blueprint("api_essays", __name__, description="Writing rounds: entries")
 
@@ -54,20 +55,6 @@ class EntryList(ma.Schema):
     total = ma.fields.Integer()
 
 
-def refuse(error: service.EssayError):
-    details = [{"field": error.params.get("field", "body" if error.code in ("too_short", "too_long") else "file"),
-                "message": str(error.message),
-                **{k: v for k, v in error.params.items() if k != "field" and isinstance(v, (int, str))}}]
-    raise ApiError(error.status, error.code, str(error.message), details=details)
-
-
-def _essay_round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "essay":
-        raise ApiError(404, "not_found")
-    return round_
-
-
 ENTRY_BODY = {"required": True, "content": {
     "application/json": {"schema": EntryIn},
     "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
@@ -84,31 +71,28 @@ ENTRY_BODY = {"required": True, "content": {
 @errors(E403="`round_not_open`", E413="`file_too_large`", E415="`unsupported_file`", E422="`too_short`, `too_long`, `declaration_required`")
 def submit(round_id):
     """Submit an entry, or revise it: JSON {title, body} or multipart title + file."""
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     user = current_actor()
-    try:
-        service.check_open(round_)
-        if request.mimetype == "multipart/form-data":
-            service.check_upload_size(round_, request.content_length)  # before reading the body
-            upload = request.files.get("file")
-            declared = request.form.get("declaration", "true").lower() not in ("false", "0", "no", "off")
-            if upload is None or not upload.filename and not upload.content_length:
-                raise ApiError(422, "validation_error", details=[{"field": "file", "message": "Missing data for required field."}])
-            data = upload.read(service.settings_for(round_).max_file_bytes + 1)
-            entry, _created = service.submit_entry(round_, user, title=request.form.get("title", ""),
-                                                  upload=(upload.filename, data), declared=declared)
-        else:
-            try:
-                payload = EntryIn().load(request.get_json(silent=True) or {})
-            except ma.ValidationError as invalid:
-                raise ApiError(422, "validation_error", details=[
-                    {"field": k, "message": " ".join(map(str, v)) if isinstance(v, list) else str(v)}
-                    for k, v in invalid.messages.items()])
-            entry, _created = service.submit_entry(round_, user, title=payload["title"], body=payload["body"],
-                                                  declared=payload["declaration"])
-    except service.EssayError as error:
-        db.session.rollback()
-        refuse(error)
+    service.check_open(round_)
+    if request.mimetype == "multipart/form-data":
+        service.check_upload_size(round_, request.content_length)  # before reading the body
+        upload = request.files.get("file")
+        declared = request.form.get("declaration", "true").lower() not in ("false", "0", "no", "off")
+        if upload is None or not upload.filename and not upload.content_length:
+            raise Refusal("validation_error", 422, details=[{"field": "file", "message": "Missing data for required field."}])
+        data = upload.read(service.settings_for(round_).max_file_bytes + 1)
+        entry, _created = service.submit_entry(round_, user, title=request.form.get("title", ""),
+                                              upload=(upload.filename, data), declared=declared)
+    else:
+        try:
+            payload = EntryIn().load(request.get_json(silent=True) or {})
+        except ma.ValidationError as invalid:
+            raise Refusal("validation_error", 422, details=[
+                {"field": k, "message": " ".join(map(str, v)) if isinstance(v, list) else str(v)}
+                for k, v in invalid.messages.items()])
+        entry, _created = service.submit_entry(round_, user, title=payload["title"], body=payload["body"],
+                                              declared=payload["declaration"])
+    db.session.commit()
     return service.entry_dict(entry)
 
 
@@ -119,7 +103,7 @@ def get_entry(entry_id):
     entry = db.session.get(Entry, entry_id)
     user = current_actor()
     if entry is None or (entry.author_id != user.id and not user.has_role("organizer")):
-        raise ApiError(404, "not_found")
+        raise Refusal("not_found", 404)
     return service.entry_dict(entry)
 
 
@@ -128,6 +112,6 @@ def get_entry(entry_id):
 @blp.arguments(Page, location="query")
 @blp.response(200, EntryList)
 def list_entries(args, round_id):
-    _essay_round(round_id)
+    get_essay_round_or_404(round_id)
     return paginate(select(Entry).where(Entry.round_id == round_id).order_by(Entry.id), args,
                     service.entry_dict)

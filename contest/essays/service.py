@@ -1,6 +1,6 @@
 """Entries of writing rounds: drafts, submission and revision, uploads, anonymous codes.
 
-Views and API handlers call these; they raise ``EssayError`` with the API's error code, an
+Views and API handlers call these; they raise ``Refusal`` (contest/errors.py) with the API's error code, an
 HTTP status and a member-facing message.
 """
 import hashlib
@@ -14,6 +14,7 @@ from contest.dbtypes import nfc
 from contest.essays import codes, text, uploads
 from contest.essays.models import (DEFAULT_KINDS, DEFAULT_MAX_FILE_BYTES, EssaySettings, Entry,
                                    EntryDraft, EntryFile)
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds.timing import round_state
 
@@ -21,31 +22,37 @@ from contest.rounds.timing import round_state
 MULTIPART_ALLOWANCE = 64 * 1024
 
 
-class EssayError(Exception):
-    def __init__(self, code: str, status: int, message, **params):
-        super().__init__(code)
-        self.code = code
-        self.status = status
-        self.message = message
-        self.params = params
+def refusal(code: str, status: int, message, **params) -> Refusal:
+    """A refusal of the writing rounds. ``params`` are for the pages (the field, the limits); the
+    API's details name the field (the body for a length, else the file) with the message and them."""
+    field = params.get("field", "body" if code in ("too_short", "too_long") else "file")
+    details = [{"field": field, "message": message,
+                **{k: v for k, v in params.items() if k != "field" and isinstance(v, (int, str))}}]
+    return Refusal(code, status, message, details=details, **params)
 
-    def __str__(self):
-        return f"{self.code}: {self.message}"
+
+def _default_settings(round_) -> EssaySettings:
+    return EssaySettings(round_id=round_.id, allowed_kinds=list(DEFAULT_KINDS),
+                         max_file_bytes=DEFAULT_MAX_FILE_BYTES, require_declaration=True,
+                         similarity_limit=0.2, normalize_scores=False, current_stage=1)
 
 
 def settings_for(round_) -> EssaySettings:
-    """The round's essay settings, created with the defaults (and committed, so that a later
-    rollback of the request's work keeps them) on first use."""
+    """The round's essay settings, to read: the stored row, or the defaults unsaved (a page that
+    only shows them writes nothing). To change them, ``settings_to_change``."""
+    return db.session.get(EssaySettings, round_.id) or _default_settings(round_)
+
+
+def settings_to_change(round_) -> EssaySettings:
+    """The round's essay settings in the session, created with the defaults on first change.
+    Flushes; the request commits."""
     found = db.session.get(EssaySettings, round_.id)
     if found is None:
-        found = EssaySettings(round_id=round_.id, allowed_kinds=list(DEFAULT_KINDS),
-                              max_file_bytes=DEFAULT_MAX_FILE_BYTES, require_declaration=True,
-                              similarity_limit=0.2, normalize_scores=False, current_stage=1)
-        db.session.add(found)
+        found = _default_settings(round_)
         try:
-            db.session.commit()
-        except IntegrityError:  # created by a simultaneous request
-            db.session.rollback()
+            with db.session.begin_nested():  # a savepoint: a simultaneous creator wins, we update theirs
+                db.session.add(found)
+        except IntegrityError:
             found = db.session.get(EssaySettings, round_.id)
     return found
 
@@ -61,14 +68,14 @@ def clean_body(raw: str | None) -> str:
     return text.normalize_text(raw or "")
 
 
-def length_problem(round_, count: int) -> EssayError | None:
+def length_problem(round_, count: int) -> Refusal | None:
     problem = text.check_length(count, round_.min_words, round_.max_words)
     if problem == "too_short":
-        return EssayError("too_short", 422, _l(
+        return refusal("too_short", 422, _l(
             "Your entry has %(count)s words; this round asks for at least %(min)s words.",
             count=count, min=round_.min_words), count=count, min_words=round_.min_words)
     if problem == "too_long":
-        return EssayError("too_long", 422, _l(
+        return refusal("too_long", 422, _l(
             "Your entry has %(count)s words; this round allows at most %(max)s words.",
             count=count, max=round_.max_words), count=count, max_words=round_.max_words)
     return None
@@ -76,9 +83,9 @@ def length_problem(round_, count: int) -> EssayError | None:
 
 def check_open(round_) -> None:
     if round_.kind != "essay":
-        raise EssayError("not_found", 404, _l("Not found."))
+        raise refusal("not_found", 404, _l("Not found."))
     if not is_open(round_):
-        raise EssayError("round_not_open", 403, _l("This round is not accepting entries now."))
+        raise refusal("round_not_open", 403, _l("This round is not accepting entries now."))
 
 
 def check_upload_size(round_, content_length) -> None:
@@ -87,7 +94,7 @@ def check_upload_size(round_, content_length) -> None:
     try:
         uploads.check_declared_size(content_length, limit + MULTIPART_ALLOWANCE)
     except uploads.UploadError as error:
-        raise EssayError(error.code, 413, error.message, **error.params) from error
+        raise refusal(error.code, 413, error.message, **error.params) from error
 
 
 def read_upload(round_, data: bytes) -> tuple[str, str]:
@@ -99,17 +106,17 @@ def read_upload(round_, data: bytes) -> tuple[str, str]:
     except uploads.UploadError as error:
         status = {"file_too_large": 413, "unsupported_file": 415}.get(error.code, 415)
         code = "unsupported_file" if error.code == "bad_file" else error.code
-        raise EssayError(code, status, error.message, reason=error.reason or error.code,
-                         **error.params) from error
+        raise refusal(code, status, error.message, reason=error.reason or error.code,
+                      **error.params) from error
 
 
 def _title(title: str | None) -> str:
     title = " ".join(text.normalize_text(title or "").split())
     if not title:
-        raise EssayError("validation_error", 422, _l("Give your entry a title."), field="title")
+        raise refusal("validation_error", 422, _l("Give your entry a title."), field="title")
     if len(title) > 300:
-        raise EssayError("validation_error", 422, _l("The title may have at most 300 characters."),
-                         field="title")
+        raise refusal("validation_error", 422, _l("The title may have at most 300 characters."),
+                      field="title")
     return title
 
 
@@ -120,7 +127,7 @@ def submit_entry(round_, user, *, title: str, body: str | None = None, upload=No
     check_open(round_)
     settings = settings_for(round_)
     if settings.require_declaration and not declared:
-        raise EssayError("declaration_required", 422, _l(
+        raise refusal("declaration_required", 422, _l(
             "Please confirm that the entry is your own original work."), field="declaration")
     title = _title(title)
     stored_file = None
@@ -146,7 +153,6 @@ def submit_entry(round_, user, *, title: str, body: str | None = None, upload=No
     if created:
         entry = Entry(round_id=round_.id, author_id=user.id, code=_new_code(), submitted_at=now,
                       revision=1, stage=1)
-        db.session.add(entry)
     else:
         entry.revision += 1
     entry.title, entry.body, entry.word_count, entry.source = title, body_text, count, source
@@ -154,18 +160,18 @@ def submit_entry(round_, user, *, title: str, body: str | None = None, upload=No
     entry.declared_at = now if declared else entry.declared_at
     if stored_file is not None:
         entry.files.append(stored_file)
+    if created:
+        try:
+            with db.session.begin_nested():  # a savepoint around the unique (round, author) and code
+                db.session.add(entry)
+        except IntegrityError:  # the same member submitting twice at once: revise instead
+            return submit_entry(round_, user, title=title, body=body_text if upload is None else None,
+                                upload=upload if upload is None else (upload[0], upload[1], source, body_text),
+                                declared=declared)
     draft = my_draft(round_.id, user.id)
     if draft is not None:
         db.session.delete(draft)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same member submitting twice at once: revise instead
-        db.session.rollback()
-        if not created:
-            raise
-        return submit_entry(round_, user, title=title, body=body_text if upload is None else None,
-                            upload=upload if upload is None else (upload[0], upload[1], source, body_text),
-                            declared=declared)
+    db.session.flush()
     return entry, created
 
 
@@ -189,17 +195,19 @@ def save_draft(round_, user, title: str | None, body: str | None) -> EntryDraft:
     """Autosave from the editor (no length rule: a draft may be anything)."""
     check_open(round_)
     draft = my_draft(round_.id, user.id)
-    if draft is None:
+    created = draft is None
+    if created:
         draft = EntryDraft(round_id=round_.id, user_id=user.id)
-        db.session.add(draft)
     draft.title = (nfc(title or "") or "")[:300]
     draft.body = text.normalize_text(body or "")
     draft.saved_at = utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return save_draft(round_, user, title, body)
+    if created:
+        try:
+            with db.session.begin_nested():  # a savepoint: the member's other tab may create it first
+                db.session.add(draft)
+        except IntegrityError:
+            return save_draft(round_, user, title, body)
+    db.session.flush()
     return draft
 
 
@@ -216,14 +224,14 @@ def hold_upload(round_, user, filename: str, data: bytes, title: str | None) -> 
     draft.upload_kind, draft.upload_name = kind, (nfc(filename or "") or f"entry.{kind}")[:255]
     draft.upload_data, draft.upload_text = data, body_text
     draft.saved_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return draft
 
 
 def confirm_upload(round_, user, title: str, declared: bool) -> tuple[Entry, bool]:
     draft = my_draft(round_.id, user.id)
     if draft is None or draft.upload_data is None:
-        raise EssayError("not_found", 404, _l("There is no uploaded file waiting. Please upload it again."))
+        raise refusal("not_found", 404, _l("There is no uploaded file waiting. Please upload it again."))
     return submit_entry(round_, user, title=title, declared=declared,
                         upload=(draft.upload_name, draft.upload_data, draft.upload_kind, draft.upload_text))
 

@@ -9,10 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.clock import utcnow
+from contest.errors import Refusal
 from contest.essays import service, similarity, text
 from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, EssayRoundForm,
                                   ReferenceForm, UploadForm)
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
+from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
@@ -20,13 +22,6 @@ from contest.rounds.timing import round_state
 from contest.standings import publishing
 
 bp = Blueprint("essays", __name__, url_prefix="/essays")
-
-
-def _essay_round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "essay":
-        abort(404)
-    return round_
 
 
 def _state(round_) -> str:
@@ -53,9 +48,8 @@ def _entry_html_filter(body):
 
 @bp.route("/rounds/<int:round_id>")
 def round_page(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = service.settings_for(round_)
-    db.session.commit()
     entry = draft = None
     if current_user.is_authenticated:
         entry = service.my_entry(round_.id, current_user.id)
@@ -66,15 +60,15 @@ def round_page(round_id):
                            entry=entry, draft=draft, criteria=round_criteria(round_))
 
 
-def _refused(error: service.EssayError, round_id):
-    flash(str(error.message), "danger" if error.status != 403 else "warning")
+def _refused(error: Refusal, round_id):
+    flash(error.text, "danger" if error.status != 403 else "warning")
     return redirect(url_for("essays.round_page", round_id=round_id))
 
 
 @bp.route("/rounds/<int:round_id>/write", methods=["GET", "POST"])
 @login_required
 def write(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = service.settings_for(round_)
     if _state(round_) != "open":
         flash(_("This round is not accepting entries now."), "warning")
@@ -94,11 +88,12 @@ def write(round_id):
             try:
                 entry, created = service.submit_entry(round_, current_user, title=form.title.data,
                                                       body=form.body.data, declared=bool(form.declaration.data))
-            except service.EssayError as error:
+                db.session.commit()
+            except Refusal as error:
                 db.session.rollback()
                 if error.code == "round_not_open":
                     return _refused(error, round_id)
-                problem = str(error.message)
+                problem = error.text
             else:
                 flash(_("Your entry is submitted. Its code is %(code)s.", code=entry.code) if created
                       else _("Your entry is revised."), "success")
@@ -111,24 +106,25 @@ def write(round_id):
 @login_required
 def save_draft(round_id):
     """Autosave from the editor (JSON, session + CSRF header)."""
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     payload = request.get_json(silent=True) or {}
     title, body = payload.get("title"), payload.get("body")
     if not isinstance(title, (str, type(None))) or not isinstance(body, (str, type(None))) or len(body or "") > 500_000:
         return jsonify(error={"code": "validation_error", "message": _("Some fields are not valid.")}), 422
     try:
         draft = service.save_draft(round_, current_user, title, body)
-    except service.EssayError as error:
-        return jsonify(error={"code": error.code, "message": str(error.message)}), error.status
+        db.session.commit()
+    except Refusal as error:
+        db.session.rollback()
+        return jsonify(error={"code": error.code, "message": error.text}), error.status
     return jsonify(saved_at=draft.saved_at.isoformat(), word_count=text.word_count(draft.body or ""))
 
 
 @bp.route("/rounds/<int:round_id>/upload", methods=["GET", "POST"])
 @login_required
 def upload(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = service.settings_for(round_)
-    db.session.commit()
     if _state(round_) != "open":
         flash(_("This round is not accepting entries now."), "warning")
         return redirect(url_for("essays.round_page", round_id=round_id))
@@ -136,20 +132,21 @@ def upload(round_id):
     if request.method == "POST":
         try:
             service.check_upload_size(round_, request.content_length)  # before reading the body
-        except service.EssayError as error:
+        except Refusal as error:
             return render_template("essays/upload.html", round=round_, settings=settings, form=UploadForm(formdata=None),
-                                   problem=str(error.message)), 413
+                                   problem=error.text), 413
     form = UploadForm()
     if form.validate_on_submit():
         data = form.file.data.read(settings.max_file_bytes + 1)
         try:
             service.hold_upload(round_, current_user, form.file.data.filename, data, form.title.data)
-        except service.EssayError as error:
+            db.session.commit()
+        except Refusal as error:
             db.session.rollback()
             if error.code == "round_not_open":
                 return _refused(error, round_id)
             return render_template("essays/upload.html", round=round_, settings=settings, form=form,
-                                   problem=str(error.message)), error.status
+                                   problem=error.text), error.status
         return redirect(url_for("essays.confirm_upload", round_id=round_id))
     return render_template("essays/upload.html", round=round_, settings=settings, form=form, problem=problem)
 
@@ -157,7 +154,7 @@ def upload(round_id):
 @bp.route("/rounds/<int:round_id>/upload/confirm", methods=["GET", "POST"])
 @login_required
 def confirm_upload(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = service.settings_for(round_)
     draft = service.my_draft(round_.id, current_user.id)
     if draft is None or draft.upload_data is None:
@@ -176,11 +173,12 @@ def confirm_upload(round_id):
             try:
                 entry, created = service.confirm_upload(round_, current_user, form.title.data,
                                                         bool(form.declaration.data))
-            except service.EssayError as error:
+                db.session.commit()
+            except Refusal as error:
                 db.session.rollback()
                 if error.code == "round_not_open":
                     return _refused(error, round_id)
-                flash(str(error.message), "danger")
+                flash(error.text, "danger")
             else:
                 flash(_("Your entry is submitted. Its code is %(code)s.", code=entry.code) if created
                       else _("Your entry is revised."), "success")
@@ -193,7 +191,7 @@ def confirm_upload(round_id):
 @login_required
 def my_entry(round_id):
     """The member's entry exactly as judges will see it: code, title, text."""
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     entry = service.my_entry(round_.id, current_user.id)
     if entry is None:
         return redirect(url_for("essays.round_page", round_id=round_id))
@@ -202,7 +200,7 @@ def my_entry(round_id):
 
 @bp.route("/rounds/<int:round_id>/results")
 def results(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     from contest.standings.publishing import can_see_results
 
     if not can_see_results(round_, current_user if current_user.is_authenticated else None):
@@ -233,7 +231,7 @@ def _save_round_form(round_, form, creating):
             else:
                 flash(message, "danger")
         return False
-    form.apply_settings(service.settings_for(round_))
+    form.apply_settings(service.settings_to_change(round_))
     db.session.commit()
     return True
 
@@ -259,7 +257,7 @@ def new_round(contest_id):
 @bp.route("/manage/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def edit_round(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     from contest.judging.criteria import round_criteria
 
     form = EssayRoundForm()
@@ -275,7 +273,7 @@ def edit_round(round_id):
 @bp.route("/manage/rounds/<int:round_id>/entries")
 @organizer_required
 def entries(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     rows = db.session.execute(select(Entry).where(Entry.round_id == round_id)
                               .options(selectinload(Entry.author), selectinload(Entry.files))
                               .order_by(Entry.id)).scalars().all()
@@ -304,9 +302,8 @@ def download_original(file_id):
 @bp.route("/manage/rounds/<int:round_id>/similarity", methods=["GET", "POST"])
 @organizer_required
 def similarity_page(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     settings = service.settings_for(round_)
-    db.session.commit()
     ref_form = ReferenceForm(prefix="ref")
     check_form = EmptyForm(prefix="check")
     if request.method == "POST" and request.form.get("action") == "reference" and ref_form.validate_on_submit():
@@ -314,8 +311,8 @@ def similarity_page(round_id):
         if ref_form.file.data:
             try:
                 _kind, body = service.read_upload(round_, ref_form.file.data.read(settings.max_file_bytes + 1))
-            except service.EssayError as error:
-                flash(str(error.message), "danger")
+            except Refusal as error:
+                flash(error.text, "danger")
                 body = None
         if body:
             db.session.add(ReferenceText(round_id=round_id, title=ref_form.title.data.strip(), body=body))

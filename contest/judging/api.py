@@ -1,17 +1,20 @@
 """API v1: assigning judges, judging blind, and results of writing rounds."""
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, errors, page_of
+from contest.api.core import Page, errors, page_of
+from contest.errors import Refusal
+from contest.essays.loaders import get_essay_round_or_404
 from contest.essays.service import judge_view
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import round_criteria
+from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
-from contest.rounds.models import Round
-from contest.standings.service import can_see_results
+from contest.standings.publishing import can_see_results
 
 blp = Blueprint("api_judging", __name__, description="Writing rounds: judging and results")
 
@@ -105,18 +108,6 @@ class EssayResultList(ma.Schema):
     normalized = ma.fields.Boolean()
 
 
-def _essay_round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "essay":
-        raise ApiError(404, "not_found")
-    return round_
-
-
-def refuse(error: service.JudgingError):
-    details = error.params.get("details")
-    raise ApiError(error.status, error.code, str(error.message), details=details)
-
-
 def assignment_dict(row: Assignment) -> dict:
     return {"id": row.id, "round_id": row.round_id, "stage": row.stage, "status": row.status,
             "entry": judge_view(row.entry),
@@ -133,12 +124,8 @@ def assignment_dict(row: Assignment) -> dict:
 @errors(E409="`no_judges`: the round has no panel", E422="a judge id that is not an active judge")
 def assign(data, round_id):
     """Assign judges automatically: balanced, judges_per_entry each, none from the author's unit."""
-    round_ = _essay_round(round_id)
-    try:
-        count = service.auto_assign(round_, data.get("judge_ids"), data.get("stage"))
-    except service.JudgingError as error:
-        db.session.rollback()
-        refuse(error)
+    round_ = get_essay_round_or_404(round_id)
+    count = service.auto_assign(round_, data.get("judge_ids"), data.get("stage"))
     db.session.commit()
     from contest.essays.service import settings_for
 
@@ -156,18 +143,11 @@ def my_assignments(args):
     return page
 
 
-def _mine(assignment_id) -> Assignment:
-    row = db.session.get(Assignment, assignment_id)
-    if row is None or row.judge_id != current_actor().id:
-        raise ApiError(404, "not_found")
-    return row
-
-
 @blp.route("/judging/assignments/<int:assignment_id>")
 @roles_required("judge")
 @blp.response(200, AssignmentOut)
 def get_assignment(assignment_id):
-    return assignment_dict(_mine(assignment_id))
+    return assignment_dict(get_own_assignment_or_404(assignment_id, current_actor()))
 
 
 @blp.route("/judging/assignments/<int:assignment_id>", methods=["PUT"])
@@ -177,12 +157,9 @@ def get_assignment(assignment_id):
 @errors(E409="`sheet_submitted`: a submitted sheet is final", E422="`out_of_range`, `incomplete`")
 def score(data, assignment_id):
     """Save (status "draft") or submit (default) a score sheet: {scores: {criterion_id: points}, comment?}."""
-    row = _mine(assignment_id)
-    try:
-        service.save_sheet(row, data["scores"], data.get("comment"), submit=data["status"] == "submitted")
-    except service.JudgingError as error:
-        db.session.rollback()
-        refuse(error)
+    row = get_own_assignment_or_404(assignment_id, current_actor())
+    service.save_sheet(row, data["scores"], data.get("comment"), submit=data["status"] == "submitted")
+    db.session.commit()  # the sheet and its discrepancy check (an extra judge) together
     return assignment_dict(db.session.get(Assignment, assignment_id))
 
 
@@ -194,14 +171,8 @@ def score(data, assignment_id):
 def reopen(data, assignment_id):
     """Reopen a submitted score sheet: back to draft for its judge; who, when and why are
     recorded in the audit log (`sheet.reopen`). 409 `not_submitted` if the sheet is not submitted."""
-    row = db.session.get(Assignment, assignment_id)
-    if row is None:
-        raise ApiError(404, "not_found")
-    try:
-        service.reopen(row, data["reason"], actor=current_actor())
-    except service.JudgingError as error:
-        db.session.rollback()
-        refuse(error)
+    row = get_assignment_or_404(assignment_id)
+    service.reopen(row, data["reason"], actor=current_actor())
     db.session.commit()
     return assignment_dict(db.session.get(Assignment, assignment_id))
 
@@ -211,14 +182,14 @@ def reopen(data, assignment_id):
 @blp.response(200, EssayResultList)
 @errors(E403="`forbidden`: the results are not published yet")
 def results(args, round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     user = current_actor()
     if not can_see_results(round_, user):
-        raise ApiError(403, "forbidden", "The results of this round are not published yet.")
-    reveal = round_.results_published or (user is not None and user.has_role("organizer"))
+        raise Refusal("forbidden", 403, _("The results of this round are not published yet."))
     from contest.essays.service import settings_for
 
-    items = [result_dict(item, reveal) for item in service.ranked(round_)]
+    # Whoever may see the results (can_see_results) sees the authors, units and prizes too.
+    items = [result_dict(item, reveal=True) for item in service.ranked(round_)]
     page = page_of(items, args)
     page["published"] = bool(round_.results_published)
     page["normalized"] = settings_for(round_).normalize_scores

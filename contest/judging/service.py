@@ -12,20 +12,12 @@ from sqlalchemy.orm import selectinload
 from contest.accounts.models import Unit, User
 from contest.clock import utcnow
 from contest.essays.models import PRIZES, Entry
-from contest.essays.service import settings_for
+from contest.errors import Refusal
+from contest.essays.service import settings_for, settings_to_change
 from contest.extensions import db
 from contest.judging import aggregation, assignment
 from contest.judging.criteria import as_rules, criteria_rows, scale_max, set_criteria
 from contest.judging.models import Assignment, DiscrepancyFlag, PanelJudge, Score, Stage
-
-
-class JudgingError(Exception):
-    def __init__(self, code: str, status: int, message, **params):
-        super().__init__(code)
-        self.code = code
-        self.status = status
-        self.message = message
-        self.params = params
 
 
 # --- stages and panels ----------------------------------------------------------------------
@@ -81,8 +73,8 @@ def _judges(judge_ids) -> list[User]:
     found = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
     bad = [i for i in ids if i not in found or found[i].role != "judge" or not found[i].active]
     if bad:
-        raise JudgingError("validation_error", 422, _l("Only active users with the judge role can judge."),
-                           judge_ids=bad)
+        raise Refusal("validation_error", 422, _l("Only active users with the judge role can judge."),
+                      judge_ids=bad)
     return [found[i] for i in ids]
 
 
@@ -111,7 +103,7 @@ def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
     else:
         judges = panel(round_.id, stage)
     if not judges:
-        raise JudgingError("no_judges", 409, _l(
+        raise Refusal("no_judges", 409, _l(
             "This stage has no judges on its panel: add judges first. No assignment was made."))
     entries = stage_entries(round_.id, stage)
     existing = defaultdict(set)
@@ -124,7 +116,7 @@ def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
             [(e.id, e.author.unit_id) for e in entries], [(j.id, j.unit_id) for j in judges],
             round_.judges_per_entry or 2, existing=existing, load=load)
     except assignment.AssignmentError as error:
-        raise JudgingError(error.code, 422, error.message, **error.params) from error
+        raise Refusal(error.code, 422, error.message, **error.params) from error
     now = utcnow()
     db.session.add_all(Assignment(round_id=round_.id, entry_id=e, judge_id=j, stage=stage,
                                   status="assigned", assigned_at=now) for e, j in pairs)
@@ -143,10 +135,10 @@ def assign_by_hand(round_, entry_id: int, judge_id: int, stage: int | None = Non
     stage = stage or settings_for(round_).current_stage
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.round_id != round_.id or entry.stage < stage:
-        raise JudgingError("not_found", 404, _l("Not found."))
+        raise Refusal("not_found", 404, _l("Not found."))
     judge = _judges([judge_id])[0]
     if not assignment.eligible(entry.author.unit_id, judge.unit_id):
-        raise JudgingError("same_unit", 422, _l("A judge cannot judge an entry from their own unit."))
+        raise Refusal("same_unit", 422, _l("A judge cannot judge an entry from their own unit."))
     found = db.session.execute(select(Assignment).where(
         Assignment.entry_id == entry_id, Assignment.judge_id == judge_id, Assignment.stage == stage)
     ).scalar_one_or_none()
@@ -162,7 +154,7 @@ def assign_by_hand(round_, entry_id: int, judge_id: int, stage: int | None = Non
 
 def unassign(row: Assignment) -> None:
     if row.status == "submitted":
-        raise JudgingError("conflict", 409, _l("This judge has already scored the entry."))
+        raise Refusal("conflict", 409, _l("This judge has already scored the entry."))
     db.session.delete(row)
     db.session.flush()
 
@@ -208,7 +200,7 @@ def _coerce_scores(raw: dict) -> dict:
         try:
             criterion_id = int(key)
         except (TypeError, ValueError):
-            raise JudgingError("out_of_range", 422, aggregation.SCORE_ERROR_MESSAGES["unknown_criterion"])
+            raise Refusal("out_of_range", 422, aggregation.SCORE_ERROR_MESSAGES["unknown_criterion"])
         if value is None or value == "":
             continue
         scores[criterion_id] = value
@@ -226,7 +218,7 @@ def _claim_unsubmitted(row: Assignment) -> None:
         update(Assignment).where(Assignment.id == row.id, Assignment.status != "submitted")
         .values(saved_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     if not claimed:
-        raise JudgingError("sheet_submitted", 409, SHEET_SUBMITTED)
+        raise Refusal("sheet_submitted", 409, SHEET_SUBMITTED)
     db.session.refresh(row)
 
 
@@ -236,7 +228,7 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
     from contest.rounds.models import Round
 
     if row.status == "submitted":
-        raise JudgingError("sheet_submitted", 409, SHEET_SUBMITTED)
+        raise Refusal("sheet_submitted", 409, SHEET_SUBMITTED)
     rows = criteria_rows(row.round_id, row.stage)
     rules = as_rules(rows)
     scores = _coerce_scores(raw_scores)
@@ -245,9 +237,9 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
     if blocking:
         code = "out_of_range" if any(p in ("out_of_range", "unknown_criterion") for _, p in blocking) else "incomplete"
         first = next((p for _, p in blocking if p != "missing"), "missing")
-        raise JudgingError(code, 422, aggregation.SCORE_ERROR_MESSAGES[first],
-                           details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
-                                    for c, p in blocking])
+        raise Refusal(code, 422, aggregation.SCORE_ERROR_MESSAGES[first],
+                      details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
+                               for c, p in blocking])
     _claim_unsubmitted(row)
     existing = {s.criterion_id: s for s in row.scores}
     for criterion_id, points in scores.items():
@@ -265,8 +257,8 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
         row.submitted_at = now
     else:
         row.status = "draft" if scores or row.comment else row.status
-    db.session.commit()
-    if submit:
+    db.session.flush()
+    if submit:  # in the same transaction: the caller commits the sheet and its extra judge together
         check_discrepancy(db.session.get(Round, row.round_id), row.entry_id, row.stage)
     return row
 
@@ -285,30 +277,28 @@ def check_discrepancy(round_, entry_id: int, stage: int) -> Assignment | None:
         return None
     entry = db.session.get(Entry, entry_id)
     flag = DiscrepancyFlag(entry_id=entry_id, stage=stage, spread=aggregation.spread(totals))
-    db.session.add(flag)
     try:
-        db.session.flush()  # the unique (entry, stage) row: a second caller stops here
+        # A savepoint: the unique (entry, stage) flag stops a second caller here, and rolling
+        # back to it keeps that caller's sheet, which is in the same transaction.
+        with db.session.begin_nested():
+            db.session.add(flag)
+            db.session.flush()
+            on_entry = set(db.session.execute(select(Assignment.judge_id).where(
+                Assignment.entry_id == entry_id, Assignment.stage == stage)).scalars())
+            judges = panel(round_.id, stage) or all_judges()
+            load = dict(db.session.execute(select(Assignment.judge_id, func.count()).where(
+                Assignment.round_id == round_.id, Assignment.stage == stage).group_by(Assignment.judge_id)).all())
+            judge_id = assignment.extra_judge(entry_id, entry.author.unit_id, [(j.id, j.unit_id) for j in judges],
+                                              on_entry, load)
+            extra = None
+            if judge_id is not None:
+                extra = Assignment(round_id=round_.id, entry_id=entry_id, judge_id=judge_id, stage=stage,
+                                   status="assigned", extra=True, assigned_at=utcnow())
+                db.session.add(extra)
+                db.session.flush()
+                flag.extra_assignment_id = extra.id
+                db.session.flush()
     except IntegrityError:
-        db.session.rollback()
-        return None
-    on_entry = set(db.session.execute(select(Assignment.judge_id).where(
-        Assignment.entry_id == entry_id, Assignment.stage == stage)).scalars())
-    judges = panel(round_.id, stage) or all_judges()
-    load = dict(db.session.execute(select(Assignment.judge_id, func.count()).where(
-        Assignment.round_id == round_.id, Assignment.stage == stage).group_by(Assignment.judge_id)).all())
-    judge_id = assignment.extra_judge(entry_id, entry.author.unit_id, [(j.id, j.unit_id) for j in judges],
-                                      on_entry, load)
-    extra = None
-    if judge_id is not None:
-        extra = Assignment(round_id=round_.id, entry_id=entry_id, judge_id=judge_id, stage=stage,
-                           status="assigned", extra=True, assigned_at=utcnow())
-        db.session.add(extra)
-        db.session.flush()
-        flag.extra_assignment_id = extra.id
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
         return None
     return extra
 
@@ -321,7 +311,7 @@ def reopen(row: Assignment, reason: str | None, actor=None) -> Assignment:
 
     reason = (reason or "").strip()
     if not reason:
-        raise JudgingError("validation_error", 422, _l("Give the reason for reopening the sheet."))
+        raise Refusal("validation_error", 422, _l("Give the reason for reopening the sheet."))
     before = {"status": "submitted", "total": row.total,
               "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
               "scores": {str(k): v for k, v in sorted(sheet(row).items())}, "judge_id": row.judge_id}
@@ -330,7 +320,7 @@ def reopen(row: Assignment, reason: str | None, actor=None) -> Assignment:
         .values(status="draft", total=None, submitted_at=None)
         .execution_options(synchronize_session=False)).rowcount
     if not reopened:
-        raise JudgingError("not_submitted", 409, _l("Only a submitted score sheet can be reopened."))
+        raise Refusal("not_submitted", 409, _l("Only a submitted score sheet can be reopened."))
     db.session.refresh(row)
     record("sheet.reopen", "assignment", row.id, actor=actor, before=before, after={"status": "draft"},
            reason=reason, round_id=row.round_id)
@@ -451,9 +441,9 @@ def codes_missing_sheets(round_id: int, stage: int) -> list[str]:
 
 def set_prize(entry: Entry, prize: str | None) -> None:
     if prize not in (None, "", *PRIZES):
-        raise JudgingError("validation_error", 422, _l("Unknown prize."))
+        raise Refusal("validation_error", 422, _l("Unknown prize."))
     entry.prize = prize or None
-    db.session.commit()
+    db.session.flush()
 
 
 def prize_labels() -> dict:
@@ -468,7 +458,7 @@ def shortlist(round_, top_n: int | None = None, entry_ids=None, criteria: list[d
     """Open the next stage with the top N of the current one (or the entries picked by hand).
     The next stage gets its own criteria (the given ones, else a copy of the current ones)
     and its own judges; the scores of earlier stages stay as they were."""
-    settings = settings_for(round_)
+    settings = settings_to_change(round_)
     current = settings.current_stage
     if entry_ids:
         chosen = [int(i) for i in entry_ids]
@@ -476,11 +466,11 @@ def shortlist(round_, top_n: int | None = None, entry_ids=None, criteria: list[d
         table = ranked_stage(round_, current)
         chosen = [i["entry"].id for i in table[:int(top_n)]]
     else:
-        raise JudgingError("validation_error", 422, _l("Say how many entries go on, or pick them."))
+        raise Refusal("validation_error", 422, _l("Say how many entries go on, or pick them."))
     entries = {e.id: e for e in stage_entries(round_.id, current)}
     picked = [entries[i] for i in chosen if i in entries]
     if not picked:
-        raise JudgingError("validation_error", 422, _l("No entry of this stage was chosen."))
+        raise Refusal("validation_error", 422, _l("No entry of this stage was chosen."))
     nxt = current + 1
     for entry in picked:
         entry.stage = nxt
@@ -491,7 +481,7 @@ def shortlist(round_, top_n: int | None = None, entry_ids=None, criteria: list[d
                     for c in criteria_rows(round_.id, current)]
     db.session.flush()
     set_criteria(round_, criteria, stage=nxt)
-    db.session.commit()
+    db.session.flush()
     return len(picked)
 
 

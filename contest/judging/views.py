@@ -10,26 +10,21 @@ from sqlalchemy import select
 from contest.accounts.models import Unit, User
 from contest.accounts.permissions import organizer_required, roles_required
 from contest.essays.models import PRIZES, Entry
-from contest.essays.service import settings_for
+from contest.errors import Refusal
+from contest.essays.loaders import get_essay_round_or_404
+from contest.essays.service import settings_for, settings_to_change
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import criteria_rows
 from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
                                    ReopenForm, ShortlistForm, score_sheet_form)
+from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
-from contest.rounds.models import Round
 from contest.standings import publishing
 from contest.bounds import db_int
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 judge_required = roles_required("judge")
-
-
-def _essay_round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "essay":
-        abort(404)
-    return round_
 
 
 # --- judges -----------------------------------------------------------------------------------
@@ -42,17 +37,10 @@ def workspace():
                            summaries=service.judge_round_summaries(current_user.id))
 
 
-def _mine(assignment_id) -> Assignment:
-    row = db.session.get(Assignment, assignment_id)
-    if row is None or row.judge_id != current_user.id:
-        abort(404)
-    return row
-
-
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @judge_required
 def score(assignment_id):
-    row = _mine(assignment_id)
+    row = get_own_assignment_or_404(assignment_id, current_user)
     criteria = criteria_rows(row.round_id, row.stage)
     current = service.sheet(row)
     shown = {f"c{c.id}": current.get(c.id) for c in criteria}
@@ -70,12 +58,13 @@ def score(assignment_id):
         scores = {c.id: getattr(form, f"c{c.id}").data for c in criteria}
         try:
             service.save_sheet(row, scores, form.comment.data, submit=submit)
-        except service.JudgingError as error:
+            db.session.commit()  # the sheet and its discrepancy check (an extra judge) together
+        except Refusal as error:
             db.session.rollback()
-            problem = str(error.message)
+            problem = error.text
             status = error.status if error.code == "sheet_submitted" else 200
             if error.code == "sheet_submitted":
-                row = _mine(assignment_id)
+                row = get_own_assignment_or_404(assignment_id, current_user)
                 form = score_sheet_form(criteria, formdata=None, data={
                     f"c{c.id}": service.sheet(row).get(c.id) for c in criteria} | {"comment": row.comment},
                     decimal_symbol=get_decimal_symbol(get_locale()))
@@ -109,9 +98,7 @@ def _unit_choices():
 
 def _stage(round_) -> int:
     settings = settings_for(round_)
-    stage = request.args.get("stage", type=db_int) or settings.current_stage
-    db.session.commit()
-    return stage
+    return request.args.get("stage", type=db_int) or settings.current_stage
 
 
 def _manage_forms(round_, stage: int) -> dict:
@@ -141,14 +128,14 @@ def _manage_page(round_, stage: int, forms: dict):
 def _manage_action(round_id, act):
     """Run `act(round_, stage, forms)`: its redirect on success, else the page again (a refusal
     flashed, nothing saved)."""
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     stage = _stage(round_)
     forms = _manage_forms(round_, stage)
     try:
         done = act(round_, stage, forms)
-    except service.JudgingError as error:
+    except Refusal as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash(error.text, "danger")
         done = None
     if done is not None:
         return done
@@ -163,7 +150,7 @@ def _back_to_manage(round_, stage: int):
 @organizer_required
 def manage(round_id):
     """The panel of judges of the current stage, and assignment (automatic or by hand)."""
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     stage = _stage(round_)
     return _manage_page(round_, stage, _manage_forms(round_, stage))
 
@@ -270,9 +257,7 @@ def unassign(round_id):
 @organizer_required
 def reopen(assignment_id):
     """Reopen a judge's submitted sheet, with the reason (kept in the audit log)."""
-    row = db.session.get(Assignment, assignment_id)
-    if row is None:
-        abort(404)
+    row = get_assignment_or_404(assignment_id)
     back = url_for("judging.results", round_id=row.round_id, stage=row.stage)
     form = ReopenForm(prefix="reopen")
     if not form.validate_on_submit():
@@ -280,9 +265,9 @@ def reopen(assignment_id):
         return redirect(back)
     try:
         service.reopen(row, form.reason.data, actor=current_user)
-    except service.JudgingError as error:
+    except Refusal as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash(error.text, "danger")
         return redirect(back)
     db.session.commit()
     flash(_("The sheet is open again: the judge can correct and resubmit it."), "success")
@@ -297,13 +282,13 @@ def _prize_choices() -> list:
 
 
 def _results_action(round_id, act):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     stage = _stage(round_)
     try:
         done = act(round_, stage)
-    except service.JudgingError as error:
+    except Refusal as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
+        flash(error.text, "danger")
         done = None
     return done if done is not None else _back_to_results(round_, stage)
 
@@ -315,7 +300,7 @@ def _back_to_results(round_, stage: int):
 @bp.route("/manage/rounds/<int:round_id>/results")
 @organizer_required
 def results(round_id):
-    round_ = _essay_round(round_id)
+    round_ = get_essay_round_or_404(round_id)
     return _results_page(round_, _stage(round_))
 
 
@@ -365,7 +350,7 @@ def unpublish(round_id):
 def switch_normalization(round_id):
     def act(round_, stage):
         if EmptyForm(prefix="act").validate_on_submit():
-            settings = settings_for(round_)
+            settings = settings_to_change(round_)
             settings.normalize_scores = not settings.normalize_scores
             db.session.commit()
         return None

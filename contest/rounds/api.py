@@ -1,17 +1,19 @@
 """API v1: contests, rounds and taking a quiz round."""
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
-from contest.api.core import ApiError, Page, errors, paginate
+from contest.api.core import Page, errors, paginate
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.api.auth import session_request
 from contest.rounds import service
-from contest.rounds.messages import refusal_message
-from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Attempt, Contest, Round
+from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
+from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 
@@ -19,10 +21,6 @@ blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attemp
 
 PUBLISH_REFUSED = ("`round_open`: results cannot be published while the round is open; "
                    "`judging_incomplete`: a sheet is missing (details name the entries)")
-
-
-def refuse(error: service.RoundError):
-    raise ApiError(error.status, error.code, refusal_message(error.code))
 
 
 class DrawItem(fields.WholeSchema):
@@ -189,13 +187,6 @@ def contest_dict(contest: Contest) -> dict:
             "rounds": [round_dict(r) for r in contest.rounds]}
 
 
-def _round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        raise ApiError(404, "not_found")
-    return round_
-
-
 def _save_round(round_: Round, data: dict, creating: bool):
     data = dict(data)
     wanted = data.pop("results_published", None)  # only through the publishing rule, below
@@ -204,8 +195,8 @@ def _save_round(round_: Round, data: dict, creating: bool):
         apply_round_fields(round_, data, creating=creating)
     except RoundInvalid as invalid:
         db.session.rollback()
-        raise ApiError(422, "validation_error", "Some fields are not valid.",
-                       details=[{"field": f, "message": m} for f, m in invalid.problems])
+        raise Refusal("validation_error", 422, _("Some fields are not valid."),
+                      details=[{"field": f, "message": m} for f, m in invalid.problems])
     _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
     return round_dict(round_)
@@ -225,8 +216,8 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
             publishing.check_window_keeps_results_final(round_)
     except publishing.PublishRefused as refused:
         db.session.rollback()
-        raise ApiError(409, refused.refusal.code, publishing.refusal_message(refused.refusal),
-                       details=publishing.refusal_details(refused.refusal))
+        raise Refusal(refused.refusal.code, 409, publishing.refusal_message(refused.refusal),
+                      details=publishing.refusal_details(refused.refusal))
 
 
 @blp.route("/contests")
@@ -260,7 +251,7 @@ def create_contest(data):
 def create_round(data, contest_id):
     contest = db.session.get(Contest, contest_id)
     if contest is None:
-        raise ApiError(404, "not_found")
+        raise Refusal("not_found", 404)
     round_ = Round(contest_id=contest.id)
     db.session.add(round_)
     return _save_round(round_, data, creating=True)
@@ -269,7 +260,7 @@ def create_round(data, contest_id):
 @blp.route("/rounds/<int:round_id>")
 @blp.response(200, RoundIO)
 def get_round(round_id):
-    return round_dict(_round(round_id))
+    return round_dict(get_round_or_404(round_id))
 
 
 @blp.route("/rounds/<int:round_id>", methods=["PATCH"])
@@ -278,7 +269,7 @@ def get_round(round_id):
 @blp.response(200, RoundIO)
 @errors(E409=PUBLISH_REFUSED)
 def patch_round(data, round_id):
-    return _save_round(_round(round_id), data, creating=False)
+    return _save_round(get_round_or_404(round_id), data, creating=False)
 
 
 @blp.route("/rounds/<int:round_id>/attempts", methods=["POST"])
@@ -287,29 +278,17 @@ def patch_round(data, round_id):
 @blp.alt_response(200, schema=AttemptOut, description="The attempt already in progress")
 @errors(E403="`round_not_open`", E409="`attempts_exhausted`; `round_not_ready`: the bank cannot supply the draw")
 def start(round_id):
-    round_ = _round(round_id)
-    try:
-        attempt, created = service.start_attempt(round_, current_actor())
-    except service.RoundError as error:
-        refuse(error)
+    round_ = get_round_or_404(round_id)
+    attempt, created = service.start_attempt(round_, current_actor())
+    db.session.commit()
     return service.attempt_view(attempt), 201 if created else 200
-
-
-def _own_attempt(attempt_id) -> Attempt:
-    """The attempt if it is the caller's (or the caller organizes); others get 404."""
-    attempt = db.session.get(Attempt, attempt_id)
-    user = current_actor()
-    if attempt is None or (attempt.user_id != user.id and not user.has_role("organizer")):
-        raise ApiError(404, "not_found")
-    service.expire_overdue(attempt=attempt)
-    return attempt
 
 
 @blp.route("/attempts/<int:attempt_id>")
 @roles_required()
 @blp.response(200, AttemptOut)
 def get_attempt(attempt_id):
-    return service.attempt_view(_own_attempt(attempt_id))
+    return service.attempt_view(get_visible_attempt_or_404(attempt_id, current_actor()))
 
 
 @blp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
@@ -318,13 +297,9 @@ def get_attempt(attempt_id):
 @blp.response(200, AnswerOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
 def save(data, attempt_id, question_id):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_actor().id:
-        raise ApiError(404, "not_found")
-    try:
-        saved = service.save_answer(attempt_id, question_id, data["option_ids"])
-    except service.RoundError as error:
-        refuse(error)
+    get_own_attempt_or_404(attempt_id, current_actor())
+    saved = service.save_answer(attempt_id, question_id, data["option_ids"])
+    db.session.commit()
     return {"question_id": saved.question_id, "option_ids": saved.option_ids, "saved_at": saved.saved_at}
 
 
@@ -334,19 +309,15 @@ def save(data, attempt_id, question_id):
 @blp.response(200, PredictionOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`validation_error`: not a whole number from 0")
 def save_prediction(data, attempt_id):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_actor().id:
-        raise ApiError(404, "not_found")
+    get_own_attempt_or_404(attempt_id, current_actor())
     try:
         # The page sends its text field as typed; token clients send a JSON integer.
         prediction = read_prediction(data["prediction"], allow_text=session_request())
     except PredictionInvalid as invalid:
-        raise ApiError(422, "validation_error", invalid.message,
-                       details=[{"field": "prediction", "message": invalid.message}])
-    try:
-        saved_at = service.save_prediction(attempt_id, prediction)
-    except service.RoundError as error:
-        refuse(error)
+        raise Refusal("validation_error", 422, invalid.message,
+                      details=[{"field": "prediction", "message": invalid.message}])
+    saved_at = service.save_prediction(attempt_id, prediction)
+    db.session.commit()
     return {"prediction": prediction, "saved_at": saved_at}
 
 
@@ -355,8 +326,8 @@ def save_prediction(data, attempt_id):
 @blp.arguments(SubmitIn, required=False)
 @blp.response(200, SubmitOut)
 def submit(data, attempt_id):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_actor().id:
-        raise ApiError(404, "not_found")
-    view = service.attempt_view(service.submit_attempt(attempt, data.get("prediction")))
+    attempt = get_own_attempt_or_404(attempt_id, current_actor())
+    attempt = service.submit_attempt(attempt, data.get("prediction"))
+    db.session.commit()
+    view = service.attempt_view(attempt)
     return {**view, **(view.get("result") or {})}

@@ -9,11 +9,13 @@ import random
 import time
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from contest.clock import utcnow
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import options as option_rules
 from contest.rounds import timing
@@ -23,13 +25,17 @@ from question_bank.draw import Candidate, check_draw, draw_questions
 from question_bank.models import Option, Question, QuestionVersion, Topic
 
 
-class RoundError(Exception):
-    """A refusal the member should understand; `code` is the API error code."""
-
-    def __init__(self, code: str, status: int):
-        super().__init__(code)
-        self.code = code
-        self.status = status
+# The refusals of taking a round, each with its API code, status and the member's message.
+def _refusal(code: str) -> Refusal:
+    status, message = {
+        "round_not_open": (403, _l("This round is not open right now.")),
+        "attempts_exhausted": (409, _l("You have used all your attempts for this round.")),
+        "attempt_closed": (409, _l("Time is up: this attempt no longer accepts answers.")),
+        "invalid_option": (422, _l("That option does not belong to this question.")),
+        "round_not_ready": (409, _l("This round cannot draw its questions right now. Please tell the organizers.")),
+        "not_found": (404, _l("Not found.")),
+    }[code]
+    return Refusal(code, status, message)
 
 
 # --- the bank, as the draw sees it --------------------------------------------------------
@@ -126,13 +132,13 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
     if current is not None:
         return current, False
     if round_.kind != "quiz" or timing.round_state(now, round_.opens_at, round_.closes_at) != "open":
-        raise RoundError("round_not_open", 403)
+        raise _refusal("round_not_open")
     previous = db.session.execute(
         select(Attempt.number, Attempt.id).where(Attempt.round_id == round_.id,
                                                  Attempt.user_id == user.id)
     ).all()
     if round_.max_attempts is not None and len(previous) >= round_.max_attempts:
-        raise RoundError("attempts_exhausted", 409)
+        raise _refusal("attempts_exhausted")
     seen = set()
     if previous:
         seen = set(db.session.execute(
@@ -147,7 +153,7 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
                 load_candidates(use_cache=not fresh), question_count=round_.question_count,
                 draw_spec=round_.draw, topic_ids=round_.topic_ids, seen=seen, rng=rng)
         except ValueError:
-            raise RoundError("round_not_ready", 409)
+            raise _refusal("round_not_ready")
         versions = {
             v.question_id: v for v in db.session.execute(
                 select(QuestionVersion)
@@ -158,7 +164,7 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
         if len(versions) == len(question_ids):
             break
     else:
-        raise RoundError("round_not_ready", 409)
+        raise _refusal("round_not_ready")
     options: dict[int, list[tuple[int, str]]] = {}
     for version_id, option_id, option_text in db.session.execute(
         select(Option.version_id, Option.id, Option.text).where(
@@ -180,16 +186,15 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
         rows.append({"question_id": qid, "version_id": version.id, "position": position,
                      "option_order": order, "option_keys": keys})
     try:
-        db.session.add(attempt)
-        db.session.flush()  # the attempt's id; the unique indexes speak here if a twin raced us
-        db.session.execute(insert(AttemptQuestion), [{**row, "attempt_id": attempt.id} for row in rows])
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: the unique indexes speak here if a twin raced us
+            db.session.add(attempt)
+            db.session.flush()  # the attempt's id
+            db.session.execute(insert(AttemptQuestion), [{**row, "attempt_id": attempt.id} for row in rows])
     except IntegrityError:
         # A simultaneous request started one first: give back that one.
-        db.session.rollback()
         current = in_progress(round_.id, user.id)
         if current is None:
-            raise RoundError("attempts_exhausted", 409)
+            raise _refusal("attempts_exhausted")
         return current, False
     return attempt, True
 
@@ -213,7 +218,7 @@ def _lock_open_attempt(attempt_id: int, exclusive: bool = False) -> Attempt:
     if attempt.status != "in_progress" or not timing.accepts_writes(
             utcnow(), attempt.deadline, attempt.round.grace_seconds):
         db.session.rollback()
-        raise RoundError("attempt_closed", 409)
+        raise _refusal("attempt_closed")
     return attempt
 
 
@@ -228,16 +233,16 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
     ).scalar_one_or_none()
     if row is None:
         db.session.rollback()
-        raise RoundError("not_found", 404)
+        raise _refusal("not_found")
     keys = list(dict.fromkeys(int(o) for o in option_ids))
     chosen = [row.option_id_of(k) for k in keys]
     kind = row.version.kind
     if None in chosen or (kind != "multiple" and len(chosen) > 1):
         db.session.rollback()
-        raise RoundError("invalid_option", 422)
+        raise _refusal("invalid_option")
     row.selected = chosen
     row.saved_at = now
-    db.session.commit()
+    db.session.flush()  # the caller commits, which ends the FOR SHARE lock
     return SavedAnswer(question_id, keys, now)
 
 
@@ -247,7 +252,7 @@ def save_prediction(attempt_id: int, prediction: int | None):
     now = utcnow()
     attempt = _lock_open_attempt(attempt_id, exclusive=True)
     attempt.prediction = prediction
-    db.session.commit()
+    db.session.flush()  # the caller commits, which ends the FOR UPDATE lock
     return now
 
 
@@ -300,9 +305,8 @@ def submit_attempt(attempt: Attempt, prediction: int | None = None) -> Attempt:
     if _finish(attempt_id, status, finished_at, prediction):
         fresh = db.session.get(Attempt, attempt_id, populate_existing=True)
         _score(fresh)
-        db.session.commit()
+        db.session.flush()  # the caller commits the submission and its score together
         return fresh
-    db.session.rollback()
     return db.session.get(Attempt, attempt_id, populate_existing=True)
 
 
@@ -327,6 +331,9 @@ def expire_overdue(round_id: int | None = None, user_id: int | None = None, atte
         if _finish(attempt_id, "expired", deadline):
             _score(db.session.get(Attempt, attempt_id, populate_existing=True))
             count += 1
+        # Committed here, one attempt at a time, on purpose: expiry runs lazily on reads (a page,
+        # the standings freeze) before they take their own locks (the freeze's round row lock),
+        # and a scored expiry must stand even if the rest of the request is refused.
         db.session.commit()
     return count
 

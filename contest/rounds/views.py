@@ -7,10 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.clock import utcnow
+from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
+from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
 from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
-from contest.rounds.messages import refusal_message
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
@@ -18,21 +19,6 @@ from contest.standings import publishing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
-
-
-def _round_or_404(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None:
-        abort(404)
-    return round_
-
-
-def _my_attempt(attempt_id) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or (attempt.user_id != current_user.id and not current_user.is_organizer):
-        abort(404)
-    service.expire_overdue(attempt=attempt)
-    return attempt
 
 
 # --- members ------------------------------------------------------------------------------
@@ -49,7 +35,7 @@ def home():
 
 @bp.route("/rounds/<int:round_id>")
 def round_page(round_id):
-    round_ = _round_or_404(round_id)
+    round_ = get_round_or_404(round_id)
     if round_.kind == "essay":
         return redirect(url_for("essays.round_page", round_id=round_id))
     now = utcnow()
@@ -61,24 +47,24 @@ def round_page(round_id):
             .order_by(Attempt.number)).scalars().all()
         current = next((a for a in attempts if a.status == "in_progress"), None)
         left = service.attempts_left(round_, current_user.id)
-    from contest.standings.service import can_see_results
-
     return render_template(
         "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
         attempts=attempts, current=current, left=left, form=EmptyForm(),
-        results_visible=can_see_results(round_, current_user if current_user.is_authenticated else None))
+        results_visible=publishing.can_see_results(round_, current_user if current_user.is_authenticated else None))
 
 
 @bp.route("/rounds/<int:round_id>/start", methods=["POST"])
 @login_required
 def start(round_id):
-    round_ = _round_or_404(round_id)
+    round_ = get_round_or_404(round_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         attempt, _created = service.start_attempt(round_, current_user)
-    except service.RoundError as error:
-        flash(refusal_message(error.code), "warning")
+        db.session.commit()
+    except Refusal as error:
+        db.session.rollback()
+        flash(error.text, "warning")
         return redirect(url_for("rounds.round_page", round_id=round_id))
     return redirect(url_for("rounds.take", attempt_id=attempt.id))
 
@@ -86,7 +72,7 @@ def start(round_id):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def take(attempt_id):
-    attempt = _my_attempt(attempt_id)
+    attempt = get_visible_attempt_or_404(attempt_id, current_user)
     if attempt.finished:
         return redirect(url_for("rounds.result", attempt_id=attempt.id))
     return _take_page(attempt)
@@ -108,9 +94,7 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id):
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
+    attempt = get_own_attempt_or_404(attempt_id, current_user)
     form = SubmitForm()
     if not form.validate_on_submit():
         if not form.prediction.errors:  # the CSRF token (CSRFProtect refuses those first)
@@ -122,6 +106,7 @@ def submit(attempt_id):
         return _take_page(attempt, prediction_text=form.prediction.data or "",
                           prediction_error=form.prediction.errors[0], status=422)
     attempt = service.submit_attempt(attempt, form.prediction_value)
+    db.session.commit()
     if attempt.status == "expired":
         flash(_("Time was up: your attempt was scored with the answers saved before the deadline."), "warning")
     return redirect(url_for("rounds.result", attempt_id=attempt.id))
@@ -130,13 +115,13 @@ def submit(attempt_id):
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id):
-    attempt = _my_attempt(attempt_id)
+    attempt = get_visible_attempt_or_404(attempt_id, current_user)
     if not attempt.finished:
         return redirect(url_for("rounds.take", attempt_id=attempt.id))
     from contest.standings.service import member_standing
 
     round_ = attempt.round
-    standing = member_standing(round_, attempt.user_id) if round_.results_published else None
+    standing = member_standing(round_, attempt.user_id) if publishing.can_see_results(round_, None) else None
     return render_template("rounds/result.html", attempt=attempt, round=round_,
                            view=service.attempt_view(attempt), standing=standing,
                            closed=service.round_closed(round_))
@@ -204,7 +189,7 @@ def new_round(contest_id):
 @bp.route("/manage/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def edit_round(round_id):
-    round_ = _round_or_404(round_id)
+    round_ = get_round_or_404(round_id)
     if round_.kind != "quiz":
         return redirect(url_for("essays.edit_round", round_id=round_id))
     return _round_editor(round_.contest, round_)

@@ -3,10 +3,9 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor
-from contest.api.core import ApiError, Page, errors, page_of
-from contest.extensions import db
-from contest.rounds.models import Round
-from contest.standings.service import can_see_results, leaderboard, unit_participation
+from contest.api.core import Page, errors, page_of
+from contest.standings.loaders import get_visible_quiz_round_or_404
+from contest.standings.service import leaderboard, unit_participation
 
 blp = Blueprint("api_standings", __name__, description="Leaderboards")
 
@@ -45,21 +44,12 @@ class UnitParticipationList(ma.Schema):
     total = ma.fields.Integer()
 
 
-def _visible_quiz_round(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "quiz":
-        raise ApiError(404, "not_found")
-    if not can_see_results(round_, current_actor()):
-        raise ApiError(403, "forbidden", "The results of this round are not published yet.")
-    return round_
-
-
 @blp.route("/rounds/<int:round_id>/leaderboard")
 @blp.arguments(Page, location="query")
 @blp.response(200, LeaderList)
 @errors(E403="`forbidden`: the results are not published yet")
 def round_leaderboard(args, round_id):
-    round_ = _visible_quiz_round(round_id)
+    round_ = get_visible_quiz_round_or_404(round_id, current_actor())
     page = page_of(leaderboard(round_), args)
     page["final"] = round_.standings_frozen_at is not None
     page["prediction_truth"] = round_.prediction_truth
@@ -71,4 +61,4 @@ def round_leaderboard(args, round_id):
 @blp.response(200, UnitParticipationList)
 @errors(E403="`forbidden`: the results are not published yet")
 def round_units(args, round_id):
-    return page_of(unit_participation(_visible_quiz_round(round_id)), args)
+    return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)

@@ -76,6 +76,8 @@ def freeze_if_closed(round_: Round) -> bool:
     if not publishing.round_is_final(round_):  # answers sent just before the close still arrive
         return False
     expire_overdue(round_id=round_.id)  # commits as it goes, so before the lock
+    # The freeze commits itself, under the round's row lock (FOR UPDATE): the readers waiting on
+    # that lock must see the standings the moment it ends, whatever the request does after.
     locked = db.session.execute(  # populate_existing: see what the lock holder committed
         select(Round).where(Round.id == round_.id).with_for_update()
         .execution_options(populate_existing=True)
@@ -210,8 +212,3 @@ def _unit_participation(round_: Round) -> list[dict]:
         {row["user_id"]: row["score"] for row in leaderboard(round_)})
     return participation.sort_rows([
         participation.unit_row(u.id, u.name, u.parent_id, *counted.get(u.id, (0, 0, 0.0))) for u in units])
-
-
-def can_see_results(round_: Round, user) -> bool:
-    """Organizers always; others once published and final (see contest.standings.publishing)."""
-    return publishing.can_see_results(round_, user)

@@ -7,9 +7,10 @@ from contest.accounts.permissions import organizer_required
 from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.rounds.forms import EmptyForm
-from contest.rounds.models import Round
+from contest.rounds.loaders import get_quiz_round_or_404
 from contest.standings import publishing
-from contest.standings.service import can_see_results, leaderboard, unit_participation
+from contest.standings.loaders import get_visible_quiz_round_or_404
+from contest.standings.service import leaderboard, unit_participation
 from contest.bounds import db_int
 from contest.pagination import page_of, page_window
 
@@ -17,18 +18,9 @@ bp = Blueprint("standings", __name__)
 PAGE = 100
 
 
-def _visible(round_id) -> Round:
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "quiz":
-        abort(404)
-    if not can_see_results(round_, current_user if current_user.is_authenticated else None):
-        abort(403)
-    return round_
-
-
 @bp.route("/rounds/<int:round_id>/leaderboard")
 def round_leaderboard(round_id):
-    round_ = _visible(round_id)
+    round_ = get_visible_quiz_round_or_404(round_id, current_user if current_user.is_authenticated else None)
     rows = leaderboard(round_)
     window = page_window(request.args.get("page", 1, type=db_int), PAGE)
     mine = None
@@ -45,7 +37,7 @@ def round_leaderboard(round_id):
 
 @bp.route("/rounds/<int:round_id>/units")
 def round_units(round_id):
-    round_ = _visible(round_id)
+    round_ = get_visible_quiz_round_or_404(round_id, current_user if current_user.is_authenticated else None)
     return render_template("standings/units.html", round=round_, rows=unit_participation(round_))
 
 
@@ -54,9 +46,7 @@ def round_units(round_id):
 def publish(round_id):
     """Publish (publish=1) or hide (publish=0) a quiz round's results, as the publishing rule allows.
     Writing rounds publish from their results page, with its confirmation."""
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.kind != "quiz":
-        abort(404)
+    round_ = get_quiz_round_or_404(round_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     back = safe_next(request.form.get("next")) or url_for("standings.round_leaderboard", round_id=round_id)

@@ -171,9 +171,9 @@ class _NeverRead(io.RawIOBase):
 def test_file_over_the_limit_is_refused_413_before_it_is_read(client, make, app):
     round_ = essay_round(make)
     auth = make.auth(make.user())
-    from contest.essays.service import settings_for
+    from contest.essays.service import settings_to_change
 
-    settings_for(round_).max_file_bytes = 1024 * 1024
+    settings_to_change(round_).max_file_bytes = 1024 * 1024
     db.session.commit()
     size = 3 * 1024 * 1024
     response = client.post(f"/api/v1/rounds/{round_.id}/entries",

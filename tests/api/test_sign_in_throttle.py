@@ -24,6 +24,7 @@ def token(client, password, address="127.0.0.1", username="hoa"):
 def hoa(app, clock):
     with app.app_context():
         create_user("hoa", "mat-khau-dai", "Nguyễn Thị Hoa")
+        db.session.commit()
 
 
 def test_forty_guesses_from_forty_addresses_mostly_refused_and_the_member_still_gets_in(client, clock, hoa):
@@ -109,6 +110,7 @@ def two_servers(app, clock):
     servers = [create_app(config), create_app(config)]
     with app.app_context():
         create_user("hoa", "mat-khau-dai", "Nguyễn Thị Hoa")
+        db.session.commit()
     yield servers
     store.flushdb()
     store.close()
@@ -131,6 +133,7 @@ def test_when_redis_does_not_answer_the_process_counts_instead(app, clock):
     server = create_app(config)
     with app.app_context():
         create_user("hoa", "mat-khau-dai", "Nguyễn Thị Hoa")
+        db.session.commit()
     client = server.test_client()
     assert [token(client, "sai").status_code for _ in range(6)] == [401] * 5 + [429]
     clock.advance(seconds=2)
@@ -174,6 +177,7 @@ def test_a_forged_or_borrowed_known_device_cookie_counts_as_a_stranger(app, cloc
 
     with app.app_context():
         create_user("khanh", "mat-khau-dai", "Phạm Khánh")
+        db.session.commit()
     friend = app.test_client()
     assert friend.post("/login", data={"username": "khanh", "password": "mat-khau-dai"}).status_code == 302
     borrowed = friend.get_cookie("known_device").value  # a device cookie of another account

@@ -133,6 +133,7 @@ def test_member_judge_and_organizer_journeys(live_server, phone, desktop, make, 
         from contest.judging import service
 
         service.save_sheet(row, {criteria[0].id: 32, criteria[1].id: 22, criteria[2].id: 22}, None, submit=True)
+    db.session.commit()  # services flush; the caller commits
 
     # --- organizer: results, then publish ----------------------------------------------------
     login(page, live_server, organizer)

@@ -87,6 +87,7 @@ def test_organizer_schedules_round_and_publishes_leaderboard(live_server, deskto
 
     attempt, _ = service.start_attempt(finished, member)
     service.submit_attempt(attempt)
+    db.session.commit()  # services flush; the caller commits
 
     page = desktop
     page.goto(f"{live_server}/login")

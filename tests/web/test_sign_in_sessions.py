@@ -20,6 +20,7 @@ def people(app, clock):
     def person(username, full_name=None):
         with app.app_context():
             user = create_user(username, "secret-pass", full_name or f"Thí sinh {username}")
+            db.session.commit()
             return SimpleNamespace(id=user.id, username=user.username, full_name=user.full_name)
 
     return person

@@ -1,0 +1,11 @@
+"""The essays feature's loaders, the same for the pages, the API and judging's pages and API.
+
+Each answers the object or raises ``Refusal("not_found", 404)`` (the 404 page, or the API's
+envelope): a quiz round's id is "not found" where a writing round is wanted.
+"""
+from contest.errors import get_or_404
+from contest.rounds.models import Round
+
+
+def get_essay_round_or_404(round_id: int) -> Round:
+    return get_or_404(Round, round_id, lambda r: r.kind == "essay")
