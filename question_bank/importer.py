@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from question_bank import formats
+from question_bank.candidates import forget_candidates
 from question_bank.models import Question, Topic
 from question_bank.service import topic_by_path
 
@@ -64,8 +65,6 @@ def import_drafts(drafts, *, topic_id=None, status="approved", user_id=None) -> 
     except Exception:
         db.session.rollback()
         raise
-    from contest.rounds.service import forget_candidates
-
     forget_candidates()
     return report
 

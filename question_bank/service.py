@@ -4,6 +4,7 @@ from sqlalchemy.exc import IntegrityError
 
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
+from question_bank.candidates import forget_candidates
 from question_bank.models import Option, Question, QuestionVersion, Topic, clean_topic_name, topic_key
 
 TRUE_FALSE_OPTIONS = ("Đúng", "Sai")
@@ -336,8 +337,6 @@ def move_questions(question_ids, topic_id: int | None) -> int:
 
 def bank_changed() -> None:
     """Draws cache the approved bank briefly; forget it after any change to statuses or topics."""
-    from contest.rounds.service import forget_candidates
-
     forget_candidates()
 
 

@@ -82,7 +82,7 @@ def _fresh(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         clean_tables()
-        from contest.rounds.service import forget_candidates
+        from question_bank.candidates import forget_candidates
         from contest.standings import service as standings
 
         forget_candidates()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from contest.dbtypes import nfc
 from contest.extensions import db
 from contest.rounds.models import Round
+from question_bank.candidates import draw_problems
 from question_bank.models import Topic
 
 QUIZ_DEFAULTS = {"max_attempts": 1, "counting": "best", "tie_break": "duration",
@@ -83,8 +84,6 @@ def check_round(round_: Round) -> list[tuple[str, str]]:
             if topic_ids - known:
                 problems.append(("topic_ids", _("A chosen topic does not exist any more. Choose the topics again.")))
         if round_.question_count and not problems:
-            from contest.rounds.service import draw_problems
-
             for problem in draw_problems(round_):
                 problems.append(("question_count", problem.message))
     elif round_.kind == "essay":
