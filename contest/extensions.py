@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 from flask import request, session
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -24,6 +25,19 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+# Shared by every worker and server when REDIS_URL is set (RedisCache), in-process otherwise
+# (SimpleCache): a freeze or a bank change is then seen everywhere. See cache_config().
+cache = Cache()
+
+
+def cache_config(config) -> dict:
+    """Flask-Caching settings from the app's config: Redis when REDIS_URL is set."""
+    if config.get("CACHE_TYPE"):
+        return {}
+    if config.get("REDIS_URL"):
+        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"],
+                "CACHE_KEY_PREFIX": config.get("CACHE_KEY_PREFIX", "contest:")}
+    return {"CACHE_TYPE": "SimpleCache"}
 
 LOCALES = ("vi", "en")
 

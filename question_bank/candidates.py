@@ -1,15 +1,13 @@
 """The approved bank as the draw sees it: candidates with their topics, cached briefly, and the
 check that a round's draw can be met. The bank owns it, so the bank forgets it when it changes."""
-import time
-
 from sqlalchemy import select
 
-from contest.extensions import db
+from contest.extensions import cache, db
 from question_bank.draw import Candidate, check_draw
 from question_bank.models import Question, Topic
 
-_candidate_cache: dict[tuple, tuple[float, list[Candidate]]] = {}
-CANDIDATE_TTL = 30.0
+CANDIDATE_TTL = 30  # seconds
+CANDIDATE_KEY = "bank:candidates"  # in the shared cache (contest.extensions.cache)
 
 
 def topic_ancestors() -> dict[int, frozenset]:
@@ -26,10 +24,10 @@ def topic_ancestors() -> dict[int, frozenset]:
 
 def load_candidates(use_cache: bool = True) -> list[Candidate]:
     """Approved questions with their topics. Cached briefly: every start needs them."""
-    key = (db.engine.url.render_as_string(), )
-    hit = _candidate_cache.get(key)
-    if use_cache and hit and time.monotonic() - hit[0] < CANDIDATE_TTL:
-        return hit[1]
+    if use_cache:
+        hit = cache.get(CANDIDATE_KEY)
+        if hit is not None:
+            return hit
     ancestors = topic_ancestors()
     rows = db.session.execute(
         select(Question.id, Question.topic_id, Question.difficulty)
@@ -39,12 +37,13 @@ def load_candidates(use_cache: bool = True) -> list[Candidate]:
         Candidate(id=qid, topics=ancestors.get(topic_id, frozenset()), difficulty=difficulty)
         for qid, topic_id, difficulty in rows
     ]
-    _candidate_cache[key] = (time.monotonic(), candidates)
+    cache.set(CANDIDATE_KEY, candidates, timeout=CANDIDATE_TTL)
     return candidates
 
 
 def forget_candidates() -> None:
-    _candidate_cache.clear()
+    """The one place the candidates are forgotten: the bank calls it after any change."""
+    cache.delete(CANDIDATE_KEY)
 
 
 def draw_problems(round_):

@@ -83,10 +83,10 @@ def _fresh(request):
     with app.app_context():
         clean_tables()
         from question_bank.candidates import forget_candidates
-        from contest.standings import service as standings
+        from contest.extensions import cache
 
         forget_candidates()
-        standings._cache.clear()
+        cache.clear()  # the standings and anything else cached
         from contest.accounts import throttle
 
         throttle.forget_all(app)  # sign-in failure counts
