@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from contest.accounts.models import Unit, User
 from contest.clock import utcnow
 from contest.extensions import cache, db
-from contest.rounds import ranking
+from contest.standings import ranking
 from contest.rounds.models import Attempt, Round, Standing
 from contest.rounds.service import expire_overdue
 from contest.standings import participation, publishing
