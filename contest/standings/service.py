@@ -15,10 +15,10 @@ from contest.accounts.models import Unit, User
 from contest.clock import utcnow
 from contest.extensions import cache, db
 from contest.standings import ranking
-from contest.rounds.models import Attempt, Round, Standing
+from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
 from contest.standings import participation, publishing
-from contest.standings.models import UnitParticipation
+from contest.standings.models import Standing, UnitParticipation
 
 
 
