@@ -14,10 +14,13 @@ from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, Essay
                                   ReferenceForm, UploadForm)
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
 from contest.extensions import db
+from contest.judging import service as judging
+from contest.judging.criteria import round_criteria, set_criteria
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import publishing
+from contest.standings.publishing import can_see_results
 
 bp = Blueprint("essays", __name__, url_prefix="/essays")
 
@@ -60,8 +63,6 @@ def round_page(round_id):
     if current_user.is_authenticated:
         entry = service.my_entry(round_.id, current_user.id)
         draft = service.my_draft(round_.id, current_user.id)
-    from contest.judging.criteria import round_criteria
-
     return render_template("essays/round.html", round=round_, settings=settings, state=_state(round_),
                            entry=entry, draft=draft, criteria=round_criteria(round_))
 
@@ -203,13 +204,9 @@ def my_entry(round_id):
 @bp.route("/rounds/<int:round_id>/results")
 def results(round_id):
     round_ = _essay_round(round_id)
-    from contest.standings.publishing import can_see_results
-
     if not can_see_results(round_, current_user if current_user.is_authenticated else None):
         flash(_("The results of this round are not published yet."), "info")
         return redirect(url_for("essays.round_page", round_id=round_id))
-    from contest.judging import service as judging
-
     return render_template("essays/results.html", round=round_, items=judging.ranked(round_),
                            unit_name=judging.unit_name, prizes=judging.prize_labels())
 
@@ -218,7 +215,9 @@ def results(round_id):
 
 def _save_round_form(round_, form, creating):
     try:
-        apply_round_fields(round_, form.round_data(), creating=creating)
+        criteria = apply_round_fields(round_, form.round_data(), creating=creating)
+        if criteria is not None:
+            set_criteria(round_, criteria)
         publishing.check_window_keeps_results_final(round_)
     except publishing.PublishRefused:
         db.session.rollback()
@@ -260,8 +259,6 @@ def new_round(contest_id):
 @organizer_required
 def edit_round(round_id):
     round_ = _essay_round(round_id)
-    from contest.judging.criteria import round_criteria
-
     form = EssayRoundForm()
     if request.method == "GET":
         form.load(round_, service.settings_for(round_), round_criteria(round_))

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import ApiError, Page, errors, page_of
-from contest.essays.service import judge_view
+from contest.essays.service import judge_view, settings_for
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import round_criteria
@@ -140,8 +140,6 @@ def assign(data, round_id):
         db.session.rollback()
         refuse(error)
     db.session.commit()
-    from contest.essays.service import settings_for
-
     return {"assigned": count, "stage": data.get("stage") or settings_for(round_).current_stage}
 
 
@@ -215,8 +213,6 @@ def results(args, round_id):
     if not can_see_results(round_, user):
         raise ApiError(403, "forbidden", "The results of this round are not published yet.")
     reveal = round_.results_published or (user is not None and user.has_role("organizer"))
-    from contest.essays.service import settings_for
-
     items = [result_dict(item, reveal) for item in service.ranked(round_)]
     page = page_of(items, args)
     page["published"] = bool(round_.results_published)

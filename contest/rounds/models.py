@@ -9,8 +9,6 @@ from contest.dbtypes import UTCDateTime
 from contest.extensions import db
 
 ROUND_KINDS = ("quiz", "essay")
-COUNTING = ("best", "first", "latest")
-TIE_BREAKS = ("duration", "submitted_at")
 
 
 class Contest(db.Model):

@@ -25,8 +25,11 @@ class RoundInvalid(Exception):
         self.problems = problems
 
 
-def apply_round_fields(round_: Round, data: dict, creating: bool) -> None:
-    """Set fields on a round and check the whole round; raises RoundInvalid with every problem."""
+def apply_round_fields(round_: Round, data: dict, creating: bool) -> list | None:
+    """Set fields on a round and check the whole round; raises RoundInvalid with every problem.
+
+    Returns the criteria asked for (None when not given): the judging feature owns them, so the
+    caller hands them to ``contest.judging.criteria.set_criteria``."""
     data = dict(data)
     criteria = data.pop("criteria", None)
     if creating:
@@ -52,10 +55,8 @@ def apply_round_fields(round_: Round, data: dict, creating: bool) -> None:
     if criteria is not None:
         if round_.kind != "essay":
             raise RoundInvalid([("criteria", _("Only writing rounds have criteria."))])
-        from contest.judging.criteria import set_criteria  # the judging feature owns criteria
-
         db.session.flush()
-        set_criteria(round_, criteria)
+    return criteria
 
 
 def check_round(round_: Round) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.clock import utcnow
+from contest.dbtypes import nfc
 from contest.extensions import db
 from contest.rounds import service, timing
 from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
@@ -14,6 +15,7 @@ from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.standings import publishing
+from contest.standings.service import can_see_results, member_standing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
@@ -71,8 +73,6 @@ def round_page(round_id):
             .order_by(Attempt.number)).scalars().all()
         current = next((a for a in attempts if a.status == "in_progress"), None)
         left = service.attempts_left(round_, current_user.id)
-    from contest.standings.service import can_see_results
-
     return render_template(
         "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
         attempts=attempts, current=current, left=left, form=EmptyForm(),
@@ -195,8 +195,6 @@ def result(attempt_id):
     attempt = _my_attempt(attempt_id)
     if not attempt.finished:
         return redirect(url_for("rounds.take", attempt_id=attempt.id))
-    from contest.standings.service import member_standing
-
     round_ = attempt.round
     standing = member_standing(round_, attempt.user_id) if round_.results_published else None
     return render_template("rounds/result.html", attempt=attempt, round=round_,
@@ -224,8 +222,6 @@ def manage():
 def new_contest():
     form = ContestForm()
     if form.validate_on_submit():
-        from contest.dbtypes import nfc
-
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
                           created_by_id=current_user.id)
         db.session.add(contest)
