@@ -99,9 +99,9 @@ def _extensions(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from contest.accounts.api import blp as accounts_api
+    from contest.accounts.auth import load_api_user
     from contest.accounts.views import bp as accounts_bp
     from contest.api.core import Api
-    from contest.api.auth import load_api_user
     from contest.extensions import csrf
     from contest.rounds.api import blp as rounds_api
     from contest.rounds.views import bp as rounds_bp

@@ -1,6 +1,7 @@
 """Bearer-token authentication for /api/ requests (the API ignores session cookies)."""
 from flask import g, request
 
+from contest.accounts.models import ApiToken
 from contest.api.core import ApiError, is_api_request
 
 
@@ -15,8 +16,6 @@ def load_api_user():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized")
-    from contest.accounts.models import ApiToken
-
     found = ApiToken.find_user(token.strip())
     if found is None:
         raise ApiError(401, "unauthorized")
