@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import ApiError, Page, errors, paginate
+from contest.bounds import ID_MAX
 from contest.dbtypes import fold
 from contest.extensions import db
-from contest.bounds import ID_MAX
 from question_bank import formats, service
+from question_bank.importer import import_file
 from question_bank.models import KINDS, STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
 
@@ -166,8 +167,6 @@ class ImportOut(ma.Schema):
 def import_questions():
     """Import a question file: all or nothing. Any bad question: 422 invalid_file listing every
     bad line, and nothing is imported. Duplicates already in the bank are skipped and counted."""
-    from question_bank.importer import import_file
-
     upload = request.files.get("file")
     problems = []
     if upload is None or not upload.filename and not upload.content_length:
