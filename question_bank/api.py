@@ -13,7 +13,8 @@ from contest.dbtypes import fold
 from contest.extensions import db
 from question_bank import formats, service
 from question_bank.importer import import_file
-from question_bank.models import KINDS, STATUSES, Question, Topic
+from question_bank.formats.common import KINDS
+from question_bank.models import STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
 
 blp = Blueprint("api_bank", __name__, description="Question bank")

@@ -14,13 +14,14 @@ from contest.bounds import db_id, db_int
 from contest.extensions import db
 from contest.rounds.models import Round
 from question_bank import analysis, formats, service
-from question_bank.formats.common import FALSE_LABEL, TRUE_LABEL, OptionDraft, QuestionDraft, clean_text
+from question_bank.formats.common import (FALSE_LABEL, KINDS, TRUE_LABEL, OptionDraft, QuestionDraft,
+                                         clean_text)
 from question_bank.formats.csv import template_csv
 from question_bank.formats.xlsx import template_xlsx
 from question_bank.forms import (BulkForm, EmptyForm, ImportForm, OptionForm, QuestionForm, StatusForm,
                                  TopicForm)
 from question_bank.importer import import_file
-from question_bank.models import KINDS, STATUSES, Question, QuestionVersion, Topic
+from question_bank.models import STATUSES, Question, QuestionVersion, Topic
 
 bp = Blueprint("bank", __name__, url_prefix="/manage/bank")
 PAGE = 50

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.clock import utcnow
 from contest.dbtypes import UTCDateTime
+from contest.essays.uploads import ALL_KINDS
 from contest.extensions import db
 
 PRIZES = ("first", "second", "third", "honorable")  # Nhất, Nhì, Ba, Khuyến khích
-DEFAULT_KINDS = ["docx", "pdf", "txt"]
+DEFAULT_KINDS = sorted(ALL_KINDS)  # every kind the uploads can read: ["docx", "pdf", "txt"]
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 DEFAULT_SIMILARITY_LIMIT = 0.20
 
