@@ -31,8 +31,6 @@ class EssaySettings(db.Model):
     require_declaration: Mapped[bool] = mapped_column(default=True)
     declaration_text: Mapped[str | None] = mapped_column(Text)
     similarity_limit: Mapped[float] = mapped_column(default=DEFAULT_SIMILARITY_LIMIT)
-    normalize_scores: Mapped[bool] = mapped_column(default=False)
-    current_stage: Mapped[int] = mapped_column(default=1)
 
     round = relationship("Round")
 

@@ -40,7 +40,7 @@ def settings_for(round_) -> EssaySettings:
     if found is None:
         found = EssaySettings(round_id=round_.id, allowed_kinds=list(DEFAULT_KINDS),
                               max_file_bytes=DEFAULT_MAX_FILE_BYTES, require_declaration=True,
-                              similarity_limit=0.2, normalize_scores=False, current_stage=1)
+                              similarity_limit=0.2)
         db.session.add(found)
         try:
             db.session.commit()

@@ -16,6 +16,7 @@ from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFla
 from contest.extensions import db
 from contest.judging import service as judging
 from contest.judging.criteria import round_criteria, set_criteria
+from contest.judging.settings import normalizes, settings_for as judging_settings_for
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
@@ -233,6 +234,7 @@ def _save_round_form(round_, form, creating):
                 flash(message, "danger")
         return False
     form.apply_settings(service.settings_for(round_))
+    judging_settings_for(round_).normalize_scores = bool(form.normalize_scores.data)
     db.session.commit()
     return True
 
@@ -262,6 +264,7 @@ def edit_round(round_id):
     form = EssayRoundForm()
     if request.method == "GET":
         form.load(round_, service.settings_for(round_), round_criteria(round_))
+        form.normalize_scores.data = normalizes(round_)
     if form.validate_on_submit():
         if _save_round_form(round_, form, creating=False):
             flash(_("Round saved."), "success")

@@ -5,11 +5,12 @@ from flask_smorest import Blueprint
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import ApiError, Page, errors, page_of
-from contest.essays.service import judge_view, settings_for
+from contest.essays.service import judge_view
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import round_criteria
 from contest.judging.models import Assignment
+from contest.judging.settings import settings_for
 from contest.rounds.models import Round
 from contest.standings.service import can_see_results
 

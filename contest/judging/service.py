@@ -14,11 +14,11 @@ from contest.audit.models import AuditEvent
 from contest.audit.service import record
 from contest.clock import utcnow
 from contest.essays.models import PRIZES, Entry
-from contest.essays.service import settings_for
 from contest.extensions import db
 from contest.judging import aggregation, assignment
 from contest.judging.criteria import as_rules, criteria_rows, scale_max, set_criteria
 from contest.judging.models import Assignment, DiscrepancyFlag, PanelJudge, Score, Stage
+from contest.judging.settings import settings_for
 from contest.rounds.models import Round
 
 

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from contest.accounts.models import Unit, User
 from contest.accounts.permissions import organizer_required, roles_required
 from contest.essays.models import PRIZES, Entry
-from contest.essays.service import settings_for
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import criteria_rows
 from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
                                    ReopenForm, ShortlistForm, score_sheet_form)
 from contest.judging.models import Assignment
+from contest.judging.settings import settings_for
 from contest.rounds.models import Round
 from contest.standings import publishing
 from contest.bounds import db_int

@@ -24,8 +24,8 @@ from flask_babel import gettext as _
 
 from contest.audit.service import record
 from contest.clock import utcnow
-from contest.essays.models import EssaySettings
 from contest.extensions import db
+from contest.judging.models import JudgingSettings
 from contest.judging.service import codes_missing_sheets
 
 ROUND_OPEN = "round_open"
@@ -126,7 +126,7 @@ def window_refusal_message() -> str:
 
 def missing_sheets(round_) -> list[str]:
     """Codes of the entries of a writing round's current stage that miss a submitted sheet."""
-    settings = db.session.get(EssaySettings, round_.id)  # not settings_for(): it may commit
+    settings = db.session.get(JudgingSettings, round_.id)  # a read: not settings_for(), which creates
     return codes_missing_sheets(round_.id, settings.current_stage if settings else 1)
 
 

@@ -231,9 +231,9 @@ def test_results_mean_normalized_and_publication(client, make):
     assert items[0]["final_score"] == pytest.approx(90.0) and items[0]["mean_score"] == pytest.approx(90.0)
     assert all(i["normalized_score"] is not None for i in items)
     assert items[0]["author"] == "Tác giả 1" and items[0]["unit"] == "Đơn vị 0"  # organizers see authors
-    from contest.essays.service import settings_for
+    from contest.judging.settings import settings_for as judging_settings_for
 
-    settings_for(round_).normalize_scores = True
+    judging_settings_for(round_).normalize_scores = True
     db.session.commit()
     normalized = client.get(f"/api/v1/rounds/{round_.id}/results", headers=organizer).json
     assert normalized["normalized"] is True
