@@ -2,12 +2,12 @@
 check that a round's draw can be met. The bank owns it, so the bank forgets it when it changes."""
 from sqlalchemy import select
 
-from contest.extensions import cache, db
+from contest.extensions import cache_forget, cache_get, cache_set, db
 from question_bank.draw import Candidate, check_draw
 from question_bank.models import Question, Topic
 
 CANDIDATE_TTL = 30  # seconds
-CANDIDATE_KEY = "bank:candidates"  # in the shared cache (contest.extensions.cache)
+CANDIDATE_KEY = "bank:candidates"  # in the shared cache (contest.extensions)
 
 
 def topic_ancestors() -> dict[int, frozenset]:
@@ -25,7 +25,7 @@ def topic_ancestors() -> dict[int, frozenset]:
 def load_candidates(use_cache: bool = True) -> list[Candidate]:
     """Approved questions with their topics. Cached briefly: every start needs them."""
     if use_cache:
-        hit = cache.get(CANDIDATE_KEY)
+        hit = cache_get(CANDIDATE_KEY)
         if hit is not None:
             return hit
     ancestors = topic_ancestors()
@@ -37,13 +37,13 @@ def load_candidates(use_cache: bool = True) -> list[Candidate]:
         Candidate(id=qid, topics=ancestors.get(topic_id, frozenset()), difficulty=difficulty)
         for qid, topic_id, difficulty in rows
     ]
-    cache.set(CANDIDATE_KEY, candidates, timeout=CANDIDATE_TTL)
+    cache_set(CANDIDATE_KEY, candidates, CANDIDATE_TTL)
     return candidates
 
 
 def forget_candidates() -> None:
     """The one place the candidates are forgotten: the bank calls it after any change."""
-    cache.delete(CANDIDATE_KEY)
+    cache_forget(CANDIDATE_KEY)
 
 
 def draw_problems(round_):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from contest.accounts.models import Unit, User
 from contest.clock import utcnow
-from contest.extensions import cache, db
+from contest.extensions import cache_forget, cache_get, cache_set, db
 from contest.standings import ranking
 from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
@@ -22,7 +22,7 @@ from contest.standings.models import Standing, UnitParticipation
 
 
 
-# In the shared cache (contest.extensions.cache), so every worker and server sees a freeze:
+# In the shared cache (contest.extensions), so every worker and server sees a freeze:
 # the leaderboard as (rows, final), the unit table as rows. forget_round() forgets both.
 def _leaderboard_key(round_id: int) -> str:
     return f"standings:leaderboard:{round_id}"
@@ -34,7 +34,7 @@ def _units_key(round_id: int) -> str:
 
 def forget_round(round_id: int) -> None:
     """The one place a round's cached standings are forgotten (when its final ranks are frozen)."""
-    cache.delete_many(_leaderboard_key(round_id), _units_key(round_id))
+    cache_forget(_leaderboard_key(round_id), _units_key(round_id))
 
 
 def _finished(round_id: int) -> list[ranking.Finished]:
@@ -170,7 +170,7 @@ def leaderboard(round_: Round) -> list[dict]:
     LEADERBOARD_CACHE_SECONDS = 0 turns the cache off.
     """
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
-    hit = cache.get(_leaderboard_key(round_.id)) if ttl else None
+    hit = cache_get(_leaderboard_key(round_.id)) if ttl else None
     if hit is not None:
         return hit[0]
     if freeze_if_closed(round_):
@@ -181,7 +181,7 @@ def leaderboard(round_: Round) -> list[dict]:
         rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
         final = False
     if ttl:
-        cache.set(_leaderboard_key(round_.id), (rows, final), timeout=ttl * 10 if final else ttl)
+        cache_set(_leaderboard_key(round_.id), (rows, final), ttl * 10 if final else ttl)
     return rows
 
 
@@ -197,12 +197,12 @@ def unit_participation(round_: Round) -> list[dict]:
 
     It walks every registered member, so it is cached like the leaderboard it is built from."""
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
-    hit = cache.get(_units_key(round_.id)) if ttl else None
+    hit = cache_get(_units_key(round_.id)) if ttl else None
     if hit is not None:
         return hit
     rows = _unit_participation(round_)
     if ttl:
-        cache.set(_units_key(round_.id), rows, timeout=ttl)
+        cache_set(_units_key(round_.id), rows, ttl)
     return rows
 
 

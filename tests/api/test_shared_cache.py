@@ -78,3 +78,17 @@ def test_ranks_frozen_on_one_server_replace_the_live_ranks_cached_on_another(app
     with first.app_context():
         assert db.session.get(Round, round_.id).standings_frozen_at is not None
         assert sorted(r["display_name"] for r in leaderboard(db.session.get(Round, round_.id))) == ["An", "Bình"]
+
+
+def test_when_redis_does_not_answer_draws_and_ranks_are_computed_afresh(app, make, clock):
+    config = {**app.config, "REDIS_URL": "redis://127.0.0.1:1/0", "CLOCK": clock,
+              "LEADERBOARD_CACHE_SECONDS": 60}
+    config.pop("SERVER_NAME", None)
+    server = create_app(config)
+    questions = make.questions(3)
+    round_ = make.round(question_count=3)
+    _finish(round_, make.user(full_name="An"))
+    with server.app_context():
+        assert sorted(c.id for c in load_candidates()) == sorted(q.id for q in questions)
+        bank.bank_changed()
+        assert [r["display_name"] for r in leaderboard(db.session.get(Round, round_.id))] == ["An"]
