@@ -41,8 +41,13 @@ translations: install
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d translations
 
+# The measurements that need nothing but SQLite; the HTTP load (bench/quiz_load.py, PostgreSQL and
+# gunicorn) and the API fuzzing (bench/schemathesis_api.sh) are run by hand: see bench/README.md.
 bench: install
-	$(PY) bench/run_all.py
+	$(PY) bench/import_xlsx.py
+	$(PY) bench/bank_import.py
+	$(PY) bench/bank_listing.py
+	$(PY) bench/assignment_similarity.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -48,9 +48,11 @@ def _check_secret_key(app: Flask) -> None:
 def _extensions(app: Flask) -> None:
     from contest.accounts.models import LoginSession
     from contest.audit import models as _audit_models  # noqa: F401  (the table is part of the schema)
-    from contest.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+    from contest.extensions import (babel, cache, cache_config, csrf, db, limiter, login_manager, migrate,
+                                    select_locale)
 
     db.init_app(app)
+    cache.init_app(app, config={**app.config, **cache_config(app.config)})
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -97,9 +99,9 @@ def _extensions(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from contest.accounts.api import blp as accounts_api
+    from contest.accounts.auth import load_api_user
     from contest.accounts.views import bp as accounts_bp
     from contest.api.core import Api
-    from contest.api.auth import load_api_user
     from contest.extensions import csrf
     from contest.rounds.api import blp as rounds_api
     from contest.rounds.views import bp as rounds_bp

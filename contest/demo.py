@@ -8,7 +8,9 @@ from sqlalchemy import select
 from contest.accounts.models import Unit, User
 from contest.accounts.service import create_user
 from contest.clock import utcnow
+from contest.essays.service import submit_entry
 from contest.extensions import db
+from contest.judging.criteria import set_criteria
 from contest.rounds import service
 from contest.rounds.models import Attempt, Contest, Round
 from question_bank.importer import import_file
@@ -119,8 +121,6 @@ ESSAYS = [
 
 def _writing_round(round_: Round, members) -> None:
     """A writing round with criteria and a few entries, ready for the demo judges."""
-    from contest.essays.service import submit_entry
-    from contest.judging.criteria import set_criteria
 
     set_criteria(round_, [
         {"name": "Nội dung, tính chân thực của tấm gương", "max_points": 50, "weight": 1},

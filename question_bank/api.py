@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import Page, errors, paginate
+from contest.bounds import ID_MAX
 from contest.errors import Refusal
 from contest.extensions import db
-from contest.bounds import ID_MAX
 from question_bank import formats, service
-from question_bank.models import KINDS, STATUSES, Question, Topic
+from question_bank.importer import import_file
+from question_bank.formats.common import KINDS
+from question_bank.models import STATUSES, Question, Topic
 from question_bank.service import create_question, question_dict
 
 blp = Blueprint("api_bank", __name__, description="Question bank")
@@ -160,8 +162,6 @@ class ImportOut(ma.Schema):
 def import_questions():
     """Import a question file: all or nothing. Any bad question: 422 invalid_file listing every
     bad line, and nothing is imported. Duplicates already in the bank are skipped and counted."""
-    from question_bank.importer import import_file
-
     upload = request.files.get("file")
     problems = []
     if upload is None or not upload.filename and not upload.content_length:

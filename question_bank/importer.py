@@ -1,11 +1,13 @@
 """Import parsed questions into the bank: all or nothing, duplicates skipped and counted."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
+from contest.dbtypes import fold, nfc
 from contest.extensions import db
 from question_bank import formats
-from question_bank.models import Question, Topic
+from question_bank.candidates import forget_candidates
+from question_bank.models import Option, Question, QuestionVersion, Topic
 from question_bank.service import topic_by_path
 
 
@@ -66,8 +68,6 @@ def import_drafts(drafts, *, topic_id=None, status="approved", user_id=None) -> 
     except Exception:
         db.session.rollback()
         raise
-    from contest.rounds.service import forget_candidates
-
     forget_candidates()
     return report
 
@@ -80,11 +80,6 @@ def _insert(pending, status, user_id) -> None:
     same rows create_question makes one by one; 10,000 questions import in seconds)."""
     if not pending:
         return
-    from sqlalchemy import insert, update
-
-    from contest.dbtypes import fold, nfc
-    from question_bank.models import Option, QuestionVersion
-
     question_rows, version_rows = [], []
     for draft, topic_id, key in pending:
         text = nfc(draft.text)

@@ -13,7 +13,6 @@ from contest.clock import utcnow
 from contest.dbtypes import UTCDateTime, fold
 from contest.extensions import db
 
-KINDS = ("single", "multiple", "true_false")
 STATUSES = ("draft", "approved", "retired")
 
 

@@ -4,15 +4,18 @@ from sqlalchemy.exc import IntegrityError
 
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
-from question_bank.models import Option, Question, QuestionVersion, Topic, clean_topic_name, topic_key
+from contest.rounds.models import Attempt, AttemptQuestion
+from question_bank.analysis import Response
+from question_bank.candidates import forget_candidates
+from question_bank.formats.common import OptionDraft, QuestionDraft
+from question_bank.models import (STATUSES, Option, Question, QuestionVersion, Topic, clean_topic_name,
+                                  topic_key)
 
 TRUE_FALSE_OPTIONS = ("Đúng", "Sai")
 
 
 def fingerprint(text: str, options: list[tuple[str, bool]]) -> str:
     """Same normalized text and options within the bank = a duplicate (as the importer sees it)."""
-    from question_bank.formats.common import OptionDraft, QuestionDraft
-
     return QuestionDraft(text=text, kind="", options=[OptionDraft(t, c) for t, c in options]).fingerprint()
 
 
@@ -260,8 +263,6 @@ def count_of(stmt) -> int:
 
 def version_in_use(version_id: int) -> bool:
     """Has any attempt drawn this version? Then it is frozen."""
-    from contest.rounds.models import AttemptQuestion
-
     return db.session.execute(
         select(AttemptQuestion.id).where(AttemptQuestion.version_id == version_id).limit(1)
     ).first() is not None
@@ -313,8 +314,6 @@ def edit_question(question: Question, *, text, kind, options, explanation=None, 
 
 def set_status(question_ids, status: str) -> int:
     """Approve, retire or send back to draft. Only approved questions are drawn. Caller commits."""
-    from question_bank.models import STATUSES
-
     if status not in STATUSES:
         raise ValueError(status)
     ids = [int(i) for i in question_ids]
@@ -336,8 +335,6 @@ def move_questions(question_ids, topic_id: int | None) -> int:
 
 def bank_changed() -> None:
     """Draws cache the approved bank briefly; forget it after any change to statuses or topics."""
-    from contest.rounds.service import forget_candidates
-
     forget_candidates()
 
 
@@ -345,8 +342,6 @@ def bank_changed() -> None:
 
 def question_drafts(questions) -> list:
     """Bank questions as format drafts (with their full topic path), ready for formats.export."""
-    from question_bank.formats.common import OptionDraft, QuestionDraft
-
     paths: dict = {}
     drafts = []
     for q in questions:
@@ -368,9 +363,6 @@ def question_drafts(questions) -> list:
 
 def responses(*, round_id: int | None = None, question_ids=None) -> list:
     """Finished attempts' answers as analysis.Response values (one query)."""
-    from contest.rounds.models import Attempt, AttemptQuestion
-    from question_bank.analysis import Response
-
     stmt = (select(AttemptQuestion.attempt_id, AttemptQuestion.question_id, AttemptQuestion.selected,
                    AttemptQuestion.is_correct, Attempt.correct_count, Attempt.question_count)
             .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)

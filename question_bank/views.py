@@ -10,15 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import organizer_required
+from contest.bounds import db_id, db_int
 from contest.extensions import db
+from contest.rounds.loaders import get_quiz_round_or_404
 from question_bank import analysis, formats, service
+from question_bank.formats.common import (FALSE_LABEL, KINDS, TRUE_LABEL, OptionDraft, QuestionDraft,
+                                         clean_text)
 from question_bank.formats.csv import template_csv
 from question_bank.formats.xlsx import template_xlsx
-from question_bank.forms import (BulkForm, EmptyForm, ImportForm, OptionForm, QuestionForm,
-                                 StatusForm, TopicForm)
+from question_bank.forms import (BulkForm, EmptyForm, ImportForm, OptionForm, QuestionForm, StatusForm,
+                                 TopicForm)
 from question_bank.importer import import_file
-from question_bank.models import KINDS, STATUSES, Question, QuestionVersion, Topic
-from contest.bounds import db_id, db_int
+from question_bank.models import STATUSES, Question, QuestionVersion, Topic
 
 bp = Blueprint("bank", __name__, url_prefix="/manage/bank")
 PAGE = 50
@@ -151,9 +154,6 @@ def _question_form(question: Question | None = None) -> QuestionForm:
 
 def _draft_from_form(form: QuestionForm):
     """The form as a format draft, so a question typed in obeys the very rules an imported one does."""
-    from question_bank.formats.common import (FALSE_LABEL, TRUE_LABEL, OptionDraft,
-                                              QuestionDraft, clean_text)
-
     kind = form.kind.data
     entries = [(clean_text(e.form.text.data), bool(e.form.is_correct.data)) for e in form.options.entries]
     if kind == "true_false":
@@ -370,8 +370,6 @@ def topic(topic_id):
 @bp.route("/rounds/<int:round_id>/analysis")
 @organizer_required
 def round_analysis(round_id):
-    from contest.rounds.loaders import get_quiz_round_or_404
-
     round_ = get_quiz_round_or_404(round_id)
     answers = service.responses(round_id=round_.id)
     stats = analysis.item_stats(answers)

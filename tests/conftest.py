@@ -82,11 +82,11 @@ def _fresh(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         clean_tables()
-        from contest.rounds.service import forget_candidates
-        from contest.standings import service as standings
+        from question_bank.candidates import forget_candidates
+        from contest.extensions import cache
 
         forget_candidates()
-        standings._cache.clear()
+        cache.clear()  # the standings and anything else cached
         from contest.accounts import throttle
 
         throttle.forget_all(app)  # sign-in failure counts

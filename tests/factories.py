@@ -58,7 +58,7 @@ class Factory:
             made.append(create_question(text=f"Câu hỏi số {k} về Hồ Chí Minh?", kind=kind, options=options,
                                         topic_id=topic.id, status=status, explanation=f"Giải thích {k}"))
         db.session.commit()
-        from contest.rounds.service import forget_candidates
+        from question_bank.candidates import forget_candidates
 
         forget_candidates()
         return made

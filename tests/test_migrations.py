@@ -151,3 +151,43 @@ def test_answers_saved_before_public_option_keys_still_show_as_chosen():
             assert db.session.get(AttemptQuestion, 1).selected == [11]
             db.session.remove()
             db.engine.dispose()
+
+
+def test_judging_state_moves_to_judging_settings_with_every_rounds_values():
+    """e_state moves current_stage and normalize_scores from essay_settings to judging_settings,
+    copying each round's values; downgrading copies them back."""
+    from sqlalchemy import inspect, text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/state.sqlite3"
+        _flask_db(url, "upgrade", "e_state-1")
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO contest (id, title, created_at) VALUES (1, 'Cuộc thi', '2026-12-01 00:00:00')"))
+            for round_id in (1, 2):
+                conn.execute(text(
+                    "INSERT INTO round (id, contest_id, kind, title, opens_at, closes_at, results_published, "
+                    "created_at, judges_per_entry, discrepancy_threshold, counting, tie_break, shuffle_options, "
+                    "grace_seconds) VALUES (:id, 1, 'essay', 'Bài viết', '2026-12-01 00:00:00', "
+                    "'2026-12-08 00:00:00', 0, '2026-12-01 00:00:00', 2, 20, 'best', 'duration', 1, 10)"),
+                    {"id": round_id})
+            for round_id, stage, normalize in ((1, 2, 1), (2, 1, 0)):
+                conn.execute(text(
+                    "INSERT INTO essay_settings (round_id, allowed_kinds, max_file_bytes, require_declaration, "
+                    "similarity_limit, normalize_scores, current_stage) VALUES (:id, '[\"docx\"]', 1000, 1, 0.2, "
+                    ":normalize, :stage)"), {"id": round_id, "stage": stage, "normalize": normalize})
+        _flask_db(url, "upgrade", "e_state")
+        with engine.connect() as conn:
+            moved = conn.execute(text("SELECT round_id, current_stage, normalize_scores FROM judging_settings "
+                                      "ORDER BY round_id")).all()
+        assert moved == [(1, 2, 1), (2, 1, 0)]
+        assert {c["name"] for c in inspect(engine).get_columns("essay_settings")} == {
+            "round_id", "allowed_kinds", "max_file_bytes", "require_declaration", "declaration_text",
+            "similarity_limit"}
+        engine.dispose()
+        _flask_db(url, "downgrade", "e_state-1")
+        with engine.connect() as conn:
+            back = conn.execute(text("SELECT round_id, current_stage, normalize_scores FROM essay_settings "
+                                     "ORDER BY round_id")).all()
+        engine.dispose()
+        assert back == [(1, 2, 1), (2, 1, 0)]

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from contest.formfields import FloatField, IntegerField
 from contest.bounds import db_id
+from contest.essays.models import DEFAULT_KINDS
 from contest.rounds.forms import RoundWindowForm
 
 KIND_CHOICES = [("docx", ".docx"), ("pdf", ".pdf"), ("txt", ".txt")]
@@ -61,9 +62,8 @@ class EssayRoundForm(RoundWindowForm):
                 "discrepancy_threshold": self.discrepancy_threshold.data, "criteria": criteria}
 
     def apply_settings(self, settings) -> None:
-        settings.allowed_kinds = list(self.allowed_kinds.data or []) or ["docx", "pdf", "txt"]
+        settings.allowed_kinds = list(self.allowed_kinds.data or []) or list(DEFAULT_KINDS)
         settings.max_file_bytes = int((self.max_file_mb.data or 5) * 1024 * 1024)
-        settings.normalize_scores = bool(self.normalize_scores.data)
         settings.require_declaration = bool(self.require_declaration.data)
         settings.declaration_text = (self.declaration_text.data or "").strip() or None
         settings.similarity_limit = (self.similarity_percent.data or 20) / 100
@@ -76,7 +76,6 @@ class EssayRoundForm(RoundWindowForm):
         self.discrepancy_threshold.data = round_.discrepancy_threshold
         self.allowed_kinds.data = list(settings.allowed_kinds or [])
         self.max_file_mb.data = round(settings.max_file_bytes / (1024 * 1024), 1)
-        self.normalize_scores.data = settings.normalize_scores
         self.require_declaration.data = settings.require_declaration
         self.declaration_text.data = settings.declaration_text
         self.similarity_percent.data = round(settings.similarity_limit * 100, 1)

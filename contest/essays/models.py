@@ -12,10 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.clock import utcnow
 from contest.dbtypes import UTCDateTime
+from contest.essays.uploads import ALL_KINDS
 from contest.extensions import db
 
 PRIZES = ("first", "second", "third", "honorable")  # Nhất, Nhì, Ba, Khuyến khích
-DEFAULT_KINDS = ["docx", "pdf", "txt"]
+DEFAULT_KINDS = sorted(ALL_KINDS)  # every kind the uploads can read: ["docx", "pdf", "txt"]
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 DEFAULT_SIMILARITY_LIMIT = 0.20
 
@@ -30,8 +31,6 @@ class EssaySettings(db.Model):
     require_declaration: Mapped[bool] = mapped_column(default=True)
     declaration_text: Mapped[str | None] = mapped_column(Text)
     similarity_limit: Mapped[float] = mapped_column(default=DEFAULT_SIMILARITY_LIMIT)
-    normalize_scores: Mapped[bool] = mapped_column(default=False)
-    current_stage: Mapped[int] = mapped_column(default=1)
 
     round = relationship("Round")
 

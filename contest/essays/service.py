@@ -34,7 +34,7 @@ def refusal(code: str, status: int, message, **params) -> Refusal:
 def _default_settings(round_) -> EssaySettings:
     return EssaySettings(round_id=round_.id, allowed_kinds=list(DEFAULT_KINDS),
                          max_file_bytes=DEFAULT_MAX_FILE_BYTES, require_declaration=True,
-                         similarity_limit=0.2, normalize_scores=False, current_stage=1)
+                         similarity_limit=0.2)
 
 
 def settings_for(round_) -> EssaySettings:

@@ -16,10 +16,14 @@ from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, Essay
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
+from contest.judging import service as judging
+from contest.judging.criteria import round_criteria, set_criteria
+from contest.judging.settings import normalizes, settings_to_change as judging_settings_to_change
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import publishing
+from contest.standings.publishing import can_see_results
 
 bp = Blueprint("essays", __name__, url_prefix="/essays")
 
@@ -54,8 +58,6 @@ def round_page(round_id):
     if current_user.is_authenticated:
         entry = service.my_entry(round_.id, current_user.id)
         draft = service.my_draft(round_.id, current_user.id)
-    from contest.judging.criteria import round_criteria
-
     return render_template("essays/round.html", round=round_, settings=settings, state=_state(round_),
                            entry=entry, draft=draft, criteria=round_criteria(round_))
 
@@ -201,13 +203,9 @@ def my_entry(round_id):
 @bp.route("/rounds/<int:round_id>/results")
 def results(round_id):
     round_ = get_essay_round_or_404(round_id)
-    from contest.standings.publishing import can_see_results
-
     if not can_see_results(round_, current_user if current_user.is_authenticated else None):
         flash(_("The results of this round are not published yet."), "info")
         return redirect(url_for("essays.round_page", round_id=round_id))
-    from contest.judging import service as judging
-
     return render_template("essays/results.html", round=round_, items=judging.ranked(round_),
                            unit_name=judging.unit_name, prizes=judging.prize_labels())
 
@@ -216,7 +214,9 @@ def results(round_id):
 
 def _save_round_form(round_, form, creating):
     try:
-        apply_round_fields(round_, form.round_data(), creating=creating)
+        criteria = apply_round_fields(round_, form.round_data(), creating=creating)
+        if criteria is not None:
+            set_criteria(round_, criteria)
         publishing.check_window_keeps_results_final(round_)
     except publishing.PublishRefused:
         db.session.rollback()
@@ -232,6 +232,7 @@ def _save_round_form(round_, form, creating):
                 flash(message, "danger")
         return False
     form.apply_settings(service.settings_to_change(round_))
+    judging_settings_to_change(round_).normalize_scores = bool(form.normalize_scores.data)
     db.session.commit()
     return True
 
@@ -258,11 +259,10 @@ def new_round(contest_id):
 @organizer_required
 def edit_round(round_id):
     round_ = get_essay_round_or_404(round_id)
-    from contest.judging.criteria import round_criteria
-
     form = EssayRoundForm()
     if request.method == "GET":
         form.load(round_, service.settings_for(round_), round_criteria(round_))
+        form.normalize_scores.data = normalizes(round_)
     if form.validate_on_submit():
         if _save_round_form(round_, form, creating=False):
             flash(_("Round saved."), "success")

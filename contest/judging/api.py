@@ -14,6 +14,7 @@ from contest.judging import service
 from contest.judging.criteria import round_criteria
 from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
+from contest.judging.settings import settings_for
 from contest.standings.publishing import can_see_results
 
 blp = Blueprint("api_judging", __name__, description="Writing rounds: judging and results")
@@ -127,8 +128,6 @@ def assign(data, round_id):
     round_ = get_essay_round_or_404(round_id)
     count = service.auto_assign(round_, data.get("judge_ids"), data.get("stage"))
     db.session.commit()
-    from contest.essays.service import settings_for
-
     return {"assigned": count, "stage": data.get("stage") or settings_for(round_).current_stage}
 
 
@@ -186,8 +185,6 @@ def results(args, round_id):
     user = current_actor()
     if not can_see_results(round_, user):
         raise Refusal("forbidden", 403, _("The results of this round are not published yet."))
-    from contest.essays.service import settings_for
-
     # Whoever may see the results (can_see_results) sees the authors, units and prizes too.
     items = [result_dict(item, reveal=True) for item in service.ranked(round_)]
     page = page_of(items, args)

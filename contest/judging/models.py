@@ -9,6 +9,16 @@ from contest.dbtypes import UTCDateTime
 from contest.extensions import db
 
 
+class JudgingSettings(db.Model):
+    """Judging's own state of a writing round: the stage it has reached and whether the final
+    score is the mean of per-judge z-scores (normalized) or the plain mean."""
+
+    __tablename__ = "judging_settings"
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    current_stage: Mapped[int] = mapped_column(default=1)
+    normalize_scores: Mapped[bool] = mapped_column(default=False)
+
+
 class Criterion(db.Model):
     """A scoring criterion (tiêu chí chấm) of one stage of a writing round."""
 

@@ -10,14 +10,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.models import Unit, User
+from contest.audit.models import AuditEvent
+from contest.audit.service import record
 from contest.clock import utcnow
 from contest.essays.models import PRIZES, Entry
 from contest.errors import Refusal
-from contest.essays.service import settings_for, settings_to_change
 from contest.extensions import db
 from contest.judging import aggregation, assignment
 from contest.judging.criteria import as_rules, criteria_rows, scale_max, set_criteria
 from contest.judging.models import Assignment, DiscrepancyFlag, PanelJudge, Score, Stage
+from contest.judging.settings import settings_for, settings_to_change
+from contest.rounds.models import Round
 
 
 # --- stages and panels ----------------------------------------------------------------------
@@ -170,8 +173,6 @@ def judge_assignments(judge_id: int, round_id: int | None = None) -> list[Assign
 
 
 def judge_round_summaries(judge_id: int) -> list[dict]:
-    from contest.rounds.models import Round
-
     rows = db.session.execute(
         select(Assignment.round_id, Assignment.stage, Assignment.status, func.count())
         .where(Assignment.judge_id == judge_id)
@@ -225,8 +226,6 @@ def _claim_unsubmitted(row: Assignment) -> None:
 def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: bool) -> Assignment:
     """Save a judge's scores (a draft may be partial) and, with ``submit``, submit them.
     Out-of-range points are refused either way; a submitted sheet must be complete."""
-    from contest.rounds.models import Round
-
     if row.status == "submitted":
         raise Refusal("sheet_submitted", 409, SHEET_SUBMITTED)
     rows = criteria_rows(row.round_id, row.stage)
@@ -307,8 +306,6 @@ def reopen(row: Assignment, reason: str | None, actor=None) -> Assignment:
     """An organizer reopens a submitted sheet: back to draft, so its judge can correct and
     resubmit it; who, when and why go to the audit log. Only a submitted sheet can be reopened,
     and a conditional UPDATE makes two simultaneous reopenings record one event."""
-    from contest.audit.service import record
-
     reason = (reason or "").strip()
     if not reason:
         raise Refusal("validation_error", 422, _l("Give the reason for reopening the sheet."))
@@ -330,8 +327,6 @@ def reopen(row: Assignment, reason: str | None, actor=None) -> Assignment:
 def reopen_history(round_id: int) -> dict:
     """The reopenings of a round's sheets, per entry, newest first: ``{entry_id: [event, ...]}``
     where each event carries ``assignment`` (with its judge), ``actor``, ``at`` and ``reason``."""
-    from contest.audit.models import AuditEvent
-
     events = list(db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "sheet.reopen", AuditEvent.object_type == "assignment",
                                  AuditEvent.round_id == round_id)

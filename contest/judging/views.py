@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from contest.accounts.models import Unit, User
 from contest.accounts.permissions import organizer_required, roles_required
+from contest.accounts.service import create_user, username_exists
 from contest.essays.models import PRIZES, Entry
 from contest.errors import Refusal
 from contest.essays.loaders import get_essay_round_or_404
-from contest.essays.service import settings_for, settings_to_change
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.criteria import criteria_rows
@@ -20,6 +20,7 @@ from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, Pane
                                    ReopenForm, ShortlistForm, score_sheet_form)
 from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
+from contest.judging.settings import settings_for, settings_to_change
 from contest.standings import publishing
 from contest.bounds import db_int
 
@@ -173,8 +174,6 @@ def add_judges(round_id):
 @organizer_required
 def new_judge(round_id):
     def act(round_, stage, forms):
-        from contest.accounts.service import create_user, username_exists
-
         form = forms["new_form"]
         if not form.validate_on_submit():
             return None

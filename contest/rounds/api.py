@@ -7,15 +7,20 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
+from contest.accounts.auth import session_request
 from contest.api.core import Page, errors, paginate
+from contest.clock import utcnow
+from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
-from contest.api.auth import session_request
+from contest.judging.criteria import round_criteria, set_criteria
 from contest.rounds import service
 from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
-from contest.rounds.models import COUNTING, ROUND_KINDS, TIE_BREAKS, Contest, Round
+from contest.rounds.models import ROUND_KINDS, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
+from contest.rounds.timing import round_state
+from contest.standings import publishing, ranking
 
 blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
 
@@ -53,8 +58,8 @@ class RoundIO(ma.Schema):
     draw = ma.fields.List(ma.fields.Nested(DrawItem), allow_none=True)
     topic_ids = ma.fields.List(fields.Id(), allow_none=True)
     max_attempts = fields.Integer(allow_none=True, minimum=1)
-    counting = ma.fields.String(validate=ma.validate.OneOf(COUNTING))
-    tie_break = ma.fields.String(validate=ma.validate.OneOf(TIE_BREAKS))
+    counting = ma.fields.String(validate=ma.validate.OneOf(ranking.COUNTING_MODES))
+    tie_break = ma.fields.String(validate=ma.validate.OneOf(ranking.TIE_BREAKS))
     shuffle_options = ma.fields.Boolean()
     grace_seconds = fields.Integer(minimum=0, maximum=600)
     prediction_prompt = fields.Text(allow_none=True, validate=ma.validate.Length(max=1000))
@@ -157,8 +162,6 @@ class PredictionOut(ma.Schema):
 
 
 def round_dict(round_: Round) -> dict:
-    from contest.clock import utcnow
-    from contest.rounds.timing import round_state
 
     data = {field: getattr(round_, field) for field in (
         "id", "contest_id", "kind", "title", "rules", "opens_at", "closes_at", "results_published")}
@@ -177,8 +180,6 @@ def round_dict(round_: Round) -> dict:
 
 def essay_criteria(round_: Round) -> list:
     """Criteria of an essay round, from the judging feature: [{id, name, max_points, weight}]."""
-    from contest.judging.criteria import round_criteria
-
     return round_criteria(round_)
 
 
@@ -192,11 +193,13 @@ def _save_round(round_: Round, data: dict, creating: bool):
     wanted = data.pop("results_published", None)  # only through the publishing rule, below
     window_moved = not creating and any(key in data for key in ("opens_at", "closes_at"))
     try:
-        apply_round_fields(round_, data, creating=creating)
+        criteria = apply_round_fields(round_, data, creating=creating)
     except RoundInvalid as invalid:
         db.session.rollback()
         raise Refusal("validation_error", 422, _("Some fields are not valid."),
                       details=[{"field": f, "message": m} for f, m in invalid.problems])
+    if criteria is not None:
+        set_criteria(round_, criteria)
     _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
     return round_dict(round_)
@@ -206,8 +209,6 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
     """Publish or hide as asked, refused (409, nothing saved) while the round is open or, for a
     writing round, while a sheet of its current stage is missing; a published round may not be
     reopened by moving its close either."""
-    from contest.standings import publishing
-
     try:
         if wanted is not None:
             db.session.flush()
@@ -234,8 +235,6 @@ def list_contests(args):
 @blp.arguments(ContestIO)
 @blp.response(201, ContestIO)
 def create_contest(data):
-    from contest.dbtypes import nfc
-
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
                       created_by_id=current_actor().id)
     db.session.add(contest)

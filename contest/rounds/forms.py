@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, Sel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from contest.formfields import IntegerField
+from contest.rounds.prediction import PredictionInvalid, read_prediction
 
 
 class ContestForm(FlaskForm):
@@ -108,8 +109,6 @@ class SubmitForm(FlaskForm):
     prediction_value: int | None = None
 
     def validate_prediction(self, field):
-        from contest.rounds.prediction import PredictionInvalid, read_prediction
-
         try:
             self.prediction_value = read_prediction(field.data, allow_text=True)
         except PredictionInvalid as invalid:

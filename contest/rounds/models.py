@@ -9,8 +9,6 @@ from contest.dbtypes import UTCDateTime
 from contest.extensions import db
 
 ROUND_KINDS = ("quiz", "essay")
-COUNTING = ("best", "first", "latest")
-TIE_BREAKS = ("duration", "submitted_at")
 
 
 class Contest(db.Model):
@@ -135,16 +133,3 @@ class AttemptQuestion(db.Model):
     def option_id_of(self, key: int) -> int | None:
         """A public key -> the real option id, or None if it is not one of this question's."""
         return self.option_keys.get(str(key))
-
-
-class Standing(db.Model):
-    """Final ranks of a closed quiz round, computed once and frozen."""
-
-    __tablename__ = "standing"
-    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
-    rank: Mapped[int]
-    prediction_gap: Mapped[int | None]

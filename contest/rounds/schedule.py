@@ -7,6 +7,7 @@ from sqlalchemy import select
 from contest.dbtypes import nfc
 from contest.extensions import db
 from contest.rounds.models import Round
+from question_bank.candidates import draw_problems
 from question_bank.models import Topic
 
 QUIZ_DEFAULTS = {"max_attempts": 1, "counting": "best", "tie_break": "duration",
@@ -24,8 +25,11 @@ class RoundInvalid(Exception):
         self.problems = problems
 
 
-def apply_round_fields(round_: Round, data: dict, creating: bool) -> None:
-    """Set fields on a round and check the whole round; raises RoundInvalid with every problem."""
+def apply_round_fields(round_: Round, data: dict, creating: bool) -> list | None:
+    """Set fields on a round and check the whole round; raises RoundInvalid with every problem.
+
+    Returns the criteria asked for (None when not given): the judging feature owns them, so the
+    caller hands them to ``contest.judging.criteria.set_criteria``."""
     data = dict(data)
     criteria = data.pop("criteria", None)
     if creating:
@@ -51,10 +55,8 @@ def apply_round_fields(round_: Round, data: dict, creating: bool) -> None:
     if criteria is not None:
         if round_.kind != "essay":
             raise RoundInvalid([("criteria", _("Only writing rounds have criteria."))])
-        from contest.judging.criteria import set_criteria  # the judging feature owns criteria
-
         db.session.flush()
-        set_criteria(round_, criteria)
+    return criteria
 
 
 def check_round(round_: Round) -> list[tuple[str, str]]:
@@ -83,8 +85,6 @@ def check_round(round_: Round) -> list[tuple[str, str]]:
             if topic_ids - known:
                 problems.append(("topic_ids", _("A chosen topic does not exist any more. Choose the topics again.")))
         if round_.question_count and not problems:
-            from contest.rounds.service import draw_problems
-
             for problem in draw_problems(round_):
                 problems.append(("question_count", problem.message))
     elif round_.kind == "essay":

@@ -6,7 +6,6 @@ The invariants are kept where two simultaneous requests meet, in the database:
 - submit/expire: a conditional UPDATE ... WHERE status = 'in_progress' finishes an attempt once.
 """
 import random
-import time
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -21,8 +20,9 @@ from contest.rounds import options as option_rules
 from contest.rounds import timing
 from contest.rounds.models import Attempt, AttemptQuestion, Round
 from contest.rounds.scoring import QuestionKey, score_attempt
-from question_bank.draw import Candidate, check_draw, draw_questions
-from question_bank.models import Option, Question, QuestionVersion, Topic
+from question_bank.candidates import load_candidates
+from question_bank.draw import draw_questions
+from question_bank.models import Option, Question, QuestionVersion
 
 
 # The refusals of taking a round, each with its API code, status and the member's message.
@@ -36,69 +36,6 @@ def _refusal(code: str) -> Refusal:
         "not_found": (404, _l("Not found.")),
     }[code]
     return Refusal(code, status, message)
-
-
-# --- the bank, as the draw sees it --------------------------------------------------------
-
-_candidate_cache: dict[tuple, tuple[float, list[Candidate]]] = {}
-CANDIDATE_TTL = 30.0
-
-
-def topic_ancestors() -> dict[int, frozenset]:
-    parents = dict(db.session.execute(select(Topic.id, Topic.parent_id)).all())
-    result = {}
-    for topic_id in parents:
-        chain, current = set(), topic_id
-        while current is not None and current not in chain:
-            chain.add(current)
-            current = parents.get(current)
-        result[topic_id] = frozenset(chain)
-    return result
-
-
-def load_candidates(use_cache: bool = True) -> list[Candidate]:
-    """Approved questions with their topics. Cached briefly: every start needs them."""
-    key = (db.engine.url.render_as_string(), )
-    hit = _candidate_cache.get(key)
-    if use_cache and hit and time.monotonic() - hit[0] < CANDIDATE_TTL:
-        return hit[1]
-    ancestors = topic_ancestors()
-    rows = db.session.execute(
-        select(Question.id, Question.topic_id, Question.difficulty)
-        .where(Question.status == "approved", Question.current_version_id.is_not(None))
-    ).all()
-    candidates = [
-        Candidate(id=qid, topics=ancestors.get(topic_id, frozenset()), difficulty=difficulty)
-        for qid, topic_id, difficulty in rows
-    ]
-    _candidate_cache[key] = (time.monotonic(), candidates)
-    return candidates
-
-
-def forget_candidates() -> None:
-    _candidate_cache.clear()
-
-
-def draw_problems(round_: Round):
-    return check_draw(load_candidates(use_cache=False), question_count=round_.question_count,
-                      draw_spec=round_.draw, topic_ids=round_.topic_ids, topic_names=topic_path_names())
-
-
-def topic_path_names() -> dict[int, str]:
-    """Every topic's full path as messages name it: "Tư tưởng / Đại đoàn kết"."""
-    from question_bank.models import Topic
-
-    rows = {id_: (name, parent) for id_, name, parent in db.session.execute(
-        select(Topic.id, Topic.name, Topic.parent_id)).all()}
-    names = {}
-    for id_ in rows:
-        path, node, seen = [], id_, set()
-        while node in rows and node not in seen:
-            seen.add(node)
-            path.append(rows[node][0])
-            node = rows[node][1]
-        names[id_] = " / ".join(reversed(path))
-    return names
 
 
 # --- attempts ------------------------------------------------------------------------------

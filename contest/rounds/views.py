@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.clock import utcnow
+from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
@@ -16,6 +17,7 @@ from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.standings import publishing
+from contest.standings.service import member_standing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
@@ -118,8 +120,6 @@ def result(attempt_id):
     attempt = get_visible_attempt_or_404(attempt_id, current_user)
     if not attempt.finished:
         return redirect(url_for("rounds.take", attempt_id=attempt.id))
-    from contest.standings.service import member_standing
-
     round_ = attempt.round
     standing = member_standing(round_, attempt.user_id) if publishing.can_see_results(round_, None) else None
     return render_template("rounds/result.html", attempt=attempt, round=round_,
@@ -147,8 +147,6 @@ def manage():
 def new_contest():
     form = ContestForm()
     if form.validate_on_submit():
-        from contest.dbtypes import nfc
-
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
                           created_by_id=current_user.id)
         db.session.add(contest)

@@ -1,4 +1,4 @@
-"""Participation of a closed quiz round, frozen with its final ranks."""
+"""Final ranks and participation of a closed quiz round, frozen together."""
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,3 +18,16 @@ class UnitParticipation(db.Model):
     members: Mapped[int]
     participants: Mapped[int]
     score_sum: Mapped[float]
+
+
+class Standing(db.Model):
+    """Final ranks of a closed quiz round, computed once and frozen."""
+
+    __tablename__ = "standing"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
+    rank: Mapped[int]
+    prediction_gap: Mapped[int | None]

@@ -22,7 +22,11 @@ from typing import Iterable
 
 from flask_babel import gettext as _
 
+from contest.audit.service import record
 from contest.clock import utcnow
+from contest.extensions import db
+from contest.judging.service import codes_missing_sheets
+from contest.judging.settings import settings_for
 
 ROUND_OPEN = "round_open"
 JUDGING_INCOMPLETE = "judging_incomplete"
@@ -122,12 +126,7 @@ def window_refusal_message() -> str:
 
 def missing_sheets(round_) -> list[str]:
     """Codes of the entries of a writing round's current stage that miss a submitted sheet."""
-    from contest.essays.models import EssaySettings
-    from contest.judging.service import codes_missing_sheets
-    from contest.extensions import db
-
-    settings = db.session.get(EssaySettings, round_.id)  # not settings_for(): it may commit
-    return codes_missing_sheets(round_.id, settings.current_stage if settings else 1)
+    return codes_missing_sheets(round_.id, settings_for(round_).current_stage)
 
 
 def refusal(round_, now: datetime | None = None) -> Refusal | None:
@@ -162,9 +161,6 @@ def set_published(round_, published: bool, actor=None) -> bool:
 
     Publishing asks ``refusal`` first and raises PublishRefused without changing anything.
     Hiding is always allowed. Returns False when the round already was in that state."""
-    from contest.audit.service import record
-    from contest.extensions import db
-
     published = bool(published)
     before = bool(round_.results_published)
     if published == before:

@@ -7,23 +7,34 @@ and, in the same transaction, the unit table (members per unit registered by the
 part, their scores) in `round_unit_participation`: later registrations, moves and role changes do
 not change a closed round's participation.
 """
-import time
-
 from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from contest.accounts.models import Unit, User
 from contest.clock import utcnow
-from contest.extensions import db
-from contest.rounds import ranking
-from contest.rounds.models import Attempt, Round, Standing
+from contest.extensions import cache_forget, cache_get, cache_set, db
+from contest.standings import ranking
+from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
 from contest.standings import participation, publishing
-from contest.standings.models import UnitParticipation
+from contest.standings.models import Standing, UnitParticipation
 
-# Per-process cache: round id (leaderboard) or ("units", round id) -> (when, rows, final).
-_cache: dict = {}
+
+
+# In the shared cache (contest.extensions), so every worker and server sees a freeze:
+# the leaderboard as (rows, final), the unit table as rows. forget_round() forgets both.
+def _leaderboard_key(round_id: int) -> str:
+    return f"standings:leaderboard:{round_id}"
+
+
+def _units_key(round_id: int) -> str:
+    return f"standings:units:{round_id}"
+
+
+def forget_round(round_id: int) -> None:
+    """The one place a round's cached standings are forgotten (when its final ranks are frozen)."""
+    cache_forget(_leaderboard_key(round_id), _units_key(round_id))
 
 
 def _finished(round_id: int) -> list[ranking.Finished]:
@@ -100,8 +111,7 @@ def freeze_if_closed(round_: Round) -> bool:
     except IntegrityError:  # SQLite has no row locks: a simultaneous reader froze it first
         db.session.rollback()
         db.session.refresh(round_)
-    _cache.pop(round_.id, None)
-    _cache.pop(("units", round_.id), None)
+    forget_round(round_.id)
     return True
 
 
@@ -157,14 +167,14 @@ def _frozen_rows(round_id: int) -> list[dict]:
 def leaderboard(round_: Round) -> list[dict]:
     """Every ranked member of a quiz round, best first.
 
-    Cached per process for LEADERBOARD_CACHE_SECONDS (live ranks) or ten times that (final ranks,
-    which only change if a member renames), so the last hour's crowd does not recompute it.
+    Cached for every process for LEADERBOARD_CACHE_SECONDS (live ranks) or ten times that (final
+    ranks, which only change if a member renames), so the last hour's crowd does not recompute it.
+    LEADERBOARD_CACHE_SECONDS = 0 turns the cache off.
     """
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
-    hit = _cache.get(round_.id)
-    now = time.monotonic()
-    if ttl and hit and now - hit[0] < (ttl * 10 if hit[2] else ttl):
-        return hit[1]
+    hit = cache_get(_leaderboard_key(round_.id)) if ttl else None
+    if hit is not None:
+        return hit[0]
     if freeze_if_closed(round_):
         rows, final = _frozen_rows(round_.id), True
     else:
@@ -172,7 +182,8 @@ def leaderboard(round_: Round) -> list[dict]:
         counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
         rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
         final = False
-    _cache[round_.id] = (time.monotonic(), rows, final)
+    if ttl:
+        cache_set(_leaderboard_key(round_.id), (rows, final), ttl * 10 if final else ttl)
     return rows
 
 
@@ -188,12 +199,12 @@ def unit_participation(round_: Round) -> list[dict]:
 
     It walks every registered member, so it is cached like the leaderboard it is built from."""
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
-    key = ("units", round_.id)
-    hit = _cache.get(key)
-    if ttl and hit and time.monotonic() - hit[0] < ttl:
-        return hit[1]
+    hit = cache_get(_units_key(round_.id)) if ttl else None
+    if hit is not None:
+        return hit
     rows = _unit_participation(round_)
-    _cache[key] = (time.monotonic(), rows, False)
+    if ttl:
+        cache_set(_units_key(round_.id), rows, ttl)
     return rows
 
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from contest.dbtypes import fold
+
 SINGLE = "single"
 MULTIPLE = "multiple"
 TRUE_FALSE = "true_false"
@@ -173,14 +175,10 @@ def _fingerprint_norm(s: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def fold(s: str) -> str:
-    """Lower-case ASCII-ish key for lenient matching: strips Vietnamese diacritics,
-    maps đ to d, turns spaces and dashes into underscores."""
-    s = unicodedata.normalize("NFD", clean_text(s).casefold())
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.replace("đ", "d")
-    s = re.sub(r"[\s\-]+", "_", s)
-    return s.strip("_")
+def match_key(s: str) -> str:
+    """Key for lenient matching of headers and keywords: the one :func:`contest.dbtypes.fold`
+    (lower case, no Vietnamese diacritics, đ as d), spaces and dashes as underscores."""
+    return re.sub(r"[\s\-]+", "_", fold(clean_text(s))).strip("_")
 
 
 def split_topic_path(value: str | None) -> list[str]:

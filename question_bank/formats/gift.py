@@ -50,7 +50,7 @@ from .common import (
     clean_text,
     error,
     finish,
-    fold,
+    match_key,
     join_topic_path,
     split_topic_path,
     true_false_options,
@@ -425,7 +425,7 @@ def _apply_comments(draft: QuestionDraft, comments: list[tuple[int, str]], error
     sources: list[str] = []
     for lineno, body in comments:
         key, sep, value = body.partition(":")
-        if sep and fold(key) in _SOURCE_KEYS:
+        if sep and match_key(key) in _SOURCE_KEYS:
             sources.append(clean_text(value))
             continue
         for tag in _TAG.findall(body):

@@ -39,7 +39,7 @@ from .common import (
     QuestionDraft,
     clean_text,
     error,
-    fold,
+    match_key,
     join_topic_path,
     split_topic_path,
 )
@@ -94,7 +94,7 @@ def header_score(cells: list[str]) -> int:
 
 
 def _column_key(name: str) -> str | None:
-    folded = fold(name or "")
+    folded = match_key(name or "")
     if folded in _HEADER_TO_KEY:
         return _HEADER_TO_KEY[folded]
     match = _OPTION_HEADER.match(folded)
@@ -200,13 +200,13 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
 
     kind: str | None
     if kind_raw:
-        kind = _KIND_VALUES.get(fold(kind_raw))
+        kind = _KIND_VALUES.get(match_key(kind_raw))
         if kind is None:
             errors.append(error(number, "unknown_kind",
                                 _l("The question type \u201c%(kind)s\u201d is not one of mot_dap_an, nhieu_dap_an or dung_sai (single, multiple, true_false)."),
                                 kind=kind_raw))
             return None, errors
-    elif fold(answer) in _TRUE_WORDS | _FALSE_WORDS and not filled:
+    elif match_key(answer) in _TRUE_WORDS | _FALSE_WORDS and not filled:
         kind = TRUE_FALSE
     elif len(_answer_letters(answer) or []) > 1:
         kind = MULTIPLE
@@ -221,7 +221,7 @@ def _read_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[Q
         return None, errors
 
     if kind == TRUE_FALSE:
-        folded = fold(answer)
+        folded = match_key(answer)
         if folded in _TRUE_WORDS:
             options = [OptionDraft(TRUE_LABEL, True), OptionDraft(FALSE_LABEL, False)]
         elif folded in _FALSE_WORDS:
@@ -286,7 +286,7 @@ def _answer_letters(value: str) -> list[str] | None:
 
 
 def _difficulty(value: str) -> int | None:
-    folded = fold(value)
+    folded = match_key(value)
     if folded in _DIFFICULTY_WORDS:
         return _DIFFICULTY_WORDS[folded]
     match = re.fullmatch(r"([123])(?:[.,]0+)?", folded)

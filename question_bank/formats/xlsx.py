@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from flask_babel import lazy_gettext as _l
 
-from .common import FALSE_LABEL, TRUE_LABEL, ParseResult, QuestionDraft, error, finish, fold
+from .common import FALSE_LABEL, TRUE_LABEL, ParseResult, QuestionDraft, error, finish, match_key
 from .table import GUIDE, GUIDE_NOTES, MAX_ROWS, example_questions, parse_rows, to_rows
 
 QUESTIONS_SHEET = "Cau_hoi"
@@ -77,7 +77,7 @@ def parse(data: bytes, max_rows: int = MAX_ROWS) -> ParseResult:
                                       _l("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as an Excel Workbook (.xlsx)."),
                                       detail=str(exc) or exc.__class__.__name__)])
     try:
-        sheets = [ws for ws in workbook.worksheets if fold(ws.title) != fold(GUIDE_SHEET)]
+        sheets = [ws for ws in workbook.worksheets if match_key(ws.title) != match_key(GUIDE_SHEET)]
         if not sheets:
             return ParseResult([], [error(0, "no_questions", _l("The file contains no questions."))])
         sheet = sheets[0]

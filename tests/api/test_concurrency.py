@@ -148,7 +148,7 @@ def test_simultaneous_first_readers_freeze_final_ranks_once(server, make):
     make.questions(4)
     round_ = make.round(question_count=3)
     from contest.rounds import service
-    from contest.rounds.models import Standing
+    from contest.standings.models import Standing
 
     from contest.standings.models import UnitParticipation
 

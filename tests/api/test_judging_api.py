@@ -231,7 +231,7 @@ def test_results_mean_normalized_and_publication(client, make):
     assert items[0]["final_score"] == pytest.approx(90.0) and items[0]["mean_score"] == pytest.approx(90.0)
     assert all(i["normalized_score"] is not None for i in items)
     assert items[0]["author"] == "Tác giả 1" and items[0]["unit"] == "Đơn vị 0"  # organizers see authors
-    from contest.essays.service import settings_to_change
+    from contest.judging.settings import settings_to_change
 
     settings_to_change(round_).normalize_scores = True
     db.session.commit()

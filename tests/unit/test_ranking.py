@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from contest.rounds.ranking import (
+from contest.standings.ranking import (
     Finished,
     counted_attempts,
     prediction_truth,

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from contest.extensions import db
 from contest.rounds import service
-from contest.rounds.models import Round, Standing
+from contest.rounds.models import Round
+from contest.standings.models import Standing
 from contest.standings.service import leaderboard
 
 

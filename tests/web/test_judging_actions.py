@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from contest.accounts.models import User
 from contest.essays.models import Entry
-from contest.essays.service import settings_for
+from contest.judging.settings import settings_for
 from contest.extensions import db
 from contest.judging import service
 from contest.judging.models import Assignment

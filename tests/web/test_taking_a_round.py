@@ -169,11 +169,12 @@ def test_invalid_option_is_refused(client, make):
 
 def test_a_question_retired_after_the_bank_was_cached_is_never_drawn(client, make):
     from contest.rounds import service
+    from question_bank.candidates import load_candidates
     from question_bank.models import Question
 
     questions = make.questions(4)
     round_ = make.round(question_count=3)
-    service.load_candidates()  # cached with all four approved
+    load_candidates()  # cached with all four approved
     retired = questions[0]
     db.session.get(Question, retired.id).status = "retired"  # e.g. by another app server
     db.session.commit()

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
+from contest.accounts.models import ApiToken
 from contest.api.core import is_api_request
 from contest.errors import Refusal
 
@@ -33,8 +34,6 @@ def _load_bearer(header: str) -> None:
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Refusal("unauthorized", 401)
-    from contest.accounts.models import ApiToken
-
     found = ApiToken.find_user(token.strip())
     if found is None:
         raise Refusal("unauthorized", 401)
