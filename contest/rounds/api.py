@@ -208,17 +208,13 @@ def _save_round(round_: Round, data: dict, creating: bool):
 def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) -> None:
     """Publish or hide as asked, refused (409, nothing saved) while the round is open or, for a
     writing round, while a sheet of its current stage is missing; a published round may not be
-    reopened by moving its close either."""
-    try:
-        if wanted is not None:
-            db.session.flush()
-            publishing.set_published(round_, wanted, actor=current_actor())
-        if window_moved:
-            publishing.check_window_keeps_results_final(round_)
-    except publishing.PublishRefused as refused:
-        db.session.rollback()
-        raise Refusal(refused.refusal.code, 409, publishing.refusal_message(refused.refusal),
-                      details=publishing.refusal_details(refused.refusal))
+    reopened by moving its close either. A PublishRefused is the app's Refusal: the one handler
+    rolls back and answers it."""
+    if wanted is not None:
+        db.session.flush()
+        publishing.set_published(round_, wanted, actor=current_actor())
+    if window_moved:
+        publishing.check_window_keeps_results_final(round_)
 
 
 @blp.route("/contests")

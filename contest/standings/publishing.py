@@ -22,6 +22,7 @@ from typing import Iterable
 
 from flask_babel import gettext as _
 
+from contest import errors
 from contest.audit.service import record
 from contest.clock import utcnow
 from contest.extensions import db
@@ -100,9 +101,12 @@ def publish_refusal(*, kind: str, now: datetime, closes_at: datetime, grace_seco
 
 # --- the rule applied to a stored round ------------------------------------------------------
 
-class PublishRefused(Exception):
+class PublishRefused(errors.Refusal):
+    """The app's one refusal (409 with the code, the message and the entries' codes), raised
+    when the publishing rule says no; `refusal` keeps the rule's answer."""
+
     def __init__(self, refusal: Refusal):
-        super().__init__(refusal.code)
+        super().__init__(refusal.code, 409, refusal_message(refusal), refusal_details(refusal))
         self.refusal = refusal
 
 
