@@ -18,6 +18,24 @@ Worked example::
     # page: 403, errors.html
 """
 
+from flask_babel import gettext as _
+
+
+def default_message(status: int) -> str:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please sign in: the token is missing, invalid or revoked."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with the current state."),
+        413: _("The file is too large."),
+        415: _("This type of file is not supported."),
+        422: _("Some fields are not valid."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Please try again."),
+    }.get(status, _("The request failed."))
+
 
 class Refusal(Exception):
     """A refusal the user should understand; nothing the request did is kept."""
@@ -35,8 +53,6 @@ class Refusal(Exception):
     def text(self) -> str:
         """The message in the request's language; the status's default message when none was given."""
         if self.message is None:
-            from contest.api.core import default_message
-
             return default_message(self.status)
         return str(self.message)
 

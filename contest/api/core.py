@@ -6,7 +6,6 @@ here under /api/v1. Errors always have the shape
 """
 import marshmallow as ma
 from flask import g, jsonify, request
-from flask_babel import gettext as _
 from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
@@ -14,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from contest import pagination
 from contest.api.fields import Count
 from contest.bounds import IdConverter
-from contest.errors import Refusal
+from contest.errors import Refusal, default_message
 
 STATUS_CODES = {
     400: "bad_request",
@@ -29,22 +28,6 @@ STATUS_CODES = {
     429: "rate_limited",
     500: "internal_error",
 }
-
-
-def default_message(status: int) -> str:
-    return {
-        400: _("The request could not be understood."),
-        401: _("Please sign in: the token is missing, invalid or revoked."),
-        403: _("You do not have permission to do this."),
-        404: _("Not found."),
-        405: _("This method is not allowed here."),
-        409: _("This conflicts with the current state."),
-        413: _("The file is too large."),
-        415: _("This type of file is not supported."),
-        422: _("Some fields are not valid."),
-        429: _("Too many requests. Please wait a moment and try again."),
-        500: _("Something went wrong on our side. Please try again."),
-    }.get(status, _("The request failed."))
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):
