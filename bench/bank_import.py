@@ -21,25 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 RESULT = "10,000 questions (0.7 MB xlsx): parse + import 9.5 s (about 4 s of it parsing), re-import with all duplicates skipped 4.1 s"
-
-
-def drafts(n):
-    from question_bank.formats import OptionDraft, QuestionDraft
-
-    out = []
-    for i in range(n):
-        kind = ("single", "multiple", "true_false")[i % 3]
-        if kind == "true_false":
-            options = [OptionDraft("Đúng", i % 2 == 0), OptionDraft("Sai", i % 2 == 1)]
-        else:
-            options = [OptionDraft(f"Phương án {c} của câu {i}", c in ("A", "C") if kind == "multiple" else c == "B")
-                       for c in "ABCD"]
-        out.append(QuestionDraft(text=f"Câu hỏi số {i} về tư tưởng, đạo đức, phong cách Hồ Chí Minh?",
-                                 kind=kind, options=options, topic_path=[f"Chủ đề {i % 8}", f"Phần {i % 3}"],
-                                 explanation=f"Giải thích {i}", difficulty=(i % 3) + 1, tags=["bench"]))
-    return out
 
 
 def main() -> None:
@@ -52,11 +36,13 @@ def main() -> None:
     from question_bank import formats
     from question_bank.importer import import_file
 
+    from import_xlsx import make_bank  # the same generated bank as the parse benchmark
+
     tmp = tempfile.TemporaryDirectory()
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp.name}/bench.sqlite3"
     app = create_app(config)
-    data = formats.export(drafts(args.questions), "xlsx")
+    data = formats.export(make_bank(args.questions), "xlsx")
     print(f"workbook: {len(data) / 1e6:.1f} MB, {args.questions} questions")
     with app.app_context():
         db.drop_all()

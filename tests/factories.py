@@ -12,6 +12,17 @@ from question_bank.service import create_question
 _seq = count(1)
 
 
+def sign_in(client, user, *, password="secret-pass", locale=None):
+    """Sign `user` in through the login form (the test client keeps the session). With `locale`
+    ("en"), the pages answer in that language, for tests that read the English texts."""
+    if locale is not None:
+        user.locale = locale
+        db.session.commit()
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return user
+
+
 class Factory:
     def __init__(self, app, clock):
         self.app = app

@@ -45,12 +45,17 @@ def test_single_head():
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
-def _flask_db(url, *args):
+def _flask(url, *args):
+    """Run `flask <args>` against the database at `url`, as an operator would."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "migrations-test-key-0123456789"}
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", *args],
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done
+
+
+def _flask_db(url, *args):
+    return _flask(url, "db", *args)
 
 
 def test_topic_name_keys_are_filled_and_existing_duplicates_kept_and_reported():
@@ -80,11 +85,6 @@ def test_topic_name_keys_are_filled_and_existing_duplicates_kept_and_reported():
                         (5, "Cần kiệm", "cần kiệm"), (6, "Bạc", "bạc")]
 
 
-def _flask(url, *args):
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "migrations-test-key-0123456789"}
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 def test_answers_saved_before_public_option_keys_still_show_as_chosen():

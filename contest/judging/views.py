@@ -126,24 +126,28 @@ def _manage_page(round_, stage: int, forms: dict):
                            unit_name=service.unit_name)
 
 
-def _manage_action(round_id, act):
-    """Run `act(round_, stage, forms)`: its redirect on success, else the page again (a refusal
-    flashed, nothing saved)."""
+def _manage_action(round_id, form_name: str, act):
+    """Validate the posted form `forms[form_name]`, then run `act(round_, stage, form)`.
+
+    `act` returns the success message ("" for none): the work is committed and the page
+    redirects back. It returns None when it put an error on the form, and a refusal is
+    flashed: either way nothing is saved and the page is shown again."""
     round_ = get_essay_round_or_404(round_id)
     stage = _stage(round_)
     forms = _manage_forms(round_, stage)
-    try:
-        done = act(round_, stage, forms)
-    except Refusal as error:
-        db.session.rollback()
-        flash(error.text, "danger")
-        done = None
-    if done is not None:
-        return done
-    return _manage_page(round_, stage, forms)
-
-
-def _back_to_manage(round_, stage: int):
+    form = forms[form_name]
+    done = None
+    if form.validate_on_submit():
+        try:
+            done = act(round_, stage, form)
+        except Refusal as error:
+            db.session.rollback()
+            flash(error.text, "danger")
+    if done is None:
+        return _manage_page(round_, stage, forms)
+    db.session.commit()
+    if done:
+        flash(done, "success")
     return redirect(url_for("judging.manage", round_id=round_.id, stage=stage))
 
 
@@ -159,97 +163,73 @@ def manage(round_id):
 @bp.route("/manage/rounds/<int:round_id>/panel", methods=["POST"])
 @organizer_required
 def add_judges(round_id):
-    def act(round_, stage, forms):
-        if not forms["panel_form"].validate_on_submit():
-            return None
-        service.add_to_panel(round_, stage, forms["panel_form"].judge_ids.data)
-        db.session.commit()
-        flash(_("Judges added to the panel."), "success")
-        return _back_to_manage(round_, stage)
+    def act(round_, stage, form):
+        service.add_to_panel(round_, stage, form.judge_ids.data)
+        return _("Judges added to the panel.")
 
-    return _manage_action(round_id, act)
+    return _manage_action(round_id, "panel_form", act)
 
 
 @bp.route("/manage/rounds/<int:round_id>/judges", methods=["POST"])
 @organizer_required
 def new_judge(round_id):
-    def act(round_, stage, forms):
-        form = forms["new_form"]
-        if not form.validate_on_submit():
-            return None
+    def act(round_, stage, form):
         if username_exists(form.username.data):
             form.username.errors.append(_("This username is taken."))
             return None
         judge = create_user(form.username.data.strip(), form.password.data, form.full_name.data.strip(),
                             role="judge", unit_id=form.unit_id.data or None)
         service.add_to_panel(round_, stage, [judge.id])
-        db.session.commit()
-        flash(_("Judge account created and added to the panel."), "success")
-        return _back_to_manage(round_, stage)
+        return _("Judge account created and added to the panel.")
 
-    return _manage_action(round_id, act)
+    return _manage_action(round_id, "new_form", act)
 
 
 @bp.route("/manage/rounds/<int:round_id>/panel/remove", methods=["POST"])
 @organizer_required
 def remove_judge(round_id):
-    def act(round_, stage, forms):
-        if not forms["action_form"].validate_on_submit():
-            return None
+    def act(round_, stage, form):
         service.remove_from_panel(round_, stage, request.form.get("judge_id", type=db_int))
-        db.session.commit()
-        return _back_to_manage(round_, stage)
+        return ""
 
-    return _manage_action(round_id, act)
+    return _manage_action(round_id, "action_form", act)
 
 
 @bp.route("/manage/rounds/<int:round_id>/assign", methods=["POST"])
 @organizer_required
 def auto_assign(round_id):
-    def act(round_, stage, forms):
-        if not forms["action_form"].validate_on_submit():
-            return None
+    def act(round_, stage, form):
         count = service.auto_assign(round_, stage=stage)
-        db.session.commit()
-        flash(_("%(count)s assignments made.", count=count), "success")
-        return _back_to_manage(round_, stage)
+        return _("%(count)s assignments made.", count=count)
 
-    return _manage_action(round_id, act)
+    return _manage_action(round_id, "action_form", act)
 
 
 @bp.route("/manage/rounds/<int:round_id>/assign/hand", methods=["POST"])
 @organizer_required
 def assign_by_hand(round_id):
-    def act(round_, stage, forms):
-        form = forms["hand_form"]
-        if not form.validate_on_submit():
-            return None
+    def act(round_, stage, form):
         entry = service.entry_by_code(round_.id, form.entry_code.data)
         if entry is None:
             form.entry_code.errors.append(_("No entry of this round has that code."))
             return None
         service.assign_by_hand(round_, entry.id, form.judge_id.data, stage)
-        db.session.commit()
-        flash(_("Entry assigned."), "success")
-        return _back_to_manage(round_, stage)
+        return _("Entry assigned.")
 
-    return _manage_action(round_id, act)
+    return _manage_action(round_id, "hand_form", act)
 
 
 @bp.route("/manage/rounds/<int:round_id>/unassign", methods=["POST"])
 @organizer_required
 def unassign(round_id):
-    def act(round_, stage, forms):
-        if not forms["action_form"].validate_on_submit():
-            return None
+    def act(round_, stage, form):
         row = db.session.get(Assignment, request.form.get("assignment_id", type=db_int))
         if row is None or row.round_id != round_.id:
             abort(404)
         service.unassign(row)
-        db.session.commit()
-        return _back_to_manage(round_, stage)
+        return ""
 
-    return _manage_action(round_id, act)
+    return _manage_action(round_id, "action_form", act)
 
 
 @bp.route("/manage/assignments/<int:assignment_id>/reopen", methods=["POST"])

@@ -7,22 +7,18 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from contest.extensions import db
 from contest.rounds.models import Attempt, AttemptQuestion
+from tests.servers import serving
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def server(app, clock):
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield base
 
 
 def call(method, url, headers, body=None):

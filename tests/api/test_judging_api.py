@@ -346,9 +346,8 @@ def test_simultaneous_submits_of_one_sheet_keep_the_first(client, make, app, clo
     the others get 409 sheet_submitted, and the stored scores are the winner's."""
     import threading
 
-    from werkzeug.serving import make_server
-
     from tests.api.test_concurrency import call, together
+    from tests.servers import serving
 
     round_ = essay_round(make)
     submit(client, make, round_, make.user(unit=make.unit()))
@@ -358,11 +357,8 @@ def test_simultaneous_submits_of_one_sheet_keep_the_first(client, make, app, clo
     ids = criteria_ids(round_)
     auth = make.auth(judge)
     row_id = db.session.execute(select(Assignment.id).where(Assignment.judge_id == judge.id)).scalar_one()
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{srv.server_port}/api/v1/judging/assignments/{row_id}"
+    with serving(app) as base:
+        url = f"{base}/api/v1/judging/assignments/{row_id}"
         bodies = iter([{"scores": {str(ids[0]): 10 + i, str(ids[1]): 10, str(ids[2]): 10}} for i in range(8)])
         lock = threading.Lock()
 
@@ -372,9 +368,6 @@ def test_simultaneous_submits_of_one_sheet_keep_the_first(client, make, app, clo
             return body, call("PUT", url, auth, body)
 
         results = together(8, one)
-    finally:
-        srv.shutdown()
-        thread.join(timeout=5)
     won = [body for body, (status, _) in results if status == 200]
     lost = [answer for _, (status, answer) in results if status != 200]
     assert len(won) == 1, results

@@ -2,10 +2,10 @@
 with Debian's Chromium. Skipped, with a clear message, where no Chromium is installed."""
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.servers import serving
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_CHROMIUM = os.path.exists(CHROMIUM)
@@ -24,12 +24,8 @@ def pytest_collection_modifyitems(config, items):
 def live_server(app, clock):
     """Base URL of the app served for real. The test's frozen clock is the server's clock."""
     app.config["WTF_CSRF_ENABLED"] = True  # journeys go through the real forms
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base:
+        yield base
     app.config["WTF_CSRF_ENABLED"] = False
 
 

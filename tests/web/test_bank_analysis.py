@@ -9,6 +9,7 @@ from contest.extensions import db
 from contest.rounds import service as rounds
 from contest.rounds.models import Attempt
 from question_bank.models import Question
+from tests.factories import sign_in
 
 
 def play_round(make):
@@ -33,10 +34,7 @@ def play_round(make):
 
 
 def login(client, make):
-    organizer = make.user(role="organizer")
-    organizer.locale = "en"
-    db.session.commit()
-    client.post("/login", data={"username": organizer.username, "password": "secret-pass"})
+    sign_in(client, make.user(role="organizer"), locale="en")
 
 
 def test_round_page_flags_broken_questions_and_retires_them(client, make, clock):

@@ -9,13 +9,11 @@ from question_bank.importer import import_file
 from question_bank.models import Question
 from question_bank.service import create_question, question_drafts
 from tests.conftest import clean_tables
+from tests.factories import sign_in
 
 
 def login(client, make):
-    user = make.user(role="organizer")
-    user.locale = "en"
-    db.session.commit()
-    client.post("/login", data={"username": user.username, "password": "secret-pass"})
+    sign_in(client, make.user(role="organizer"), locale="en")
 
 
 def every_kind_bank(make):
@@ -52,6 +50,13 @@ def test_export_then_import_gives_the_same_bank(client, make, fmt):
     every_kind_bank(make)
     before = snapshot()
     assert {d.kind for d in before} == {"single", "multiple", "true_false"}
+    report = export_then_import_into_an_empty_bank(client, fmt)
+    assert report.imported == 5 and report.topics_created == 3
+    assert snapshot() == before
+
+
+def export_then_import_into_an_empty_bank(client, fmt):
+    """Download the whole bank in `fmt`, empty the database, import the file back."""
     r = client.get("/manage/bank/export", query_string={"format": fmt})
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
     data = r.data
@@ -60,8 +65,7 @@ def test_export_then_import_gives_the_same_bank(client, make, fmt):
     db.session.expire_all()
     report = import_file(data, filename="export" + formats.EXTENSIONS[fmt])
     assert report.ok, report.errors
-    assert report.imported == 5 and report.topics_created == 3
-    assert snapshot() == before
+    return report
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "gift"])
@@ -77,14 +81,7 @@ def test_whole_bank_export_with_a_slash_in_a_topic_name_round_trips(client, make
     db.session.commit()
     before = snapshot()
     assert ["Tư tưởng Hồ Chí Minh", "Tuần 1/2026", "/Văn kiện 19/5/"] in [d.topic_path for d in before]
-    r = client.get("/manage/bank/export", query_string={"format": fmt})
-    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
-    data = r.data
-    db.session.close()
-    clean_tables()
-    db.session.expire_all()
-    report = import_file(data, filename="export" + formats.EXTENSIONS[fmt])
-    assert report.ok, report.errors
+    report = export_then_import_into_an_empty_bank(client, fmt)
     assert report.imported == 7 and report.topics_created == 5
     assert snapshot() == before
 

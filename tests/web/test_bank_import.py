@@ -7,14 +7,11 @@ from contest.extensions import db
 from question_bank import formats
 from question_bank.formats import OptionDraft, QuestionDraft
 from question_bank.models import Question
+from tests.factories import sign_in
 
 
 def login(client, make, role="organizer"):
-    user = make.user(role=role)
-    user.locale = "en"  # assertions read the English texts
-    db.session.commit()
-    client.post("/login", data={"username": user.username, "password": "secret-pass"})
-    return user
+    return sign_in(client, make.user(role=role), locale="en")  # assertions read the English texts
 
 
 def drafts(n):

@@ -5,14 +5,11 @@ from sqlalchemy import select
 from contest.extensions import db
 from question_bank.models import Question, Topic
 from question_bank.service import create_question
+from tests.factories import sign_in
 
 
 def login(client, make, role="organizer"):
-    user = make.user(role=role)
-    user.locale = "en"  # assertions read the English texts
-    db.session.commit()
-    client.post("/login", data={"username": user.username, "password": "secret-pass"})
-    return user
+    return sign_in(client, make.user(role=role), locale="en")  # assertions read the English texts
 
 
 def q(text, kind="single", status="approved", topic=None, difficulty=None):

@@ -8,12 +8,11 @@ from contest.rounds import service as rounds
 from contest.rounds.models import Attempt
 from question_bank.models import Question, QuestionVersion
 from question_bank.service import create_question, edit_question
+from tests.factories import sign_in
 
 
 def login(client, user):
-    user.locale = "en"  # assertions read the English texts
-    db.session.commit()
-    client.post("/login", data={"username": user.username, "password": "secret-pass"})
+    sign_in(client, user, locale="en")  # assertions read the English texts
 
 
 def test_unused_question_is_edited_in_place(make):

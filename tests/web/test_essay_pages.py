@@ -7,11 +7,11 @@ from sqlalchemy import select
 from contest.essays.models import Entry, EntryDraft, EssaySettings
 from contest.extensions import db
 from tests.api.test_essay_entries import docx_bytes, essay_round, words
+from tests.factories import sign_in
 
 
 def login(client, user):
-    response = client.post("/login", data={"username": user.username, "password": "secret-pass"})
-    assert response.status_code in (302, 303)
+    sign_in(client, user)
 
 
 def test_round_page_shows_rules_limits_and_the_way_in(client, make):

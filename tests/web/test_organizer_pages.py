@@ -3,10 +3,11 @@ from datetime import timedelta
 
 from contest.extensions import db
 from contest.rounds.models import Contest, Round
+from tests.factories import sign_in
 
 
 def login(client, user):
-    assert client.post("/login", data={"username": user.username, "password": "secret-pass"}).status_code == 302
+    sign_in(client, user)
 
 
 def test_contest_and_quiz_round_through_the_forms(client, make):

@@ -5,6 +5,7 @@ from datetime import timedelta
 from contest.extensions import db
 from contest.rounds.models import Attempt
 from question_bank.models import Option
+from tests.factories import sign_in
 
 
 # What the page's script sends with the session cookie to read the API (CSRF checks are off in
@@ -13,8 +14,7 @@ PAGE = {"X-CSRFToken": "the-page-token"}
 
 
 def login(client, user, password="secret-pass"):
-    response = client.post("/login", data={"username": user.username, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    sign_in(client, user, password=password)
 
 
 def start(client, round_):

@@ -9,6 +9,7 @@ from contest.extensions import db
 from question_bank import service
 from question_bank.importer import import_file
 from question_bank.models import Question, Topic, topic_key
+from tests.factories import sign_in
 
 
 def test_a_second_insert_of_the_same_name_finds_the_first_and_the_transaction_goes_on(app, make):
@@ -31,9 +32,7 @@ def test_a_refused_insert_keeps_the_work_done_before_it(app, make):
 
 
 def login(client, make):
-    organizer = make.user(role="organizer")
-    client.post("/login", data={"username": organizer.username, "password": "secret-pass"})
-    return organizer
+    return sign_in(client, make.user(role="organizer"))
 
 
 def _order(row):
