@@ -25,17 +25,10 @@ import numpy as np  # noqa: E402
 from contest.essays.similarity import find_similar, shingle_hashes  # noqa: E402
 from contest.judging.assignment import assign  # noqa: E402
 
-SYLLABLES = (
-    "anh ba bác bài bản bảo bắt bền biết bình bộ các cách cán cao cần cấp chăm chỉ chính chí "
-    "cho chung chúng có công cơ cùng cuộc của cụ dân dạy dục đã đại đạo đảng đâu đầu đây để "
-    "đến đều địa điều định đó đoàn đồng đơn được đức gia giá giản giáo giữ gương hai hàng hành "
-    "hiện hiệu học hội hơn hướng kế khi khó không kiệm kính làm lao lãnh lên liêm lòng lời lớn "
-    "lực luôn mình mọi một mới mỗi năm nào nay nên nếp ngày nghĩ nghiệp người nhà nhân nhất "
-    "nhiều như những nói nước phải phát phong phục quan quần qua quê rằng rất sáng sản sao "
-    "sâu sinh sống sự tác tâm tập tấm tế thanh thành thật thế thể theo thi thiết thời thực "
-    "tiên tiết tin tình tỏa tổ tốt trách trên trong trò trung trường tư tưởng từ tự và văn "
-    "vào vẫn về việc viên vì với vụ vững xã xây xuất ý yêu"
-).split()
+# The same syllables as the similarity tests' generated essays.
+_SYLLABLES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures", "essays", "syllables.txt")
+with open(_SYLLABLES_FILE, encoding="utf-8") as _f:
+    SYLLABLES = _f.read().splitlines()[1].split()
 
 STOCK_PHRASES = [
     "học tập và làm theo tư tưởng đạo đức phong cách Hồ Chí Minh",

@@ -14,14 +14,7 @@ NGOC = (FIXTURES / "essay_ngoc.txt").read_text(encoding="utf-8")
 LAN = (FIXTURES / "essay_lan.txt").read_text(encoding="utf-8")
 DI_CHUC = (FIXTURES / "source_di_chuc.txt").read_text(encoding="utf-8")
 
-SYLLABLES = (
-    "anh ba bác bài bản bảo bắt bền biết bình bộ các cách cán cao cần cấp chăm chỉ chính chí "
-    "cho chung chúng có công cơ cùng cuộc của cụ dân dạy dục đã đại đạo đảng đâu đầu đây để "
-    "đến đều địa điều định đó đoàn đồng đơn được đức gia giá giản giáo giữ gương hai hàng hành "
-    "hiện hiệu học hội hơn hướng kế khi khó không kiệm kính làm lao lãnh lên liêm lòng lời lớn "
-    "lực luôn mình mọi một mới mỗi năm nào nay nên nếp ngày nghĩ nghiệp người nhà nhân nhất "
-    "nhiều như những nói nước phải phát phong phục quan quần qua quê rằng rất sáng sản sao"
-).split()
+SYLLABLES = (FIXTURES / "syllables.txt").read_text(encoding="utf-8").splitlines()[1].split()
 STOCK = [
     "học tập và làm theo tư tưởng đạo đức phong cách Hồ Chí Minh",
     "cần kiệm liêm chính chí công vô tư",
