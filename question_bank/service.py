@@ -235,30 +235,6 @@ def question_query(*, q: str | None = None, topic_id: int | None = None, kind: s
     return stmt
 
 
-def keyset_page(stmt, *, before: int | None = None, after: int | None = None, size: int = 50):
-    """Newest first, one page by id (fast at any depth). Returns (items, older_cursor, newer_cursor):
-    pass older_cursor as `before` for the next page, newer_cursor as `after` for the previous one."""
-    if after is not None:
-        rows = db.session.execute(
-            stmt.where(Question.id > after).order_by(Question.id.asc()).limit(size + 1)).scalars().all()
-        more_newer = len(rows) > size
-        rows = list(reversed(rows[:size]))
-        older = rows[-1].id if rows else None
-        return rows, older, (rows[0].id if rows and more_newer else None)
-    if before is not None:
-        stmt = stmt.where(Question.id < before)
-    rows = db.session.execute(stmt.order_by(Question.id.desc()).limit(size + 1)).scalars().all()
-    more_older = len(rows) > size
-    rows = rows[:size]
-    return (rows, rows[-1].id if rows and more_older else None,
-            rows[0].id if rows and before is not None else None)
-
-
-def count_of(stmt) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-
-
 # --- editing, versions, status ---------------------------------------------------------------
 
 def version_in_use(version_id: int) -> bool:

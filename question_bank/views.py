@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from contest.accounts.permissions import organizer_required
 from contest.bounds import db_id, db_int
 from contest.extensions import db
+from contest.pagination import count_rows, keyset_page
 from contest.rounds.loaders import get_quiz_round_or_404
 from question_bank import analysis, formats, service
 from question_bank.formats.common import (FALSE_LABEL, KINDS, TRUE_LABEL, OptionDraft, QuestionDraft,
@@ -80,13 +81,13 @@ def index():
     stmt = service.question_query(**filters)
     before = request.args.get("before", type=db_int)
     after = request.args.get("after", type=db_int)
-    questions, older, newer = service.keyset_page(stmt, before=before, after=after, size=PAGE)
+    questions, older, newer = keyset_page(stmt, Question.id, before=before, after=after, size=PAGE)
     ids = [q.id for q in questions]
     if ids:  # load the shown questions' versions, options and topics in three queries
         db.session.execute(select(Question).where(Question.id.in_(ids)).options(
             selectinload(Question.current).selectinload(QuestionVersion.options),
             selectinload(Question.topic))).scalars().all()
-    total = service.count_of(stmt)
+    total = count_rows(stmt)
     bulk = BulkForm()
     bulk.target_topic_id.choices = topic_choices(_("No topic"))
     return render_template(
