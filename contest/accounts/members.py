@@ -305,7 +305,7 @@ def import_members(data: bytes, filename: str, actor: User, *, create_units: boo
     checked = check_rows(table, taken=taken, paths=index, create_units=create_units,
                          may_grant=actor.has_role("admin"), today=utcnow().date())
     if checked.problems:
-        raise Refusal("invalid_file", 422, _("Nothing was imported: %(count)s problems were found in the file.",
+        raise Refusal("invalid_file", 422, _("Nothing was created: %(count)s problems were found in the file.",
                                              count=len(checked.problems)), details=checked.problems)
     found, units_created = ensure_paths(checked.new_paths, index)
     passwords = [generate_password() for _ in checked.rows]

@@ -247,7 +247,7 @@ def import_tree(rows: list[tuple[int, str]]) -> int:
     if not rows:
         problems.append({"line": 1, "message": _("The sheet has no unit paths.")})
     if problems:
-        raise Refusal("invalid_file", 422, _("Nothing was imported: %(count)s problems were found in the file.",
+        raise Refusal("invalid_file", 422, _("Nothing was created: %(count)s problems were found in the file.",
                                              count=len(problems)), details=problems)
     _found, created = ensure_paths(paths, index)
     record("unit.import", "unit", None, after={"rows": len(rows), "units_created": created})

@@ -27,6 +27,23 @@ def choose_locale():
     refresh()
 
 
+# Pages a user whose password was handed out may still open: everything else sends them to
+# the password page until they have chosen their own.
+OPEN_BEFORE_PASSWORD_CHANGE = {"accounts.password", "accounts.logout", "accounts.set_language", "static",
+                               "accounts.favicon", "accounts.sign_out_everywhere"}
+
+
+@bp.before_app_request
+def require_own_password():
+    from contest.api.core import is_api_request
+
+    if is_api_request() or not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint in OPEN_BEFORE_PASSWORD_CHANGE:
+        return None
+    return redirect(url_for("accounts.password"))
+
+
 def _safe_next(target: str | None) -> str:
     return safe_next(target) or url_for("rounds.home")
 
@@ -84,12 +101,13 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        first = user.must_change_password
         device = known_device(request.cookies.get(KNOWN_DEVICE_COOKIE), user.username)
         try:
             change_password(user, form.current_password.data, form.new_password.data, device=device)
         except SignInDelayed as delayed:
             flash(delay_message(delayed.seconds), "danger")
-            return (render_template("accounts/password.html", form=form), 429,
+            return (render_template("accounts/password.html", form=form, first=user.must_change_password), 429,
                     {"Retry-After": str(delayed.seconds)})
         except WrongPassword:
             form.current_password.errors.append(_("The current password is not right."))
@@ -98,8 +116,9 @@ def password():
         else:
             db.session.commit()
             flash(_("Your password has been changed. Every other device has been signed out."), "success")
-            return redirect(url_for("accounts.password"))
-    return render_template("accounts/password.html", form=form)
+            return redirect(url_for("rounds.home") if first else url_for("accounts.password"))
+    return render_template("accounts/password.html", form=form,
+                           first=current_user.must_change_password)
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
