@@ -226,7 +226,7 @@ class MemberPatch(ma.Schema):
     active = ma.fields.Boolean()
 
 
-class ImportOut(ma.Schema):
+class MemberImportOut(ma.Schema):
     created = ma.fields.Integer()
     skipped = ma.fields.Integer()
     units_created = ma.fields.Integer()
@@ -265,7 +265,7 @@ def update_member_api(data, user_id):
 
 @blp.route("/users/import", methods=["POST"])
 @roles_required("organizer")
-@blp.response(201, ImportOut)
+@blp.response(201, MemberImportOut)
 @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"},
