@@ -287,7 +287,7 @@ def import_members_api():
     return result
 
 
-@blp.route("/users/import/credentials/<string:job_id>")
+@blp.route("/users/import/credentials/<string(maxlength=100):job_id>")
 @roles_required("organizer")
 @errors(E404="`not_found`: unknown, expired, or already downloaded")
 def download_credentials_api(job_id):

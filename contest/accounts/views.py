@@ -237,7 +237,7 @@ def members_template():
                     headers={"Content-Disposition": 'attachment; filename="mau-thanh-vien.xlsx"'})
 
 
-@bp.route("/members/credentials/<job_id>")
+@bp.route("/members/credentials/<string(maxlength=100):job_id>")
 @organizer_required
 def members_credentials(job_id):
     """The initial passwords of an import, downloadable once."""
