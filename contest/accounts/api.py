@@ -177,9 +177,9 @@ def list_units(args):
 @blp.arguments(UnitIn)
 @blp.response(201, UnitOut)
 def create_unit(data):
-    _check_unit(data.get("parent_id"))
-    unit = Unit(name=nfc(data["name"]), parent_id=data.get("parent_id"))
-    db.session.add(unit)
+    from contest.accounts.units import create_unit as create
+
+    unit = create(data["name"], data.get("parent_id"))  # recorded: unit.create
     db.session.commit()
     return unit
 
