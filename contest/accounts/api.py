@@ -177,9 +177,9 @@ def list_units(args):
 @blp.arguments(UnitIn)
 @blp.response(201, UnitOut)
 def create_unit(data):
-    _check_unit(data.get("parent_id"))
-    unit = Unit(name=nfc(data["name"]), parent_id=data.get("parent_id"))
-    db.session.add(unit)
+    from contest.accounts.units import create_unit as create
+
+    unit = create(data["name"], data.get("parent_id"))  # recorded: unit.create
     db.session.commit()
     return unit
 
@@ -195,3 +195,127 @@ def create_user_api(data):
     user = _create(data, data["role"])
     db.session.commit()
     return user
+
+
+# --- members and units (organizer) ------------------------------------------------------------
+
+class MemberOut(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    full_name = ma.fields.String()
+    role = ma.fields.String()
+    unit_id = ma.fields.Integer(allow_none=True)
+    active = ma.fields.Boolean()
+
+
+class MemberList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MemberOut))
+    total = ma.fields.Integer()
+
+
+class MemberQuery(Page):
+    q = fields.Text(load_default=None, validate=ma.validate.Length(max=200))
+    unit_id = fields.Id(load_default=None)
+    role = ma.fields.String(load_default=None, validate=ma.validate.OneOf(ROLES))
+
+
+class MemberPatch(ma.Schema):
+    full_name = fields.Text(validate=ma.validate.Length(min=2, max=200))
+    unit_id = fields.Id(allow_none=True)
+    role = ma.fields.String(validate=ma.validate.OneOf(ROLES))
+    active = ma.fields.Boolean()
+
+
+class MemberImportOut(ma.Schema):
+    created = ma.fields.Integer()
+    skipped = ma.fields.Integer()
+    units_created = ma.fields.Integer()
+    credentials_job_id = ma.fields.String()
+
+
+class ResetOut(ma.Schema):
+    temporary_password = ma.fields.String()
+    expires_at = ma.fields.DateTime()
+
+
+@blp.route("/users")
+@roles_required("organizer")
+@blp.arguments(MemberQuery, location="query")
+@blp.response(200, MemberList)
+def list_members(args):
+    """Members by name or username (without diacritics), unit (with its sub-units) and role."""
+    from contest.accounts.members import members_query
+
+    return paginate(members_query(args.get("q"), args.get("unit_id"), args.get("role")), args)
+
+
+@blp.route("/users/<int:user_id>", methods=["PATCH"])
+@roles_required("organizer")
+@blp.arguments(MemberPatch)
+@blp.response(200, MemberOut)
+@errors(E403="`forbidden`: only an administrator grants organizer or admin", E404="`not_found`")
+def update_member_api(data, user_id):
+    from contest.accounts.loaders import get_user_or_404
+    from contest.accounts.members import update_member
+
+    user = update_member(get_user_or_404(user_id), current_actor(), data)
+    db.session.commit()
+    return user
+
+
+@blp.route("/users/import", methods=["POST"])
+@roles_required("organizer")
+@blp.response(201, MemberImportOut)
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"},
+                   "create_units": {"type": "boolean"}}}}}})
+@errors(E422="`invalid_file`: nothing created, details list every bad row (line, message)")
+def import_members_api():
+    """Import members from .xlsx or .csv: all or nothing. `credentials_job_id` fetches the
+    initial passwords' sheet ONCE, within an hour: GET /api/v1/users/import/credentials/{id}."""
+    from flask import request
+
+    from contest.accounts.members import import_members
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Refusal("validation_error", 422, details=[{"field": "file", "message": _("Choose a file to import.")}])
+    create_units = (request.form.get("create_units") or "").strip().lower() in ("1", "true", "on", "yes")
+    result = import_members(upload.read(), upload.filename, current_actor(), create_units=create_units)
+    db.session.commit()
+    return result
+
+
+@blp.route("/users/import/credentials/<string(maxlength=100):job_id>")
+@roles_required("organizer")
+@errors(E404="`not_found`: unknown, expired, or already downloaded")
+def download_credentials_api(job_id):
+    """The initial passwords' sheet of an import, once (then it is forgotten)."""
+    from contest.accounts.members import take_credentials
+
+    return _credentials_response(take_credentials(job_id, current_actor()))
+
+
+def _credentials_response(sheet):
+    from flask import Response
+
+    if sheet is None:
+        raise Refusal("not_found", 404, _("This credentials sheet is unknown, expired or already downloaded."))
+    return Response(sheet, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="mat-khau-ban-dau.xlsx"',
+                             "Cache-Control": "no-store"})
+
+
+@blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@roles_required("organizer")
+@blp.response(200, ResetOut)
+@errors(E403="`forbidden`", E404="`not_found`")
+def reset_password_api(user_id):
+    """A temporary password (72 h), to be changed at the next sign-in; shown once."""
+    from contest.accounts.loaders import get_user_or_404
+    from contest.accounts.members import reset_password
+
+    password, expires_at = reset_password(get_user_or_404(user_id), current_actor())
+    db.session.commit()
+    return {"temporary_password": password, "expires_at": expires_at}

@@ -27,7 +27,16 @@ def load_api_user():
         _load_bearer(header)
     elif current_user.is_authenticated and (_changes_state() or _csrf_header()):
         _load_session()
+    if g.api_user is not None and g.api_user.must_change_password \
+            and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+        raise Refusal("password_change_required", 403, _("Your password was given to you by the organizers: "
+                                                         "choose your own before going on."))
     return None
+
+
+# What a user whose password was handed out (import, reset) may still do: change it, or leave.
+PASSWORD_CHANGE_ENDPOINTS = {"api.api_accounts.change_own_password", "api.api_accounts.revoke_token",
+                             "api_accounts.change_own_password", "api_accounts.revoke_token"}
 
 
 def _load_bearer(header: str) -> None:

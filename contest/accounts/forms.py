@@ -49,3 +49,42 @@ class PasswordChangeForm(FlaskForm):
         Length(min=MIN_PASSWORD, max=200, message=_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD))])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         EqualTo("new_password", message=_l("The two passwords are not the same."))])
+
+
+# --- members and units (organizer) ------------------------------------------------------------
+
+from flask_wtf.file import FileField, FileRequired  # noqa: E402
+from wtforms import BooleanField, HiddenField  # noqa: E402
+
+
+class MemberImportForm(FlaskForm):
+    file = FileField(_l("Excel or CSV file"), validators=[FileRequired(_l("Choose a file to import."))])
+    create_units = BooleanField(_l("Create the units the file names that do not exist yet"))
+
+
+class UnitTreeImportForm(FlaskForm):
+    file = FileField(_l("Excel sheet of unit paths"), validators=[FileRequired(_l("Choose a file to import."))])
+
+
+class MemberEditForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter the full name.")), Length(min=2, max=200)])
+    unit_id = SelectField(_l("Unit"), coerce=int)
+    role = SelectField(_l("Role"))
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Name of the unit"), validators=[DataRequired(_l("Enter the name.")), Length(max=200)])
+    parent_id = SelectField(_l("Under"), coerce=int)
+
+
+class UnitMoveForm(FlaskForm):
+    parent_id = SelectField(_l("Move under"), coerce=int)
+
+
+class UnitMergeForm(FlaskForm):
+    target_id = SelectField(_l("Merge into"), coerce=int)
+
+
+class ConfirmForm(FlaskForm):
+    """A button with CSRF (deactivate, reactivate, reset)."""
+    action = HiddenField()

@@ -48,6 +48,13 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="member")
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by an import or a reset: the password was handed out by an organizer, so the member
+    # must choose their own before anything else (pages redirect, the API answers 403).
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # A temporary password (reset) works until then; None for a password the user chose.
+    password_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # fold(full name + username): searching without diacritics ("nguyen van" finds "Nguyễn Văn").
+    search_text: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()

@@ -7,7 +7,7 @@ from contest.accounts import throttle
 from contest.accounts.models import ApiToken, LoginSession, User
 from contest.accounts.rules import hash_password, normalize_username, password_weakness, verify_password
 from contest.clock import utcnow
-from contest.dbtypes import nfc
+from contest.dbtypes import fold, nfc
 from contest.extensions import db
 
 # A hash of a random password, verified when the username does not exist, so that a wrong
@@ -37,6 +37,7 @@ def create_user(username, password, full_name, role="member", unit_id=None, emai
                 phone=None, date_of_birth=None, locale=None) -> User:
     user = User(username=normalize_username(username), password_hash=hash_password(password),
                 full_name=nfc(full_name), role=role, unit_id=unit_id,
+                search_text=search_text(full_name, username),
                 email=(email or None) and email.strip().lower(), phone=phone or None,
                 date_of_birth=date_of_birth, locale=locale)
     db.session.add(user)
@@ -46,6 +47,11 @@ def create_user(username, password, full_name, role="member", unit_id=None, emai
         db.session.rollback()
         raise UsernameTaken(username)
     return user  # flushed; the caller commits (with what goes with it: a judge's panel seat)
+
+
+def search_text(full_name: str, username: str) -> str:
+    """What the members' search matches: "Nguyễn Văn Đức" "duc.nv" -> "nguyen van duc duc.nv"."""
+    return fold(f"{nfc(full_name) or ''} {normalize_username(username)}")[:300]
 
 
 def password_problem(password: str, username: str, full_name: str | None = None) -> str | None:
@@ -81,6 +87,8 @@ def authenticate(username: str, password: str, device: str | None = None) -> Use
         return None
     if not user.active or not verify_password(user.password_hash, password or ""):
         return None
+    if user.password_expires_at is not None and user.password_expires_at <= utcnow():
+        return None  # a temporary password (reset) past its time: ask the organizer again
     throttle.succeeded(name, device)
     return user
 
@@ -168,6 +176,8 @@ def change_password(user: User, current_password: str, new_password: str, *, dev
     if problem:
         raise WeakPassword(problem)
     user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    user.password_expires_at = None
     end_all_sessions(user, api_tokens=True, keep_current=keep_token is None, keep_token=keep_token)
     db.session.flush()
 

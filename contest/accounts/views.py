@@ -7,13 +7,14 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from contest.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
-from contest.accounts.permissions import login_required
+from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.models import Unit
 from contest.accounts.redirects import safe_next
 from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, UsernameTaken, WeakPassword,
                                       WrongPassword, authenticate, change_password, create_user,
                                       delay_message, end_all_sessions, end_session, known_device,
                                       known_device_cookie, start_session)
+from contest.dbtypes import fold
 from contest.extensions import LOCALES, db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -25,6 +26,23 @@ def choose_locale():
     from flask_babel import refresh
 
     refresh()
+
+
+# Pages a user whose password was handed out may still open: everything else sends them to
+# the password page until they have chosen their own.
+OPEN_BEFORE_PASSWORD_CHANGE = {"accounts.password", "accounts.logout", "accounts.set_language", "static",
+                               "accounts.favicon", "accounts.sign_out_everywhere"}
+
+
+@bp.before_app_request
+def require_own_password():
+    from contest.api.core import is_api_request
+
+    if is_api_request() or not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint in OPEN_BEFORE_PASSWORD_CHANGE:
+        return None
+    return redirect(url_for("accounts.password"))
 
 
 def _safe_next(target: str | None) -> str:
@@ -84,12 +102,13 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        first = user.must_change_password
         device = known_device(request.cookies.get(KNOWN_DEVICE_COOKIE), user.username)
         try:
             change_password(user, form.current_password.data, form.new_password.data, device=device)
         except SignInDelayed as delayed:
             flash(delay_message(delayed.seconds), "danger")
-            return (render_template("accounts/password.html", form=form), 429,
+            return (render_template("accounts/password.html", form=form, first=user.must_change_password), 429,
                     {"Retry-After": str(delayed.seconds)})
         except WrongPassword:
             form.current_password.errors.append(_("The current password is not right."))
@@ -98,8 +117,9 @@ def password():
         else:
             db.session.commit()
             flash(_("Your password has been changed. Every other device has been signed out."), "success")
-            return redirect(url_for("accounts.password"))
-    return render_template("accounts/password.html", form=form)
+            return redirect(url_for("rounds.home") if first else url_for("accounts.password"))
+    return render_template("accounts/password.html", form=form,
+                           first=current_user.must_change_password)
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
@@ -148,3 +168,310 @@ def set_language(code):
 def favicon():
     """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
     return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
+# --- members and units (organizer) ------------------------------------------------------------
+
+MEMBERS_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _role_names():
+    from flask_babel import gettext
+
+    return {"member": gettext("Member"), "judge": gettext("Judge"), "organizer": gettext("Organizer"),
+            "admin": gettext("Administrator")}
+
+
+def _refused(refusal):
+    db.session.rollback()
+    flash(refusal.text, "danger")
+
+
+@bp.route("/members")
+@organizer_required
+def members():
+    from contest.accounts.members import members_query
+    from contest.bounds import db_int
+    from contest.pagination import page_window, paginate
+
+    q = (request.args.get("q") or "").strip()[:200]
+    unit_id = request.args.get("unit_id", type=db_int) or None
+    role = request.args.get("role") if request.args.get("role") in _role_names() else None
+    window = page_window(request.args.get("page", 1, type=db_int), MEMBERS_PAGE)
+    page = paginate(members_query(q, unit_id, role), window.offset, window.size)
+    return render_template("accounts/members.html", page=page, window=window, q=q, unit_id=unit_id, role=role,
+                           units=unit_choices(), roles=_role_names())
+
+
+@bp.route("/members/import", methods=["GET", "POST"])
+@organizer_required
+def import_members_page():
+    from contest.accounts.forms import MemberImportForm
+    from contest.accounts.members import import_members
+    from contest.errors import Refusal
+
+    form = MemberImportForm()
+    errors, result = None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = import_members(upload.read(), upload.filename, current_user._get_current_object(),
+                                    create_units=form.create_units.data)
+        except Refusal as refusal:
+            db.session.rollback()
+            errors = refusal.details or [{"line": None, "message": refusal.text}]
+        else:
+            db.session.commit()
+    return render_template("accounts/members_import.html", form=form, errors=errors, result=result)
+
+
+@bp.route("/members/template.xlsx")
+@organizer_required
+def members_template():
+    from flask import Response
+
+    from contest.accounts.members import template_sheet
+
+    return Response(template_sheet(), mimetype=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="mau-thanh-vien.xlsx"'})
+
+
+@bp.route("/members/credentials/<string(maxlength=100):job_id>")
+@organizer_required
+def members_credentials(job_id):
+    """The initial passwords of an import, downloadable once."""
+    from flask import Response, abort
+
+    from contest.accounts.members import take_credentials
+
+    sheet = take_credentials(job_id[:100], current_user._get_current_object())
+    if sheet is None:
+        abort(404)
+    return Response(sheet, mimetype=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="mat-khau-ban-dau.xlsx"', "Cache-Control": "no-store"})
+
+
+def _member_page(user, edit_form=None, temporary=None, status=200):
+    from contest.accounts.forms import ConfirmForm, MemberEditForm
+    from contest.essays.models import Entry
+    from contest.rounds.models import Attempt
+
+    form = edit_form or MemberEditForm(obj=user, formdata=None)
+    form.unit_id.choices = [(0, _("— no unit —"))] + unit_choices()
+    if edit_form is None:
+        form.unit_id.data = user.unit_id or 0
+    roles = _role_names()
+    if current_user.has_role("admin"):
+        form.role.choices = list(roles.items())
+    else:
+        form.role.choices = [(k, v) for k, v in roles.items() if k in ("member", "judge") or k == user.role]
+    attempts = db.session.execute(select(Attempt).where(Attempt.user_id == user.id)
+                                  .order_by(Attempt.started_at.desc())).scalars().all()
+    entries = db.session.execute(select(Entry).where(Entry.author_id == user.id)
+                                 .order_by(Entry.submitted_at.desc())).scalars().all()
+    return render_template("accounts/member.html", member=user, form=form, confirm=ConfirmForm(),
+                           attempts=attempts, entries=entries, roles=roles, temporary=temporary), status
+
+
+@bp.route("/members/<int:user_id>")
+@organizer_required
+def member(user_id):
+    from contest.accounts.loaders import get_user_or_404
+
+    return _member_page(get_user_or_404(user_id))
+
+
+@bp.route("/members/<int:user_id>/edit", methods=["POST"])
+@organizer_required
+def member_edit(user_id):
+    from contest.accounts.forms import MemberEditForm
+    from contest.accounts.loaders import get_user_or_404
+    from contest.accounts.members import update_member
+    from contest.errors import Refusal
+
+    user = get_user_or_404(user_id)
+    form = MemberEditForm()
+    form.unit_id.choices = [(0, "")] + unit_choices()
+    form.role.choices = list(_role_names().items())
+    if not form.validate_on_submit():
+        return _member_page(user, form, status=422)
+    try:
+        update_member(user, current_user._get_current_object(),
+                      {"full_name": form.full_name.data, "unit_id": form.unit_id.data or None, "role": form.role.data})
+    except Refusal as refusal:
+        _refused(refusal)
+    else:
+        db.session.commit()
+        flash(_("The member's details have been saved."), "success")
+    return redirect(url_for("accounts.member", user_id=user_id))
+
+
+@bp.route("/members/<int:user_id>/active", methods=["POST"])
+@organizer_required
+def member_active(user_id):
+    from contest.accounts.forms import ConfirmForm
+    from contest.accounts.loaders import get_user_or_404
+    from contest.accounts.members import update_member
+    from contest.errors import Refusal
+
+    user = get_user_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and form.action.data in ("deactivate", "reactivate"):
+        try:
+            update_member(user, current_user._get_current_object(), {"active": form.action.data == "reactivate"})
+        except Refusal as refusal:
+            _refused(refusal)
+        else:
+            db.session.commit()
+            flash(_("The account has been deactivated: every sign-in of it has ended.") if not user.active
+                  else _("The account has been reactivated."), "success")
+    return redirect(url_for("accounts.member", user_id=user_id))
+
+
+@bp.route("/members/<int:user_id>/reset", methods=["POST"])
+@organizer_required
+def member_reset(user_id):
+    """A temporary password, shown on this answer only (never stored in the clear)."""
+    from contest.accounts.forms import ConfirmForm
+    from contest.accounts.loaders import get_user_or_404
+    from contest.accounts.members import reset_password
+    from contest.errors import Refusal
+
+    user = get_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.member", user_id=user_id))
+    try:
+        password, expires_at = reset_password(user, current_user._get_current_object())
+    except Refusal as refusal:
+        _refused(refusal)
+        return redirect(url_for("accounts.member", user_id=user_id))
+    db.session.commit()
+    return _member_page(user, temporary=(password, expires_at))
+
+
+# --- the unit tree ----------------------------------------------------------------------------
+
+@bp.route("/units")
+@organizer_required
+def units():
+    return _units_page()
+
+
+def _units_page(errors=None, status=200):
+    from contest.accounts.forms import ConfirmForm, UnitForm, UnitMergeForm, UnitMoveForm, UnitTreeImportForm
+    from contest.accounts.units import member_counts, tree_rows
+
+    choices = unit_choices()
+    create = UnitForm(formdata=None)
+    create.parent_id.choices = [(0, _("— at the top —"))] + choices
+    move = UnitMoveForm(formdata=None)
+    move.parent_id.choices = [(0, _("— at the top —"))] + choices
+    merge = UnitMergeForm(formdata=None)
+    merge.target_id.choices = choices
+    return render_template("accounts/units.html", rows=tree_rows(), counts=member_counts(), create=create,
+                           move=move, merge=merge, tree_import=UnitTreeImportForm(formdata=None),
+                           confirm=ConfirmForm(formdata=None), errors=errors), status
+
+
+def _unit_action(work, done_message):
+    from contest.errors import Refusal
+
+    try:
+        work()
+    except Refusal as refusal:
+        _refused(refusal)
+    else:
+        db.session.commit()
+        flash(done_message, "success")
+    return redirect(url_for("accounts.units"))
+
+
+@bp.route("/units/create", methods=["POST"])
+@organizer_required
+def unit_create():
+    from contest.accounts.forms import UnitForm
+    from contest.accounts.units import create_unit
+
+    form = UnitForm()
+    form.parent_id.choices = [(0, "")] + unit_choices()
+    if not form.validate_on_submit():
+        flash(_("Enter the name."), "danger")
+        return redirect(url_for("accounts.units"))
+    return _unit_action(lambda: create_unit(form.name.data, form.parent_id.data or None), _("The unit has been created."))
+
+
+@bp.route("/units/<int:unit_id>/rename", methods=["POST"])
+@organizer_required
+def unit_rename(unit_id):
+    from contest.accounts.forms import UnitForm
+    from contest.accounts.loaders import get_unit_or_404
+    from contest.accounts.units import rename_unit
+
+    unit = get_unit_or_404(unit_id)
+    form = UnitForm()
+    form.parent_id.choices = [(0, "")] + unit_choices()
+    form.parent_id.validate_choice = False
+    if not form.validate_on_submit():
+        flash(_("Enter the name."), "danger")
+        return redirect(url_for("accounts.units"))
+    return _unit_action(lambda: rename_unit(unit, form.name.data), _("The unit has been renamed."))
+
+
+@bp.route("/units/<int:unit_id>/move", methods=["POST"])
+@organizer_required
+def unit_move(unit_id):
+    from contest.accounts.forms import UnitMoveForm
+    from contest.accounts.loaders import get_unit_or_404
+    from contest.accounts.units import move_unit
+
+    unit = get_unit_or_404(unit_id)
+    form = UnitMoveForm()
+    form.parent_id.choices = [(0, "")] + unit_choices()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.units"))
+    return _unit_action(lambda: move_unit(unit, form.parent_id.data or None), _("The unit has been moved."))
+
+
+@bp.route("/units/<int:unit_id>/merge", methods=["POST"])
+@organizer_required
+def unit_merge(unit_id):
+    from contest.accounts.forms import UnitMergeForm
+    from contest.accounts.loaders import get_unit_or_404
+    from contest.accounts.units import merge_units
+
+    unit = get_unit_or_404(unit_id)
+    form = UnitMergeForm()
+    form.target_id.choices = unit_choices()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.units"))
+    return _unit_action(lambda: merge_units(unit, get_unit_or_404(form.target_id.data)),
+                        _("The units have been merged."))
+
+
+@bp.route("/units/import", methods=["POST"])
+@organizer_required
+def unit_import():
+    from contest.accounts.forms import UnitTreeImportForm
+    from contest.accounts.members import read_table
+    from contest.accounts.units import import_tree
+    from contest.errors import Refusal
+
+    form = UnitTreeImportForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to import."), "danger")
+        return redirect(url_for("accounts.units"))
+    try:
+        table = read_table(form.file.data.read(), form.file.data.filename)
+        rows = [(line, str(cells[0] or "")) for line, cells in table if cells and str(cells[0] or "").strip()]
+        if rows and fold(rows[0][1]).strip() in ("don vi", "duong dan", "duong dan don vi"):
+            rows = rows[1:]  # a header
+        created = import_tree(rows)
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(refusal.text, "danger")
+        return _units_page(refusal.details or [{"line": None, "message": refusal.text}], 422)
+    db.session.commit()
+    flash(_("%(n)s units have been created.", n=created), "success")
+    return redirect(url_for("accounts.units"))
+

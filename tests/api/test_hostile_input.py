@@ -46,7 +46,8 @@ def world(client, make):
     assignment = db.session.execute(select(Assignment.id)).scalar_one()
     ids = {"contest_id": quiz.contest_id, "attempt_id": attempt["id"],
            "question_id": attempt["questions"][0]["id"], "entry_id": entry["id"],
-           "assignment_id": assignment, "quiz_round": quiz.id, "essay_round": essay.id}
+           "assignment_id": assignment, "quiz_round": quiz.id, "essay_round": essay.id,
+           "user_id": member.id, "job_id": "no-such-credentials-sheet"}
     return {"auth": make.auth(admin), "ids": ids}
 
 
