@@ -82,6 +82,7 @@ def write(round_id):
         source = draft if draft is not None and draft.body else entry
         form.title.data = (draft.title if draft is not None and draft.title else None) or (entry.title if entry else "")
         form.body.data = source.body if source is not None else ""
+        form.publish_consent.data = bool(entry.publish_consent) if entry is not None else False
     problem = None
     if form.validate_on_submit():
         if settings.require_declaration and not form.declaration.data:
@@ -89,7 +90,8 @@ def write(round_id):
         else:
             try:
                 entry, created = service.submit_entry(round_, current_user, title=form.title.data,
-                                                      body=form.body.data, declared=bool(form.declaration.data))
+                                                      body=form.body.data, declared=bool(form.declaration.data),
+                                                      publish_consent=bool(form.publish_consent.data))
                 db.session.commit()
             except Refusal as error:
                 db.session.rollback()
@@ -166,6 +168,7 @@ def confirm_upload(round_id):
     form = ConfirmUploadForm()
     if request.method == "GET":
         form.title.data = draft.title or (entry.title if entry else "")
+        form.publish_consent.data = bool(entry.publish_consent) if entry is not None else False
     count = text.word_count(draft.upload_text or "")
     length = service.length_problem(round_, count)
     if form.validate_on_submit():
@@ -174,7 +177,8 @@ def confirm_upload(round_id):
         else:
             try:
                 entry, created = service.confirm_upload(round_, current_user, form.title.data,
-                                                        bool(form.declaration.data))
+                                                        bool(form.declaration.data),
+                                                        publish_consent=bool(form.publish_consent.data))
                 db.session.commit()
             except Refusal as error:
                 db.session.rollback()
