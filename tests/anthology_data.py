@@ -5,6 +5,7 @@ from contest.essays.models import Entry
 from contest.extensions import db
 from contest.judging.criteria import set_criteria
 from contest.judging.models import Assignment
+from contest.judging.settings import settings_to_change
 
 
 def judged_round(make, entries, *, published=True, contest_title="Cuộc thi viết “Học tập và làm theo Bác”",
@@ -32,9 +33,15 @@ def judged_round(make, entries, *, published=True, contest_title="Cuộc thi vi�
                       publish_consent=spec.get("consent", False))
         db.session.add(entry)
         db.session.flush()
-        db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, judge_id=judge.id, stage=1,
-                                  status="submitted", total=spec["score"], submitted_at=make.clock()))
+        for stage in range(1, entry.stage + 1):  # a shortlisted entry is scored in each stage
+            db.session.add(Assignment(round_id=round_.id, entry_id=entry.id, judge_id=judge.id, stage=stage,
+                                      status="submitted", total=spec["score"], submitted_at=make.clock()))
         made.append(entry)
+    last = max((e.stage for e in made), default=1)
+    if last > 1:
+        for stage in range(2, last + 1):
+            set_criteria(round_, [{"name": "Nội dung", "max_points": 100, "weight": 1}], stage=stage)
+        settings_to_change(round_).current_stage = last
     round_.results_published = published
     db.session.commit()
     return round_, made

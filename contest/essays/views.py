@@ -16,6 +16,7 @@ from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, Essay
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
+from contest.judging import anthology
 from contest.judging import service as judging
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.settings import normalizes, settings_to_change as judging_settings_to_change
@@ -211,7 +212,21 @@ def results(round_id):
         flash(_("The results of this round are not published yet."), "info")
         return redirect(url_for("essays.round_page", round_id=round_id))
     return render_template("essays/results.html", round=round_, items=judging.ranked(round_),
-                           unit_name=judging.unit_name, prizes=judging.prize_labels())
+                           unit_name=judging.unit_name, prizes=judging.prize_labels(),
+                           anthology_open=bool(round_.results_published) and publishing.round_is_final(round_))
+
+
+@bp.route("/rounds/<int:round_id>/anthology")
+def anthology_page(round_id):
+    """The public anthology ("Những tấm gương làm theo Bác"): once the results are published, to
+    anyone, signed in or not, the winning entries of the authors who agreed to publication, and
+    how many others are not shown. Before that: 404 for everyone."""
+    round_ = get_essay_round_or_404(round_id)
+    if not (round_.results_published and publishing.round_is_final(round_)):
+        abort(404)
+    shown, hidden = anthology.public_entries(round_)
+    return render_template("essays/anthology.html", round=round_, entries=shown, hidden=hidden,
+                           cover=anthology.cover(round_))
 
 
 # --- organizers --------------------------------------------------------------------------------

@@ -20,10 +20,30 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 
+from contest.errors import Refusal
 from contest.essays import text as essay_text
 from contest.judging import service
+
+MEDIA_TYPES = {"pdf": "application/pdf",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def not_published() -> Refusal:
+    """The one refusal of the anthology's files before the round's results are published."""
+    return Refusal("not_published", 409, _l("The results of this round are not published yet."))
+
+
+def build(round_, fmt: str, include_shortlisted: bool = False) -> bytes:
+    """The anthology's file: ``fmt`` is "pdf" or "docx"."""
+    maker = build_anthology_pdf if fmt == "pdf" else build_anthology_docx
+    return maker(round_, include_shortlisted=include_shortlisted)
+
+
+def filename(round_, fmt: str) -> str:
+    return f"ky-yeu-vong-{round_.id}.{fmt}"
 
 
 @dataclass(frozen=True)
