@@ -414,10 +414,12 @@ def _publish(round_, stage: int, publish: bool):
 
 def _anthology_download(round_id, fmt):
     """The same file as GET /api/v1/rounds/{id}/anthology.{fmt}, for the signed-in organizer's
-    browser (the API takes no session cookie on a GET). 409 page until the results are published."""
+    browser (the API takes no session cookie on a GET). Until the results are published: back to
+    the results page, saying why."""
     round_ = get_essay_round_or_404(round_id)
     if not (round_.results_published and publishing.round_is_final(round_)):
-        raise anthology.not_published()
+        flash(anthology.not_published().text, "warning")
+        return redirect(url_for("judging.results", round_id=round_.id))
     shortlisted = request.args.get("shortlisted", "").lower() in ("1", "true", "yes", "on")
     response = Response(anthology.build(round_, fmt, include_shortlisted=shortlisted),
                         mimetype=anthology.MEDIA_TYPES[fmt])
