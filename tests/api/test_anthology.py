@@ -186,3 +186,17 @@ def test_consent_with_an_uploaded_file(client, make):
         "file": (io.BytesIO(words(20).encode()), "bai.txt")}, content_type="multipart/form-data")
     assert response.status_code == 201, response.json
     assert response.json["publish_consent"] is True
+
+
+def test_pdf_embeds_only_the_shipped_noto_serif(client, make):
+    round_, _ = judged_round(make, ENTRIES[:2])
+    organizer = make.user(role="organizer")
+    reader = pypdf.PdfReader(io.BytesIO(
+        client.get(f"/api/v1/rounds/{round_.id}/anthology.pdf", headers=make.auth(organizer)).data))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[font["/BaseFont"].split("+", 1)[1]] = "/FontFile2" in descriptor
+    assert fonts == {"Anthology-Serif": True, "Anthology-Serif-Bold": True, "Anthology-Serif-Italic": True}
