@@ -119,3 +119,22 @@ def test_entry_form_asks_for_consent_and_stores_it(client, make):
         "title": "Bài của tôi", "body": words(21), "declaration": "y"})
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).publish_consent is False
+
+
+def test_confirming_an_upload_asks_for_consent_and_stores_it(client, make):
+    from contest.essays.models import EntryDraft
+
+    round_ = essay_round(make)
+    member = make.user()
+    text = words(20)
+    db.session.add(EntryDraft(round_id=round_.id, user_id=member.id, title="Bài tải lên", upload_kind="txt",
+                              upload_name="bai.txt", upload_data=text.encode(), upload_text=text,
+                              saved_at=make.clock()))
+    db.session.commit()
+    login(client, member)
+    page = client.get(f"/essays/rounds/{round_.id}/upload/confirm").get_data(as_text=True)
+    assert "Tôi đồng ý công bố bài dự thi nếu đạt giải." in page
+    client.post(f"/essays/rounds/{round_.id}/upload/confirm",
+                data={"title": "Bài tải lên", "declaration": "y", "publish_consent": "y"})
+    entry = db.session.query(Entry).filter_by(author_id=member.id).one()
+    assert entry.source == "txt" and entry.publish_consent is True
