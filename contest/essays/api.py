@@ -24,6 +24,8 @@ class EntryIn(ma.Schema):
     body = fields.Text(required=True, validate=ma.validate.Length(max=500_000))
     # Submitting through the API is the member's originality declaration unless they say no.
     declaration = ma.fields.Boolean(load_default=True)
+    # "Tôi đồng ý công bố bài dự thi nếu đạt giải": absent keeps a revised entry's answer (new: no).
+    publish_consent = ma.fields.Boolean(load_default=None, allow_none=True)
 
 
 class EntryFileOut(ma.Schema):
@@ -47,6 +49,7 @@ class EntryOut(ma.Schema):
     revision = ma.fields.Integer()
     stage = ma.fields.Integer()
     prize = ma.fields.String(allow_none=True)
+    publish_consent = ma.fields.Boolean()
     files = ma.fields.List(ma.fields.Nested(EntryFileOut))
 
 
@@ -60,7 +63,7 @@ ENTRY_BODY = {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["title", "file"], "properties": {
         "title": {"type": "string", "maxLength": 300, "pattern": fields.NO_CONTROL_CHARS},
         "file": {"type": "string", "format": "binary"},
-        "declaration": {"type": "boolean"}}}},
+        "declaration": {"type": "boolean"}, "publish_consent": {"type": "boolean"}}}},
 }}
 
 
@@ -78,11 +81,14 @@ def submit(round_id):
         service.check_upload_size(round_, request.content_length)  # before reading the body
         upload = request.files.get("file")
         declared = request.form.get("declaration", "true").lower() not in ("false", "0", "no", "off")
+        consent = request.form.get("publish_consent")
+        consent = None if consent is None else consent.lower() not in ("false", "0", "no", "off", "")
         if upload is None or not upload.filename and not upload.content_length:
             raise Refusal("validation_error", 422, details=[{"field": "file", "message": "Missing data for required field."}])
         data = upload.read(service.settings_for(round_).max_file_bytes + 1)
         entry, _created = service.submit_entry(round_, user, title=request.form.get("title", ""),
-                                              upload=(upload.filename, data), declared=declared)
+                                              upload=(upload.filename, data), declared=declared,
+                                              publish_consent=consent)
     else:
         try:
             payload = EntryIn().load(request.get_json(silent=True) or {})
@@ -91,7 +97,8 @@ def submit(round_id):
                 {"field": k, "message": " ".join(map(str, v)) if isinstance(v, list) else str(v)}
                 for k, v in invalid.messages.items()])
         entry, _created = service.submit_entry(round_, user, title=payload["title"], body=payload["body"],
-                                              declared=payload["declaration"])
+                                              declared=payload["declaration"],
+                                              publish_consent=payload["publish_consent"])
     db.session.commit()
     return service.entry_dict(entry)
 

@@ -93,6 +93,7 @@ class EntryForm(FlaskForm):
                                                                  Length(max=300)])
     body = TextAreaField(_l("Your entry"), validators=[DataRequired(_l("Write your entry first."))])
     declaration = BooleanField(_l("I declare that this entry is my own original work."))
+    publish_consent = BooleanField(_l("I agree that my entry may be published if it wins a prize."))
 
 
 class UploadForm(FlaskForm):
@@ -104,6 +105,7 @@ class ConfirmUploadForm(FlaskForm):
     title = StringField(_l("Title of your entry"), validators=[DataRequired(_l("Give your entry a title.")),
                                                                  Length(max=300)])
     declaration = BooleanField(_l("I declare that this entry is my own original work."))
+    publish_consent = BooleanField(_l("I agree that my entry may be published if it wins a prize."))
 
 
 class ReferenceForm(FlaskForm):

@@ -8,6 +8,7 @@ title, extracted text and word count.
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.clock import utcnow
@@ -54,6 +55,9 @@ class Entry(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     stage: Mapped[int] = mapped_column(default=1)  # the furthest stage the entry reached
     prize: Mapped[str | None] = mapped_column(String(12))
+    # The author agreed, when submitting, that the entry may be published (the anthology's
+    # public page) if it wins a prize. Off unless ticked.
+    publish_consent: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     round = relationship("Round")
     author = relationship("User")

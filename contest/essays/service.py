@@ -121,9 +121,11 @@ def _title(title: str | None) -> str:
 
 
 def submit_entry(round_, user, *, title: str, body: str | None = None, upload=None,
-                 declared: bool = True) -> tuple[Entry, bool]:
+                 declared: bool = True, publish_consent: bool | None = None) -> tuple[Entry, bool]:
     """Submit (or revise) the member's entry. ``upload`` is ``(filename, bytes)`` or
-    ``(filename, bytes, kind, text)`` when already read. Returns ``(entry, created)``."""
+    ``(filename, bytes, kind, text)`` when already read. ``publish_consent``: the author agrees
+    that the entry may be published if it wins (the anthology's public page); None keeps what a
+    revised entry had (a new one: no). Returns ``(entry, created)``."""
     check_open(round_)
     settings = settings_for(round_)
     if settings.require_declaration and not declared:
@@ -158,6 +160,10 @@ def submit_entry(round_, user, *, title: str, body: str | None = None, upload=No
     entry.title, entry.body, entry.word_count, entry.source = title, body_text, count, source
     entry.updated_at = now
     entry.declared_at = now if declared else entry.declared_at
+    if publish_consent is not None:
+        entry.publish_consent = bool(publish_consent)
+    elif created:
+        entry.publish_consent = False
     if stored_file is not None:
         entry.files.append(stored_file)
     if created:
@@ -167,7 +173,7 @@ def submit_entry(round_, user, *, title: str, body: str | None = None, upload=No
         except IntegrityError:  # the same member submitting twice at once: revise instead
             return submit_entry(round_, user, title=title, body=body_text if upload is None else None,
                                 upload=upload if upload is None else (upload[0], upload[1], source, body_text),
-                                declared=declared)
+                                declared=declared, publish_consent=publish_consent)
     draft = my_draft(round_.id, user.id)
     if draft is not None:
         db.session.delete(draft)
@@ -228,11 +234,12 @@ def hold_upload(round_, user, filename: str, data: bytes, title: str | None) -> 
     return draft
 
 
-def confirm_upload(round_, user, title: str, declared: bool) -> tuple[Entry, bool]:
+def confirm_upload(round_, user, title: str, declared: bool,
+                   publish_consent: bool | None = None) -> tuple[Entry, bool]:
     draft = my_draft(round_.id, user.id)
     if draft is None or draft.upload_data is None:
         raise refusal("not_found", 404, _l("There is no uploaded file waiting. Please upload it again."))
-    return submit_entry(round_, user, title=title, declared=declared,
+    return submit_entry(round_, user, title=title, declared=declared, publish_consent=publish_consent,
                         upload=(draft.upload_name, draft.upload_data, draft.upload_kind, draft.upload_text))
 
 
@@ -248,5 +255,6 @@ def entry_dict(entry: Entry) -> dict:
             "body": entry.body, "word_count": entry.word_count, "source": entry.source,
             "submitted_at": entry.submitted_at, "updated_at": entry.updated_at,
             "revision": entry.revision, "stage": entry.stage, "prize": entry.prize,
+            "publish_consent": bool(entry.publish_consent),
             "files": [{"id": f.id, "kind": f.kind, "filename": f.filename, "size": f.size,
                        "uploaded_at": f.uploaded_at} for f in entry.files]}

@@ -16,6 +16,7 @@ from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, Essay
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
+from contest.judging import anthology
 from contest.judging import service as judging
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.settings import normalizes, settings_to_change as judging_settings_to_change
@@ -82,6 +83,7 @@ def write(round_id):
         source = draft if draft is not None and draft.body else entry
         form.title.data = (draft.title if draft is not None and draft.title else None) or (entry.title if entry else "")
         form.body.data = source.body if source is not None else ""
+        form.publish_consent.data = bool(entry.publish_consent) if entry is not None else False
     problem = None
     if form.validate_on_submit():
         if settings.require_declaration and not form.declaration.data:
@@ -89,7 +91,8 @@ def write(round_id):
         else:
             try:
                 entry, created = service.submit_entry(round_, current_user, title=form.title.data,
-                                                      body=form.body.data, declared=bool(form.declaration.data))
+                                                      body=form.body.data, declared=bool(form.declaration.data),
+                                                      publish_consent=bool(form.publish_consent.data))
                 db.session.commit()
             except Refusal as error:
                 db.session.rollback()
@@ -166,6 +169,7 @@ def confirm_upload(round_id):
     form = ConfirmUploadForm()
     if request.method == "GET":
         form.title.data = draft.title or (entry.title if entry else "")
+        form.publish_consent.data = bool(entry.publish_consent) if entry is not None else False
     count = text.word_count(draft.upload_text or "")
     length = service.length_problem(round_, count)
     if form.validate_on_submit():
@@ -174,7 +178,8 @@ def confirm_upload(round_id):
         else:
             try:
                 entry, created = service.confirm_upload(round_, current_user, form.title.data,
-                                                        bool(form.declaration.data))
+                                                        bool(form.declaration.data),
+                                                        publish_consent=bool(form.publish_consent.data))
                 db.session.commit()
             except Refusal as error:
                 db.session.rollback()
@@ -207,7 +212,21 @@ def results(round_id):
         flash(_("The results of this round are not published yet."), "info")
         return redirect(url_for("essays.round_page", round_id=round_id))
     return render_template("essays/results.html", round=round_, items=judging.ranked(round_),
-                           unit_name=judging.unit_name, prizes=judging.prize_labels())
+                           unit_name=judging.unit_name, prizes=judging.prize_labels(),
+                           anthology_open=bool(round_.results_published) and publishing.round_is_final(round_))
+
+
+@bp.route("/rounds/<int:round_id>/anthology")
+def anthology_page(round_id):
+    """The public anthology ("Những tấm gương làm theo Bác"): once the results are published, to
+    anyone, signed in or not, the winning entries of the authors who agreed to publication, and
+    how many others are not shown. Before that: 404 for everyone."""
+    round_ = get_essay_round_or_404(round_id)
+    if not (round_.results_published and publishing.round_is_final(round_)):
+        abort(404)
+    shown, hidden = anthology.public_entries(round_)
+    return render_template("essays/anthology.html", round=round_, entries=shown, hidden=hidden,
+                           cover=anthology.cover(round_))
 
 
 # --- organizers --------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """API v1: assigning judges, judging blind, and results of writing rounds."""
 import marshmallow as ma
+from flask import Response
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
@@ -10,12 +11,12 @@ from contest.errors import Refusal
 from contest.essays.loaders import get_essay_round_or_404
 from contest.essays.service import judge_view
 from contest.extensions import db
-from contest.judging import service
+from contest.judging import anthology, service
 from contest.judging.criteria import round_criteria
 from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
 from contest.judging.settings import settings_for
-from contest.standings.publishing import can_see_results
+from contest.standings.publishing import can_see_results, round_is_final
 
 blp = Blueprint("api_judging", __name__, description="Writing rounds: judging and results")
 
@@ -203,3 +204,47 @@ def result_dict(item: dict, reveal: bool) -> dict:
             "normalized_score": None if item["normalized"] is None else round(item["normalized"], 2),
             "judges_scored": item["judges_scored"], "needs_more_judging": item["needs_more_judging"],
             "stage": item["stage"], "prize": entry.prize if reveal else None}
+
+
+# --- the anthology (kỷ yếu) ----------------------------------------------------------------------
+
+class AnthologyArgs(ma.Schema):
+    shortlisted = ma.fields.Boolean(load_default=False, metadata={
+        "description": "true: the shortlisted entries (reached a later stage) as well as the winners"})
+
+
+def _anthology_file(round_id, args, fmt):
+    round_ = get_essay_round_or_404(round_id)
+    if not (round_.results_published and round_is_final(round_)):
+        raise anthology.not_published()
+    response = Response(anthology.build(round_, fmt, include_shortlisted=args["shortlisted"]),
+                        mimetype=anthology.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{anthology.filename(round_, fmt)}"'
+    return response
+
+
+def _file_response(fmt):
+    return {"responses": {"200": {"description": f"The anthology (.{fmt}, attachment)", "content": {
+        anthology.MEDIA_TYPES[fmt]: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+@blp.route("/rounds/<int:round_id>/anthology.pdf")
+@roles_required("organizer")
+@blp.arguments(AnthologyArgs, location="query")
+@blp.doc(**_file_response("pdf"))
+@errors(E409="`not_published`: the round's results are not published yet")
+def anthology_pdf(args, round_id):
+    """The kỷ yếu as a PDF: cover, contents with page numbers, the winning (or, with
+    `shortlisted=true`, also the shortlisted) entries in rank order with title, author, unit,
+    prize and text. Only once the round's results are published."""
+    return _anthology_file(round_id, args, "pdf")
+
+
+@blp.route("/rounds/<int:round_id>/anthology.docx")
+@roles_required("organizer")
+@blp.arguments(AnthologyArgs, location="query")
+@blp.doc(**_file_response("docx"))
+@errors(E409="`not_published`: the round's results are not published yet")
+def anthology_docx(args, round_id):
+    """The kỷ yếu as a Word document (.docx): the same entries as the PDF."""
+    return _anthology_file(round_id, args, "docx")

@@ -1,7 +1,7 @@
 """Pages of judging: the judge's workspace and score sheet (blind), and the organizer's panel,
 assignment, results, stages, prizes and publication."""
 from babel.numbers import get_decimal_symbol
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,7 @@ from contest.essays.models import PRIZES, Entry
 from contest.errors import Refusal
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
-from contest.judging import service
+from contest.judging import anthology, service
 from contest.judging.criteria import criteria_rows
 from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
                                    ReopenForm, ShortlistForm, score_sheet_form)
@@ -388,3 +388,32 @@ def _publish(round_, stage: int, publish: bool):
     else:
         flash(_("Results hidden again."), "info")
     return back
+
+
+# --- the anthology (kỷ yếu): the organizer's downloads -----------------------------------------
+
+def _anthology_download(round_id, fmt):
+    """The same file as GET /api/v1/rounds/{id}/anthology.{fmt}, for the signed-in organizer's
+    browser (the API takes no session cookie on a GET). Until the results are published: back to
+    the results page, saying why."""
+    round_ = get_essay_round_or_404(round_id)
+    if not (round_.results_published and publishing.round_is_final(round_)):
+        flash(anthology.not_published().text, "warning")
+        return redirect(url_for("judging.results", round_id=round_.id))
+    shortlisted = request.args.get("shortlisted", "").lower() in ("1", "true", "yes", "on")
+    response = Response(anthology.build(round_, fmt, include_shortlisted=shortlisted),
+                        mimetype=anthology.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{anthology.filename(round_, fmt)}"'
+    return response
+
+
+@bp.route("/manage/rounds/<int:round_id>/anthology.pdf")
+@organizer_required
+def anthology_pdf(round_id):
+    return _anthology_download(round_id, "pdf")
+
+
+@bp.route("/manage/rounds/<int:round_id>/anthology.docx")
+@organizer_required
+def anthology_docx(round_id):
+    return _anthology_download(round_id, "docx")

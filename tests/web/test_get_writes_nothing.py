@@ -16,6 +16,7 @@ from contest.extensions import db
 from contest.judging.models import Assignment
 from contest.rounds.models import Attempt
 from contest.standings import service as standings
+from tests.anthology_data import judged_round
 from tests.web.test_essay_pages import login
 from tests.web.test_judging_pages import _entries_with_judges
 
@@ -48,8 +49,10 @@ def _world(client, make, clock):
                               upload_name="bai.txt", upload_data=text.encode(), upload_text=text, saved_at=clock()))
     db.session.commit()
     sheet = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalars().first()
+    anthology, _ = judged_round(make, [{"title": "Tấm gương", "author": "Nguyễn Văn An", "score": 90,
+                                        "prize": "first", "consent": True}])  # published, with a winner
     ids = {
-        "round_id": [taking.id, done.id, published.id, essay.id],
+        "round_id": [taking.id, done.id, published.id, essay.id, anthology.id],
         "contest_id": [contest.id],
         "attempt_id": list(db.session.execute(select(Attempt.id)).scalars()),
         "entry_id": [entry.id],
