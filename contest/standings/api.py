@@ -2,7 +2,7 @@
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from contest.accounts.permissions import current_actor
+from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import Page, errors, page_of
 from contest.standings.loaders import get_visible_quiz_round_or_404
 from contest.standings.service import leaderboard, unit_participation
@@ -62,3 +62,23 @@ def round_leaderboard(args, round_id):
 @errors(E403="`forbidden`: the results are not published yet")
 def round_units(args, round_id):
     return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)
+
+
+@blp.route("/rounds/<int:round_id>/export/<string:table>.<string:fmt>")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such round, table for its kind, or format")
+def round_export(round_id, table, fmt):
+    from flask import Response
+
+    from contest.errors import Refusal
+    from contest.exports.writer import write
+    from contest.rounds.loaders import get_quiz_round_or_404
+    from contest.standings.exports import TABLES
+
+    round_ = get_quiz_round_or_404(round_id)
+    if table not in TABLES or fmt not in ("xlsx", "csv"):
+        raise Refusal("not_found", 404)
+    mime = {"csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
+    return Response(write(TABLES[table](round_), fmt), mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="round-{round_.id}-{table}.{fmt}"'})

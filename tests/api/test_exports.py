@@ -1,0 +1,64 @@
+"""Exports of a round's tables through the API: organizers only, files opened back."""
+import csv
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+
+from contest.extensions import db
+from contest.rounds import service
+
+EVIL = '=HYPERLINK("http://evil.example","bấm")'
+
+
+def _closed_round(make):
+    unit = make.unit("Chi bộ Lê Lợi")
+    make.questions(4)
+    round_ = make.round(question_count=3)
+    for name in ("Nguyễn Thị Ánh Tuyết", EVIL):
+        attempt, _ = service.start_attempt(round_, make.user(unit=unit, full_name=name))
+        service.submit_attempt(attempt)
+    make.clock.set(round_.closes_at + timedelta(minutes=1))
+    db.session.commit()
+    return round_
+
+
+def test_the_leaderboard_xlsx_opens_back_typed_in_vietnamese(client, make):
+    round_ = _closed_round(make)
+    organizer = make.auth(make.user(role="organizer"))
+    response = client.get(f"/api/v1/rounds/{round_.id}/export/leaderboard.xlsx", headers=organizer)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="round-{round_.id}-leaderboard.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.data))["Bảng xếp hạng"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Hạng", "Họ và tên", "Đơn vị", "Điểm")
+    names = {r[1] for r in rows[1:]}
+    assert names == {"Nguyễn Thị Ánh Tuyết", "'" + EVIL}
+    assert all(isinstance(r[0], int) for r in rows[1:])
+    # a score is a number cell with two decimals (openpyxl reads 0.0 back as the number 0)
+    assert all(sheet.cell(row=i, column=4).data_type == "n" for i in range(2, len(rows) + 1))
+    assert sheet["D2"].number_format == "0.00"
+    assert sheet.freeze_panes == "A2"
+
+
+def test_the_units_csv_starts_with_the_bom(client, make):
+    round_ = _closed_round(make)
+    organizer = make.auth(make.user(role="organizer"))
+    data = client.get(f"/api/v1/rounds/{round_.id}/export/units.csv", headers=organizer).data
+    assert data[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    assert rows[0] == ["Đơn vị", "Số thành viên đăng ký", "Số người tham gia", "Tỷ lệ tham gia", "Điểm trung bình"]
+    assert rows[1][:3] == ["Chi bộ Lê Lợi", "2", "2"]
+
+
+def test_members_strangers_and_unknown_tables_are_refused(client, make):
+    round_ = _closed_round(make)
+    member = make.auth(make.user())
+    organizer = make.auth(make.user(role="organizer"))
+    url = f"/api/v1/rounds/{round_.id}/export"
+    assert client.get(f"{url}/leaderboard.csv").status_code == 401
+    assert client.get(f"{url}/leaderboard.csv", headers=member).status_code == 403
+    assert client.get(f"{url}/results.csv", headers=organizer).status_code == 404
+    assert client.get(f"{url}/leaderboard.pdf", headers=organizer).status_code == 404
+    assert client.get(f"/api/v1/rounds/99999/export/leaderboard.csv", headers=organizer).status_code == 404
