@@ -1,7 +1,15 @@
 """The standings' tables for export: the same rows the pages and the API read (service.py).
 
 The column lists are the hook: a prize column is one more Column and one more value per row."""
+import json
+
 from flask_babel import gettext as _
+from sqlalchemy import select
+
+from contest.accounts.models import User
+from contest.audit.models import AuditEvent
+from contest.extensions import db
+from contest.rounds.models import Attempt
 
 from contest.exports.writer import Column, Table
 from contest.standings.service import leaderboard, unit_participation
@@ -25,4 +33,34 @@ def units_table(round_) -> Table:
     return Table(_("Units"), columns, list(rows))
 
 
-TABLES = {"leaderboard": leaderboard_table, "units": units_table}
+def attempts_table(round_) -> Table:
+    """Every attempt of the round, streamed from the database in batches."""
+    columns = [Column(_("Full name"), "text"), Column(_("Attempt"), "int"), Column(_("Status"), "text"),
+               Column(_("Started at"), "datetime"), Column(_("Submitted at"), "datetime"),
+               Column(_("Score"), "float")]
+    query = (select(User.full_name, Attempt.number, Attempt.status, Attempt.started_at,
+                    Attempt.submitted_at, Attempt.score)
+             .join(User, User.id == Attempt.user_id).where(Attempt.round_id == round_.id)
+             .order_by(Attempt.id).execution_options(yield_per=2000))
+    return Table(_("Attempts"), columns, (tuple(r) for r in db.session.execute(query)))
+
+
+def _json(value):
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def audit_table(round_) -> Table:
+    columns = [Column(_("Time"), "datetime"), Column(_("Person"), "text"), Column(_("Action"), "text"),
+               Column(_("Object"), "text"), Column(_("Before"), "text"), Column(_("After"), "text"),
+               Column(_("Reason"), "text")]
+    query = (select(AuditEvent.at, User.full_name, AuditEvent.action, AuditEvent.object_type,
+                    AuditEvent.object_id, AuditEvent.before, AuditEvent.after, AuditEvent.reason)
+             .outerjoin(User, User.id == AuditEvent.actor_id).where(AuditEvent.round_id == round_.id)
+             .order_by(AuditEvent.at, AuditEvent.id))
+    rows = ((at, who, action, f"{kind} #{oid}" if oid is not None else kind, _json(before), _json(after),
+             reason) for at, who, action, kind, oid, before, after, reason in db.session.execute(query))
+    return Table(_("Audit log"), columns, rows)
+
+
+TABLES = {"leaderboard": leaderboard_table, "units": units_table, "attempts": attempts_table,
+          "audit": audit_table}

@@ -62,3 +62,28 @@ def test_members_strangers_and_unknown_tables_are_refused(client, make):
     assert client.get(f"{url}/results.csv", headers=organizer).status_code == 404
     assert client.get(f"{url}/leaderboard.pdf", headers=organizer).status_code == 404
     assert client.get(f"/api/v1/rounds/99999/export/leaderboard.csv", headers=organizer).status_code == 404
+
+
+def test_the_attempts_and_audit_tables_open_back(client, make):
+    from datetime import datetime
+
+    from contest.audit.service import record
+
+    round_ = _closed_round(make)
+    organizer_user = make.user(role="organizer", full_name="Trần Văn Bảo")
+    organizer = make.auth(organizer_user)
+    record("round.publish", "round", round_.id, actor=organizer_user, before={"published": False},
+           after={"published": True}, reason="Đã chấm xong", round_id=round_.id)
+    db.session.commit()
+    url = f"/api/v1/rounds/{round_.id}/export"
+    sheet = load_workbook(io.BytesIO(client.get(f"{url}/attempts.xlsx", headers=organizer).data))["Lượt thi"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Họ và tên", "Lượt thi", "Trạng thái", "Bắt đầu lúc", "Nộp lúc", "Điểm")
+    assert {r[0] for r in rows[1:]} == {"Nguyễn Thị Ánh Tuyết", "'" + EVIL}
+    assert all(isinstance(r[3], datetime) and isinstance(r[1], int) for r in rows[1:])
+    sheet = load_workbook(io.BytesIO(client.get(f"{url}/audit.xlsx", headers=organizer).data))["Nhật ký thao tác"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Trước", "Sau", "Lý do")
+    assert rows[1][1:] == ("Trần Văn Bảo", "round.publish", f"round #{round_.id}", '{"published": false}',
+                           '{"published": true}', "Đã chấm xong")
+    assert isinstance(rows[1][0], datetime)
