@@ -82,3 +82,19 @@ def round_export(round_id, table, fmt):
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[fmt]
     return Response(write(TABLES[table](round_), fmt), mimetype=mime, headers={
         "Content-Disposition": f'attachment; filename="round-{round_.id}-{table}.{fmt}"'})
+
+
+@blp.route("/rounds/<int:round_id>/report.xlsx")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such quiz round")
+def round_report(round_id):
+    from flask import Response
+
+    from contest.exports.writer import write_xlsx
+    from contest.rounds.loaders import get_quiz_round_or_404
+    from contest.standings.exports import report_tables
+
+    round_ = get_quiz_round_or_404(round_id)
+    return Response(write_xlsx(*report_tables(round_)),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="round-{round_.id}-report.xlsx"'})

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from contest.accounts.models import User
 from contest.audit.models import AuditEvent
+from contest.clock import utcnow
 from contest.extensions import db
 from contest.rounds.models import Attempt
 
@@ -64,3 +65,29 @@ def audit_table(round_) -> Table:
 
 TABLES = {"leaderboard": leaderboard_table, "units": units_table, "attempts": attempts_table,
           "audit": audit_table}
+
+
+def summary_table(round_) -> Table:
+    """The report's first sheet: what the round is and whether its ranks are final."""
+    members = db.session.scalar(select(db.func.count()).select_from(User))
+    participants = db.session.scalar(select(db.func.count(db.distinct(Attempt.user_id)))
+                                     .where(Attempt.round_id == round_.id))
+    attempts = db.session.scalar(select(db.func.count()).where(Attempt.round_id == round_.id))
+    yes, no = _("Yes"), _("No")
+    rows = [(_("Contest"), round_.contest.title, None, None), (_("Round"), round_.title, None, None),
+            (_("Opens at"), None, round_.opens_at, None), (_("Closes at"), None, round_.closes_at, None),
+            (_("Members"), None, None, members), (_("Participants"), None, None, participants),
+            (_("Attempts"), None, None, attempts),
+            (_("Final ranks"), yes if round_.standings_frozen_at is not None else no, None, None),
+            (_("Published"), yes if round_.results_published else no, None, None),
+            (_("Generated at"), None, utcnow(), None)]
+    columns = [Column(_("Item"), "text"), Column(_("Value"), "text"), Column(_("Time"), "datetime"),
+               Column(_("Count"), "int")]
+    return Table(_("Summary"), columns, rows)
+
+
+def report_tables(round_) -> list[Table]:
+    """The round's report, one sheet per table. The question statistics (item analysis) live in
+    question_bank.editing, above standings: the lead may add them from the composing view."""
+    board = leaderboard_table(round_)  # first: reading the ranks freezes them once the round closed
+    return [summary_table(round_), board, units_table(round_), audit_table(round_)]

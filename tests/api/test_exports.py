@@ -87,3 +87,17 @@ def test_the_attempts_and_audit_tables_open_back(client, make):
     assert rows[1][1:] == ("Trần Văn Bảo", "round.publish", f"round #{round_.id}", '{"published": false}',
                            '{"published": true}', "Đã chấm xong")
     assert isinstance(rows[1][0], datetime)
+
+
+def test_the_report_workbook_has_its_sheets_and_says_the_ranks_are_final(client, make):
+    round_ = _closed_round(make)
+    organizer = make.auth(make.user(role="organizer"))
+    assert client.get(f"/api/v1/rounds/{round_.id}/report.xlsx", headers=make.auth(make.user())).status_code == 403
+    response = client.get(f"/api/v1/rounds/{round_.id}/report.xlsx", headers=organizer)
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Tổng quan", "Bảng xếp hạng", "Đơn vị", "Nhật ký thao tác"]
+    summary = {r[0]: r[1:] for r in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Xếp hạng chính thức"][0] == "Có"
+    assert summary["Lượt thi"][2] == 2
+    assert summary["Vòng thi"][0] == round_.title
+    assert book["Tổng quan"].freeze_panes == "A2"
