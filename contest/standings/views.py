@@ -61,3 +61,20 @@ def publish(round_id):
     flash(_("Results published: everyone can now see the leaderboard.") if wanted
           else _("Results hidden again."), "success")
     return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/export/<string:table>.<string:fmt>")
+@organizer_required
+def export(round_id, table, fmt):
+    """The page's download buttons (session sign-in): the same files as the API's."""
+    from contest.standings.api import round_export
+
+    return round_export(round_id, table, fmt)
+
+
+@bp.route("/rounds/<int:round_id>/report.xlsx")
+@organizer_required
+def report(round_id):
+    from contest.standings.api import round_report
+
+    return round_report(round_id)

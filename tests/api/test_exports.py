@@ -101,3 +101,15 @@ def test_the_report_workbook_has_its_sheets_and_says_the_ranks_are_final(client,
     assert summary["Lượt thi"][2] == 2
     assert summary["Vòng thi"][0] == round_.title
     assert book["Tổng quan"].freeze_panes == "A2"
+
+
+def test_the_organizers_leaderboard_page_links_the_downloads_that_a_session_can_fetch(client, make):
+    from tests.web.test_taking_a_round import login
+
+    round_ = _closed_round(make)
+    login(client, make.user(role="organizer"))
+    html = client.get(f"/rounds/{round_.id}/leaderboard").get_data(as_text=True)
+    assert f'href="/rounds/{round_.id}/export/leaderboard.xlsx">Tải Excel</a>' in html
+    assert f'href="/rounds/{round_.id}/report.xlsx">Tải báo cáo của vòng thi</a>' in html
+    data = client.get(f"/rounds/{round_.id}/export/leaderboard.csv").data
+    assert data[:3] == b"\xef\xbb\xbf"
