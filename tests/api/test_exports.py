@@ -113,3 +113,12 @@ def test_the_organizers_leaderboard_page_links_the_downloads_that_a_session_can_
     assert f'href="/rounds/{round_.id}/report.xlsx">Tải báo cáo của vòng thi</a>' in html
     data = client.get(f"/rounds/{round_.id}/export/leaderboard.csv").data
     assert data[:3] == b"\xef\xbb\xbf"
+
+
+def test_a_member_signed_in_on_the_site_cannot_download(client, make):
+    from tests.web.test_taking_a_round import login
+
+    round_ = _closed_round(make)
+    login(client, make.user())
+    assert client.get(f"/rounds/{round_.id}/export/leaderboard.csv").status_code == 403
+    assert client.get(f"/rounds/{round_.id}/report.xlsx").status_code == 403
