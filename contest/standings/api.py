@@ -2,8 +2,10 @@
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from contest.accounts.permissions import current_actor
+from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import Page, errors, page_of
+from contest.rounds.loaders import get_quiz_round_or_404
+from contest.standings.exports import export_file, report_file
 from contest.standings.loaders import get_visible_quiz_round_or_404
 from contest.standings.service import leaderboard, unit_participation
 
@@ -62,3 +64,17 @@ def round_leaderboard(args, round_id):
 @errors(E403="`forbidden`: the results are not published yet")
 def round_units(args, round_id):
     return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)
+
+
+@blp.route("/rounds/<int:round_id>/export/<string:table>.<string:fmt>")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such round, table for its kind, or format")
+def round_export(round_id, table, fmt):
+    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+
+
+@blp.route("/rounds/<int:round_id>/report.xlsx")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such quiz round")
+def round_report(round_id):
+    return report_file(get_quiz_round_or_404(round_id))

@@ -9,6 +9,7 @@ from contest.extensions import db
 from contest.rounds.forms import EmptyForm
 from contest.rounds.loaders import get_quiz_round_or_404
 from contest.standings import publishing
+from contest.standings.exports import export_file, report_file
 from contest.standings.loaders import get_visible_quiz_round_or_404
 from contest.standings.service import leaderboard, unit_participation
 from contest.bounds import db_int
@@ -61,3 +62,16 @@ def publish(round_id):
     flash(_("Results published: everyone can now see the leaderboard.") if wanted
           else _("Results hidden again."), "success")
     return redirect(back)
+
+
+@bp.route("/rounds/<int:round_id>/export/<string:table>.<string:fmt>")
+@organizer_required
+def export(round_id, table, fmt):
+    """The page's download buttons (session sign-in): the same files as the API's."""
+    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+
+
+@bp.route("/rounds/<int:round_id>/report.xlsx")
+@organizer_required
+def report(round_id):
+    return report_file(get_quiz_round_or_404(round_id))

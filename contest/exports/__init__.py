@@ -1,0 +1,1 @@
+"""Exports: tables to .xlsx and CSV through one writer (writer.py)."""
