@@ -8,6 +8,7 @@ from contest.accounts.models import ApiToken, LoginSession, User
 from contest.accounts.rules import hash_password, normalize_username, password_weakness, verify_password
 from contest.clock import utcnow
 from contest.dbtypes import nfc
+from contest.audit.service import record
 from contest.extensions import db
 
 # A hash of a random password, verified when the username does not exist, so that a wrong
@@ -46,6 +47,25 @@ def create_user(username, password, full_name, role="member", unit_id=None, emai
         db.session.rollback()
         raise UsernameTaken(username)
     return user  # flushed; the caller commits (with what goes with it: a judge's panel seat)
+
+
+def record_role_granted(user: User) -> None:
+    """An organizer or admin created this account with its role: ``user.role`` in the audit log
+    (a member registering themselves is no one's decision, and is not recorded)."""
+    record("user.role", "user", user.id, before={"role": None},
+           after={"role": user.role, "username": user.username})
+
+
+def set_role(user: User, role: str) -> bool:
+    """An organizer or admin changes a user's role (``user.role``, before -> after). Flushes;
+    the caller checks who may grant what and commits. False when the role is already that."""
+    if user.role == role:
+        return False
+    before = user.role
+    user.role = role
+    db.session.flush()
+    record("user.role", "user", user.id, before={"role": before}, after={"role": role})
+    return True
 
 
 def password_problem(password: str, username: str, full_name: str | None = None) -> str | None:

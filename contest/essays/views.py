@@ -18,6 +18,7 @@ from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
 from contest.judging import service as judging
 from contest.judging.criteria import round_criteria, set_criteria
+from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.judging.settings import normalizes, settings_to_change as judging_settings_to_change
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
@@ -213,6 +214,7 @@ def results(round_id):
 # --- organizers --------------------------------------------------------------------------------
 
 def _save_round_form(round_, form, creating):
+    before = None if creating else round_snapshot(round_)
     try:
         criteria = apply_round_fields(round_, form.round_data(), creating=creating)
         if criteria is not None:
@@ -233,6 +235,7 @@ def _save_round_form(round_, form, creating):
         return False
     form.apply_settings(service.settings_to_change(round_))
     judging_settings_to_change(round_).normalize_scores = bool(form.normalize_scores.data)
+    record_round_saved(round_, before)
     db.session.commit()
     return True
 
