@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
+from contest.audit.service import record
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
 from question_bank import formats
@@ -62,6 +63,10 @@ def import_drafts(drafts, *, topic_id=None, status="approved", user_id=None) -> 
         _insert(pending, status, user_id)
         report.topics_created = db.session.execute(
             select(db.func.count(Topic.id))).scalar_one() - topics_before
+        # One audit row for the whole file, with its counts, committed with the questions.
+        record("question.import", "question_bank", None, before=None,
+               after={"imported": report.imported, "duplicates_skipped": report.duplicates_skipped,
+                      "topics_created": report.topics_created, "status": status, "topic_id": topic_id})
         # Committed here, not by the request: the draw's candidate cache is cleared below, after
         # the commit, so that no other request re-caches the bank as it was before the import.
         db.session.commit()

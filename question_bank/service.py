@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from contest.audit.service import record, record_change
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
 from contest.rounds.models import Attempt, AttemptQuestion
@@ -35,7 +36,20 @@ def create_question(*, text, kind, options, topic_id=None, difficulty=None, stat
     db.session.flush()
     question.current = version
     question.refresh_search_text()
+    record("question.create", "question", question.id, before=None,
+           after={k: v for k, v in question_state(question).items() if v not in (None, [])})
     return question
+
+
+def question_state(question: Question) -> dict:
+    """What the audit log compares when a question changes: its fields and its current version."""
+    version = question.current
+    return {"topic_id": question.topic_id, "status": question.status, "difficulty": question.difficulty,
+            "title": question.title, "source_note": question.source_note, "tags": list(question.tags or []),
+            "version": version.number if version else None, "kind": version.kind if version else None,
+            "text": version.text if version else None,
+            "explanation": version.explanation if version else None,
+            "options": [[o.text, bool(o.is_correct)] for o in version.options] if version else []}
 
 
 def topic_named(name: str, parent_id: int | None, *, exclude_id: int | None = None) -> Topic | None:
@@ -194,6 +208,7 @@ def save_topic(topic: Topic | None, name: str, parent_id: int | None) -> Topic:
     existing = topic_named(name, parent_id, exclude_id=topic.id if topic is not None else None)
     if existing is not None:
         raise TopicNameTaken(existing)
+    before = None if topic is None else {"name": topic.name, "parent_id": topic.parent_id}
     try:
         with db.session.begin_nested():
             if topic is None:
@@ -206,6 +221,11 @@ def save_topic(topic: Topic | None, name: str, parent_id: int | None) -> Topic:
         if existing is None:
             raise
         raise TopicNameTaken(existing) from None
+    after = {"name": topic.name, "parent_id": topic.parent_id}
+    if before is None:
+        record("topic.create", "topic", topic.id, after=after)
+    else:
+        record_change("topic.update", "topic", topic.id, before, after)
     return topic
 
 
@@ -250,7 +270,9 @@ def edit_question(question: Question, *, text, kind, options, explanation=None, 
     has drawn the current version, a new version N+1 is made (attempts keep the one they drew, so
     past scores and reviews never change); otherwise the current version is edited in place.
     `fields` may set topic_id, difficulty, status, source_note, tags, title (not versioned).
-    Returns True when a new version was created. Caller commits."""
+    Returns True when a new version was created. One audit row (``question.update``) holds the
+    changed fields (``version`` among them when a new one is made). Caller commits."""
+    before = question_state(question)
     options = [(nfc(t), bool(c)) for t, c in options]
     text, explanation = nfc(text), nfc(explanation) or None
     for key in ("source_note", "title"):
@@ -285,6 +307,7 @@ def edit_question(question: Question, *, text, kind, options, explanation=None, 
         question.fingerprint = fingerprint(text, options)
     db.session.flush()
     question.refresh_search_text()
+    record_change("question.update", "question", question.id, before, question_state(question))
     return created
 
 
@@ -297,14 +320,34 @@ def set_status(question_ids, status: str) -> int:
         return 0
     questions = db.session.execute(select(Question).where(Question.id.in_(ids))).scalars().all()
     for q in questions:
+        if q.status != status:  # one audit row per question whose status changes
+            record(status_action(q.status, status), "question", q.id, before={"status": q.status},
+                   after={"status": status})
         q.status = status
     return len(questions)
+
+
+def status_action(old: str, new: str) -> str:
+    """The audit action of a status change.
+
+    >>> status_action("approved", "retired"), status_action("retired", "approved")
+    ('question.retire', 'question.restore')
+    >>> status_action("draft", "approved"), status_action("approved", "draft")
+    ('question.approve', 'question.draft')
+    """
+    if new == "retired":
+        return "question.retire"
+    if old == "retired":
+        return "question.restore"
+    return "question.approve" if new == "approved" else "question.draft"
 
 
 def move_questions(question_ids, topic_id: int | None) -> int:
     ids = [int(i) for i in question_ids]
     questions = db.session.execute(select(Question).where(Question.id.in_(ids))).scalars().all()
     for q in questions:
+        if q.topic_id != topic_id:
+            record("question.move", "question", q.id, before={"topic_id": q.topic_id}, after={"topic_id": topic_id})
         q.topic_id = topic_id
     return len(questions)
 

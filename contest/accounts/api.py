@@ -9,6 +9,7 @@ from contest.accounts.models import ROLES, ApiToken, Unit
 from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
 from contest.accounts.service import (SignInDelayed, UsernameTaken, WeakPassword, WrongPassword, authenticate,
+                                      record_role_granted,
                                       change_password, create_user, delay_message, password_problem)
 from contest.api import fields
 from contest.api.core import Page, errors, paginate
@@ -193,6 +194,7 @@ def create_user_api(data):
     if data["role"] == "admin" and not current_actor().has_role("admin"):
         raise Refusal("forbidden", 403, _("Only an administrator can create administrators."))
     user = _create(data, data["role"])
+    record_role_granted(user)
     db.session.commit()
     return user
 

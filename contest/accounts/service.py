@@ -7,6 +7,7 @@ from contest.accounts import throttle
 from contest.accounts.models import ApiToken, LoginSession, User
 from contest.accounts.rules import hash_password, normalize_username, password_weakness, verify_password
 from contest.clock import utcnow
+from contest.audit.service import record
 from contest.dbtypes import fold, nfc
 from contest.extensions import db
 
@@ -52,6 +53,13 @@ def create_user(username, password, full_name, role="member", unit_id=None, emai
 def search_text(full_name: str, username: str) -> str:
     """What the members' search matches: "Nguyễn Văn Đức" "duc.nv" -> "nguyen van duc duc.nv"."""
     return fold(f"{nfc(full_name) or ''} {normalize_username(username)}")[:300]
+
+
+def record_role_granted(user: User) -> None:
+    """An organizer or admin created this account with its role: ``user.role`` in the audit log
+    (a member registering themselves is no one's decision, and is not recorded)."""
+    record("user.role", "user", user.id, before={"role": None},
+           after={"role": user.role, "username": user.username})
 
 
 def password_problem(password: str, username: str, full_name: str | None = None) -> str | None:

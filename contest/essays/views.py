@@ -19,6 +19,7 @@ from contest.extensions import db
 from contest.judging import anthology
 from contest.judging import service as judging
 from contest.judging.criteria import round_criteria, set_criteria
+from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.judging.settings import normalizes, settings_to_change as judging_settings_to_change
 from contest.rounds.models import Contest, Round
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
@@ -232,6 +233,7 @@ def anthology_page(round_id):
 # --- organizers --------------------------------------------------------------------------------
 
 def _save_round_form(round_, form, creating):
+    before = None if creating else round_snapshot(round_)
     try:
         criteria = apply_round_fields(round_, form.round_data(), creating=creating)
         if criteria is not None:
@@ -252,6 +254,7 @@ def _save_round_form(round_, form, creating):
         return False
     form.apply_settings(service.settings_to_change(round_))
     judging_settings_to_change(round_).normalize_scores = bool(form.normalize_scores.data)
+    record_round_saved(round_, before)
     db.session.commit()
     return True
 

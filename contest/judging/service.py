@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.models import Unit, User
 from contest.audit.models import AuditEvent
-from contest.audit.service import record
+from contest.audit.service import SYSTEM, record, record_change
 from contest.clock import utcnow
 from contest.essays.models import PRIZES, Entry
 from contest.errors import Refusal
@@ -51,14 +51,26 @@ def all_judges() -> list[User]:
     ).scalars())
 
 
-def add_to_panel(round_, stage: int, judge_ids) -> list[User]:
+def _where(round_) -> dict:
+    return {"round_id": round_.id, "contest_id": round_.contest_id}
+
+
+def add_to_panel(round_, stage: int, judge_ids, audit: bool = True) -> list[User]:
+    """Add judges to a stage's panel; one audit row (``assignment.panel_add``) names those added
+    (``audit=False``: the caller's own row says it, as assigning does)."""
     judges = _judges(judge_ids)
-    present = {j.id for j in panel(round_.id, stage)}
+    before = [j.id for j in panel(round_.id, stage)]
+    present = set(before)
+    added = []
     for judge in judges:
         if judge.id not in present:
             db.session.add(PanelJudge(round_id=round_.id, stage=stage, judge_id=judge.id))
             present.add(judge.id)
+            added.append(judge.id)
     db.session.flush()
+    if added and audit:
+        record("assignment.panel_add", "round", round_.id, before={"stage": stage, "panel": sorted(before)},
+               after={"stage": stage, "panel": sorted(present), "added": added}, **_where(round_))
     return judges
 
 
@@ -67,8 +79,12 @@ def remove_from_panel(round_, stage: int, judge_id: int) -> None:
         PanelJudge.round_id == round_.id, PanelJudge.stage == stage, PanelJudge.judge_id == judge_id)
     ).scalar_one_or_none()
     if row is not None:
+        before = sorted(j.id for j in panel(round_.id, stage))
         db.session.delete(row)
         db.session.flush()
+        record("assignment.panel_remove", "round", round_.id, before={"stage": stage, "panel": before},
+               after={"stage": stage, "panel": [i for i in before if i != judge_id], "removed": judge_id},
+               **_where(round_))
 
 
 def _judges(judge_ids) -> list[User]:
@@ -101,8 +117,9 @@ def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
     stage's panel; with neither, nothing is assigned (409 ``no_judges``): the organizer sees
     the panel, so the judges used must be the ones shown. Returns the number of new assignments."""
     stage = stage or settings_for(round_).current_stage
+    on_panel = {j.id for j in panel(round_.id, stage)}
     if judge_ids:
-        judges = add_to_panel(round_, stage, judge_ids)
+        judges = add_to_panel(round_, stage, judge_ids, audit=False)
     else:
         judges = panel(round_.id, stage)
     if not judges:
@@ -114,6 +131,7 @@ def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
     for row in stage_assignments(round_.id, stage):
         existing[row.entry_id].add(row.judge_id)
         load[row.judge_id] += 1
+    assigned_before = sum(load.values())
     try:
         pairs = assignment.assign(
             [(e.id, e.author.unit_id) for e in entries], [(j.id, j.unit_id) for j in judges],
@@ -124,6 +142,12 @@ def auto_assign(round_, judge_ids=None, stage: int | None = None) -> int:
     db.session.add_all(Assignment(round_id=round_.id, entry_id=e, judge_id=j, stage=stage,
                                   status="assigned", assigned_at=now) for e, j in pairs)
     db.session.flush()
+    if pairs or {j.id for j in judges} - on_panel:
+        record("assignment.auto", "round", round_.id,
+               before={"stage": stage, "assignments": assigned_before},
+               after={"stage": stage, "assignments": assigned_before + len(pairs), "added": len(pairs),
+                      "pairs": [[e, j] for e, j in pairs],
+                      "panel_added": sorted({j.id for j in judges} - on_panel)}, **_where(round_))
     return len(pairs)
 
 
@@ -147,19 +171,27 @@ def assign_by_hand(round_, entry_id: int, judge_id: int, stage: int | None = Non
     ).scalar_one_or_none()
     if found is not None:
         return found
-    add_to_panel(round_, stage, [judge_id])
+    joins_panel = judge_id not in {j.id for j in panel(round_.id, stage)}
+    add_to_panel(round_, stage, [judge_id], audit=False)
     row = Assignment(round_id=round_.id, entry_id=entry_id, judge_id=judge_id, stage=stage,
                      status="assigned", assigned_at=utcnow())
     db.session.add(row)
     db.session.flush()
+    record("assignment.hand", "assignment", row.id, before=None,
+           after={"entry": entry.code, "judge_id": judge_id, "stage": stage, "status": "assigned",
+                  "panel_added": [judge_id] if joins_panel else []},
+           **_where(round_))
     return row
 
 
 def unassign(row: Assignment) -> None:
     if row.status == "submitted":
         raise Refusal("conflict", 409, _l("This judge has already scored the entry."))
+    before = {"entry": row.entry.code, "judge_id": row.judge_id, "stage": row.stage, "status": row.status}
+    round_id, assignment_id = row.round_id, row.id
     db.session.delete(row)
     db.session.flush()
+    record("assignment.unassign", "assignment", assignment_id, before=before, after=None, round_id=round_id)
 
 
 # --- judges -------------------------------------------------------------------------------------
@@ -240,6 +272,7 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
                       details=[{"field": str(c), "message": str(aggregation.SCORE_ERROR_MESSAGES[p])}
                                for c, p in blocking])
     _claim_unsubmitted(row)
+    before = {"status": row.status, "total": row.total, "scores": {str(k): v for k, v in sorted(sheet(row).items())}}
     existing = {s.criterion_id: s for s in row.scores}
     for criterion_id, points in scores.items():
         if criterion_id in existing:
@@ -257,6 +290,10 @@ def save_sheet(row: Assignment, raw_scores: dict, comment: str | None, submit: b
     else:
         row.status = "draft" if scores or row.comment else row.status
     db.session.flush()
+    if submit:  # a submitted sheet changes a result: who and what, in the same transaction
+        after = {"status": "submitted", "total": row.total,
+                 "scores": {str(k): v for k, v in sorted(sheet(row).items())}}
+        record_change("sheet.submit", "assignment", row.id, before, after, round_id=row.round_id)
     if submit:  # in the same transaction: the caller commits the sheet and its extra judge together
         check_discrepancy(db.session.get(Round, row.round_id), row.entry_id, row.stage)
     return row
@@ -297,6 +334,10 @@ def check_discrepancy(round_, entry_id: int, stage: int) -> Assignment | None:
                 db.session.flush()
                 flag.extra_assignment_id = extra.id
                 db.session.flush()
+            # The platform resolves the gap by calling one more judge (none may be free).
+            record("discrepancy.extra_judge", "entry", entry_id, actor=SYSTEM, before=None,
+                   after={"stage": stage, "spread": flag.spread, "judge_id": judge_id,
+                          "assignment_id": extra.id if extra else None}, **_where(round_))
     except IntegrityError:
         return None
     return extra
@@ -437,8 +478,25 @@ def codes_missing_sheets(round_id: int, stage: int) -> list[str]:
 def set_prize(entry: Entry, prize: str | None) -> None:
     if prize not in (None, "", *PRIZES):
         raise Refusal("validation_error", 422, _l("Unknown prize."))
+    before = entry.prize
     entry.prize = prize or None
     db.session.flush()
+    if entry.prize != before:
+        record("prize.change", "entry", entry.id, before={"prize": before}, after={"prize": entry.prize},
+               round_id=entry.round_id)
+
+
+def set_normalization(round_, normalize: bool) -> bool:
+    """Turn normalized final scores on or off (``judging.normalize``). False if already so."""
+    settings = settings_to_change(round_)
+    before = bool(settings.normalize_scores)
+    if before == bool(normalize):
+        return False
+    settings.normalize_scores = bool(normalize)
+    db.session.flush()
+    record("judging.normalize", "round", round_.id, before={"normalize_scores": before},
+           after={"normalize_scores": bool(normalize)}, **_where(round_))
+    return True
 
 
 def prize_labels() -> dict:
@@ -467,6 +525,8 @@ def shortlist(round_, top_n: int | None = None, entry_ids=None, criteria: list[d
     if not picked:
         raise Refusal("validation_error", 422, _l("No entry of this stage was chosen."))
     nxt = current + 1
+    record("stage.shortlist", "round", round_.id, before={"current_stage": current},
+           after={"current_stage": nxt, "entries": sorted(e.code for e in picked)}, **_where(round_))
     for entry in picked:
         entry.stage = nxt
     settings.current_stage = nxt

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contest.accounts.models import Unit, User
 from contest.accounts.permissions import organizer_required, roles_required
-from contest.accounts.service import create_user, username_exists
+from contest.accounts.service import create_user, record_role_granted, username_exists
 from contest.essays.models import PRIZES, Entry
 from contest.errors import Refusal
 from contest.essays.loaders import get_essay_round_or_404
@@ -20,7 +20,7 @@ from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, Pane
                                    ReopenForm, ShortlistForm, score_sheet_form)
 from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
 from contest.judging.models import Assignment
-from contest.judging.settings import settings_for, settings_to_change
+from contest.judging.settings import settings_for
 from contest.standings import publishing
 from contest.bounds import db_int
 
@@ -179,6 +179,7 @@ def new_judge(round_id):
             return None
         judge = create_user(form.username.data.strip(), form.password.data, form.full_name.data.strip(),
                             role="judge", unit_id=form.unit_id.data or None)
+        record_role_granted(judge)
         service.add_to_panel(round_, stage, [judge.id])
         return _("Judge account created and added to the panel.")
 
@@ -329,8 +330,7 @@ def unpublish(round_id):
 def switch_normalization(round_id):
     def act(round_, stage):
         if EmptyForm(prefix="act").validate_on_submit():
-            settings = settings_to_change(round_)
-            settings.normalize_scores = not settings.normalize_scores
+            service.set_normalization(round_, not settings_for(round_).normalize_scores)
             db.session.commit()
         return None
 
@@ -348,6 +348,7 @@ def set_prize(round_id):
             if entry is None or entry.round_id != round_.id:
                 abort(404)
             service.set_prize(entry, form.prize.data or None)
+            db.session.commit()
             flash(_("Prize saved."), "success")
         return None
 
@@ -362,6 +363,7 @@ def shortlist(round_id):
         if not form.validate_on_submit():
             return _results_page(round_, stage, form)  # the reasons under the fields
         count = service.shortlist(round_, top_n=form.top_n.data, entry_ids=form.entry_ids.data or None)
+        db.session.commit()
         flash(_("%(count)s entries go on to the final stage. Add its judges and assign them.",
                 count=count), "success")
         return redirect(url_for("judging.manage", round_id=round_.id))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
+from contest.audit.service import record
 from contest.accounts.auth import session_request
 from contest.api.core import Page, errors, paginate
 from contest.clock import utcnow
@@ -14,6 +15,7 @@ from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.judging.criteria import round_criteria, set_criteria
+from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.rounds import service
 from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
 from contest.rounds.models import ROUND_KINDS, Contest, Round
@@ -192,6 +194,7 @@ def _save_round(round_: Round, data: dict, creating: bool):
     data = dict(data)
     wanted = data.pop("results_published", None)  # only through the publishing rule, below
     window_moved = not creating and any(key in data for key in ("opens_at", "closes_at"))
+    before = None if creating else round_snapshot(round_)
     try:
         criteria = apply_round_fields(round_, data, creating=creating)
     except RoundInvalid as invalid:
@@ -200,6 +203,7 @@ def _save_round(round_: Round, data: dict, creating: bool):
                       details=[{"field": f, "message": m} for f, m in invalid.problems])
     if criteria is not None:
         set_criteria(round_, criteria)
+    record_round_saved(round_, before)  # refused below (409): rolled back with the change
     _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
     return round_dict(round_)
@@ -234,6 +238,8 @@ def create_contest(data):
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
                       created_by_id=current_actor().id)
     db.session.add(contest)
+    db.session.flush()
+    record("contest.create", "contest", contest.id, after={"title": contest.title}, contest_id=contest.id)
     db.session.commit()
     return contest_dict(contest)
 

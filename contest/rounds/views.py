@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.permissions import login_required, organizer_required
+from contest.audit.service import record
+from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
@@ -150,6 +152,9 @@ def new_contest():
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
                           created_by_id=current_user.id)
         db.session.add(contest)
+        db.session.flush()
+        record("contest.create", "contest", contest.id, after={"title": contest.title},
+               contest_id=contest.id)
         db.session.commit()
         flash(_("Contest created. Now add its rounds."), "success")
         return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
@@ -201,10 +206,12 @@ def _round_editor(contest: Contest, round_: Round | None):
         form.load(round_)
     if form.validate_on_submit():
         target = round_ if round_ is not None else Round(contest_id=contest.id)
+        before = round_snapshot(round_) if round_ is not None else None
         db.session.add(target)
         try:
             apply_round_fields(target, form.to_data(), creating=round_ is None)
             publishing.check_window_keeps_results_final(target)
+            record_round_saved(target, before)
         except RoundInvalid as invalid:
             db.session.rollback()
             _show_problems(form, invalid)

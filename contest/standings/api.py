@@ -66,7 +66,7 @@ def round_units(args, round_id):
     return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)
 
 
-@blp.route("/rounds/<int:round_id>/export/<string:table>.<string:fmt>")
+@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such round, table for its kind, or format")
 def round_export(round_id, table, fmt):

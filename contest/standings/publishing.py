@@ -174,7 +174,7 @@ def set_published(round_, published: bool, actor=None) -> bool:
         if refused is not None:
             raise PublishRefused(refused)
     round_.results_published = published
-    record("round.publish", "round", round_.id, actor=actor, before={"results_published": before},
+    record("round.publish" if published else "round.unpublish", "round", round_.id, actor=actor, before={"results_published": before},
            after={"results_published": published}, round_id=round_.id, contest_id=round_.contest_id)
     db.session.flush()
     return True

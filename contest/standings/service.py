@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from contest.accounts.models import Unit, User
+from contest.audit.service import SYSTEM, record
 from contest.clock import utcnow
 from contest.extensions import cache_forget, cache_get, cache_set, db
 from contest.standings import ranking
@@ -107,6 +108,11 @@ def freeze_if_closed(round_: Round) -> bool:
         freeze_participation(locked, {r.entry.user_id: r.entry.score for r in ranked})
         locked.prediction_truth = truth
         locked.standings_frozen_at = utcnow()
+        # The platform computes the final ranks (whoever's reading or the cron set it off).
+        record("round.freeze", "round", round_.id, actor=SYSTEM,
+               before={"standings_frozen_at": None, "prediction_truth": None},
+               after={"standings_frozen_at": locked.standings_frozen_at, "prediction_truth": truth,
+                      "ranked": len(ranked)}, round_id=round_.id, contest_id=round_.contest_id)
         db.session.commit()
     except IntegrityError:  # SQLite has no row locks: a simultaneous reader froze it first
         db.session.rollback()

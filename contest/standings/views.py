@@ -64,7 +64,7 @@ def publish(round_id):
     return redirect(back)
 
 
-@bp.route("/rounds/<int:round_id>/export/<string:table>.<string:fmt>")
+@bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
 @organizer_required
 def export(round_id, table, fmt):
     """The page's download buttons (session sign-in): the same files as the API's."""

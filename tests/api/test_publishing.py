@@ -30,8 +30,9 @@ def _published(round_id) -> bool:
 
 
 def _publish_events(round_id):
-    return [(e.before, e.after, e.actor_id, e.contest_id) for e in db.session.execute(
-        select(AuditEvent).where(AuditEvent.action == "round.publish", AuditEvent.round_id == round_id)
+    return [(e.action, e.before, e.after, e.actor_id, e.contest_id) for e in db.session.execute(
+        select(AuditEvent).where(AuditEvent.action.in_(["round.publish", "round.unpublish"]),
+                                 AuditEvent.round_id == round_id)
         .order_by(AuditEvent.id)).scalars()]
 
 
@@ -74,8 +75,10 @@ def test_a_quiz_round_publishes_once_closed_and_its_grace_has_passed(client, mak
     hidden = _patch(client, round_.id, headers, results_published=False)
     assert hidden.status_code == 200 and hidden.json["results_published"] is False
     assert _publish_events(round_.id) == [
-        ({"results_published": False}, {"results_published": True}, organizer.id, round_.contest_id),
-        ({"results_published": True}, {"results_published": False}, organizer.id, round_.contest_id)]
+        ("round.publish", {"results_published": False}, {"results_published": True}, organizer.id,
+         round_.contest_id),
+        ("round.unpublish", {"results_published": True}, {"results_published": False}, organizer.id,
+         round_.contest_id)]
 
 
 def test_a_published_round_cannot_be_reopened_by_moving_its_close(client, make):
@@ -201,7 +204,7 @@ def test_a_writing_round_with_missing_sheets_is_refused_naming_exactly_those_ent
     assert published.status_code == 200 and published.json["results_published"] is True
     public = client.get(f"/api/v1/rounds/{round_.id}/results").json
     assert public["published"] is True and len(public["items"]) == 3
-    assert [e[1] for e in _publish_events(round_.id)] == [{"results_published": True}]
+    assert [e[2] for e in _publish_events(round_.id)] == [{"results_published": True}]
 
 
 def test_an_entry_nobody_was_assigned_counts_as_missing(client, make):

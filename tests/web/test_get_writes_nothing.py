@@ -62,6 +62,7 @@ def _world(client, make, clock):
         "topic_id": [questions[0].topic_id],
         "flag_id": list(db.session.execute(select(SimilarityFlag.id)).scalars()),
         "fmt": ["csv", "xlsx"],
+        "table": ["leaderboard", "units", "attempts", "audit"],
         "user_id": [member.id, organizer.id],
         "job_id": ["crawl-credentials"],
     }

@@ -27,7 +27,8 @@ def _published(round_id) -> bool:
 
 
 def _events(round_id) -> int:
-    return db.session.query(AuditEvent).filter_by(action="round.publish", round_id=round_id).count()
+    return db.session.query(AuditEvent).filter(
+        AuditEvent.action.in_(["round.publish", "round.unpublish"]), AuditEvent.round_id == round_id).count()
 
 
 def test_the_leaderboard_page_refuses_to_publish_an_open_round_in_vietnamese(client, make):
