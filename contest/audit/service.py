@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 
 from contest.audit.models import AuditEvent
 from contest.extensions import db
@@ -107,3 +107,36 @@ def events_for(object_type: str, object_id: int) -> list[AuditEvent]:
                                  AuditEvent.object_id == object_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).scalars())
+
+
+def trail_query(*, round_ids=None, round_id: int | None = None, contest_id: int | None = None,
+                actor_id: int | None = None, action: str | None = None,
+                since: datetime | None = None, until: datetime | None = None):
+    """The SELECT of the trail, newest first, narrowed by whatever is given. A contest matches
+    the rows that name it and the rows of its rounds (`round_ids`: many rows name only their
+    round). `action` matches a whole name ("round.publish") or a family ("round.")."""
+    stmt = select(AuditEvent)
+    if contest_id is not None:
+        stmt = stmt.where(or_(AuditEvent.contest_id == contest_id,
+                              AuditEvent.round_id.in_(list(round_ids or [])) if round_ids else false()))
+    if round_id is not None:
+        stmt = stmt.where(AuditEvent.round_id == round_id)
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True) if action.endswith(".")
+                          else AuditEvent.action == action)
+    if since is not None:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEvent.at < until)
+    return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def event_dict(event: AuditEvent) -> dict:
+    """An event as the API gives it (api-v1.md "Results and reporting")."""
+    actor = event.actor
+    return {"id": event.id, "at": event.at,
+            "actor": {"id": actor.id, "username": actor.username} if actor is not None else None,
+            "action": event.action, "object": {"type": event.object_type, "id": event.object_id},
+            "before": event.before, "after": event.after, "reason": event.reason}
