@@ -2,8 +2,10 @@
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from contest.accounts.permissions import current_actor
+from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import Page, errors, page_of
+from contest.rounds.loaders import get_quiz_round_or_404
+from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_quiz_round_or_404
 from contest.standings.service import leaderboard, unit_participation
 
@@ -62,3 +64,47 @@ def round_leaderboard(args, round_id):
 @errors(E403="`forbidden`: the results are not published yet")
 def round_units(args, round_id):
     return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)
+
+
+class DashboardBucket(ma.Schema):
+    start = ma.fields.DateTime()
+    label = ma.fields.String()
+    started = ma.fields.Integer()
+    finished = ma.fields.Integer()
+
+
+class DashboardScore(ma.Schema):
+    score = ma.fields.Float()
+    count = ma.fields.Integer()
+
+
+class DashboardUnit(ma.Schema):
+    unit_id = ma.fields.Integer()
+    unit = ma.fields.String()
+    participants = ma.fields.Integer()
+
+
+class DashboardMissed(ma.Schema):
+    question_id = ma.fields.Integer()
+    text = ma.fields.String()
+    missed = ma.fields.Integer()
+
+
+class Dashboard(ma.Schema):
+    round_id = ma.fields.Integer()
+    generated_at = ma.fields.DateTime()
+    active_now = ma.fields.Integer()
+    started = ma.fields.Integer()
+    finished = ma.fields.Integer()
+    buckets = ma.fields.List(ma.fields.Nested(DashboardBucket))
+    scores = ma.fields.List(ma.fields.Nested(DashboardScore))
+    units = ma.fields.List(ma.fields.Nested(DashboardUnit))
+    missed = ma.fields.List(ma.fields.Nested(DashboardMissed))
+
+
+@blp.route("/rounds/<int:round_id>/dashboard")
+@roles_required("organizer")
+@blp.response(200, Dashboard)
+def round_dashboard(round_id):
+    """The live dashboard of a quiz round (organizers): cached per round and 5-second period."""
+    return cached_dashboard(get_quiz_round_or_404(round_id))
