@@ -11,7 +11,7 @@ from contest.accounts.models import Unit, User
 from contest.clock import utcnow
 from contest.extensions import cache_get, cache_set, db
 from contest.rounds.models import Attempt, AttemptQuestion, Round
-from question_bank.models import QuestionVersion
+from contest.rounds.service import version_texts
 
 BUCKET_SECONDS = 600          # 10-minute buckets
 PERIOD_SECONDS = 5            # the cache period: one computation per round per period
@@ -106,9 +106,7 @@ def compute_dashboard(round_: Round) -> dict:
         .where(Attempt.round_id == rid, finished_only, AttemptQuestion.is_correct.is_(False))
         .group_by(AttemptQuestion.question_id)
         .order_by(missed_count.desc(), AttemptQuestion.question_id).limit(TOP_MISSED)).all()
-    texts = dict(db.session.execute(
-        select(QuestionVersion.id, QuestionVersion.text)
-        .where(QuestionVersion.id.in_([m[1] for m in missed]))).all()) if missed else {}
+    texts = version_texts(m[1] for m in missed)
     return {
         "round_id": rid,
         "generated_at": now,
