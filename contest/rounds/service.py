@@ -332,3 +332,12 @@ def attempt_view(attempt: Attempt) -> dict:
     if attempt.finished:
         data["result"] = result_dict(attempt)
     return data
+
+
+def version_texts(version_ids) -> dict[int, str]:
+    """The text of the question versions shown in attempts, by version id (one query)."""
+    ids = list(version_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(QuestionVersion.id, QuestionVersion.text).where(QuestionVersion.id.in_(ids))).all())

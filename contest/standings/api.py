@@ -6,6 +6,7 @@ from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import Page, errors, page_of
 from contest.rounds.loaders import get_quiz_round_or_404
 from contest.standings.exports import export_file, report_file
+from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_quiz_round_or_404
 from contest.standings.service import leaderboard, unit_participation
 
@@ -78,3 +79,45 @@ def round_export(round_id, table, fmt):
 @errors(E404="`not_found`: no such quiz round")
 def round_report(round_id):
     return report_file(get_quiz_round_or_404(round_id))
+class DashboardBucket(ma.Schema):
+    start = ma.fields.DateTime()
+    label = ma.fields.String()
+    started = ma.fields.Integer()
+    finished = ma.fields.Integer()
+
+
+class DashboardScore(ma.Schema):
+    score = ma.fields.Float()
+    count = ma.fields.Integer()
+
+
+class DashboardUnit(ma.Schema):
+    unit_id = ma.fields.Integer()
+    unit = ma.fields.String()
+    participants = ma.fields.Integer()
+
+
+class DashboardMissed(ma.Schema):
+    question_id = ma.fields.Integer()
+    text = ma.fields.String()
+    missed = ma.fields.Integer()
+
+
+class Dashboard(ma.Schema):
+    round_id = ma.fields.Integer()
+    generated_at = ma.fields.DateTime()
+    active_now = ma.fields.Integer()
+    started = ma.fields.Integer()
+    finished = ma.fields.Integer()
+    buckets = ma.fields.List(ma.fields.Nested(DashboardBucket))
+    scores = ma.fields.List(ma.fields.Nested(DashboardScore))
+    units = ma.fields.List(ma.fields.Nested(DashboardUnit))
+    missed = ma.fields.List(ma.fields.Nested(DashboardMissed))
+
+
+@blp.route("/rounds/<int:round_id>/dashboard")
+@roles_required("organizer")
+@blp.response(200, Dashboard)
+def round_dashboard(round_id):
+    """The live dashboard of a quiz round (organizers): cached per round and 5-second period."""
+    return cached_dashboard(get_quiz_round_or_404(round_id))

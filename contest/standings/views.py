@@ -75,3 +75,17 @@ def export(round_id, table, fmt):
 @organizer_required
 def report(round_id):
     return report_file(get_quiz_round_or_404(round_id))
+@bp.route("/manage/rounds/<int:round_id>/dashboard")
+@organizer_required
+def round_dashboard(round_id):
+    """The live dashboard page: the numbers come from the JSON API, refreshed every few seconds."""
+    from contest.standings.dashboard import PERIOD_SECONDS
+
+    round_ = get_quiz_round_or_404(round_id)
+    return render_template("standings/dashboard.html", round=round_,
+                           interval_ms=request.args.get("interval_ms", PERIOD_SECONDS * 1000, type=_interval))
+
+
+def _interval(value: str) -> int:
+    """The refresh interval a test may shorten, between 0.2 s and a minute."""
+    return min(max(int(value), 200), 60000)
