@@ -48,10 +48,13 @@ def _check_secret_key(app: Flask) -> None:
 def _extensions(app: Flask) -> None:
     from contest.accounts.models import LoginSession
     from contest.audit import models as _audit_models  # noqa: F401  (the table is part of the schema)
+    from contest.jobs import models as _jobs_models  # noqa: F401
+    from contest.jobs import service as jobs
     from contest.extensions import (babel, cache, cache_config, csrf, db, limiter, login_manager, migrate,
                                     select_locale)
 
     db.init_app(app)
+    jobs.init_app(app)  # a job starts when the transaction that queued it commits
     cache.init_app(app, config={**app.config, **cache_config(app.config)})
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
     login_manager.init_app(app)
@@ -111,6 +114,7 @@ def _blueprints(app: Flask) -> None:
     from contest.essays.views import bp as essays_bp
     from contest.judging.api import blp as judging_api
     from contest.judging.views import bp as judging_bp
+    from contest.jobs.api import blp as jobs_api
     from contest.standings.api import blp as standings_api
     from contest.standings.views import bp as standings_bp
     from question_bank.api import blp as bank_api
@@ -126,7 +130,8 @@ def _blueprints(app: Flask) -> None:
 
     api = Api(app, spec_kwargs={"info": {"description": "JSON API v1 of the contest platform"}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blp in (accounts_api, bank_api, rounds_api, standings_api, essays_api, judging_api, audit_api):
+    for blp in (accounts_api, bank_api, rounds_api, standings_api, essays_api, judging_api, audit_api,
+                jobs_api):
         api.register_blueprint(blp, url_prefix="/api/v1")
         csrf.exempt(blp)  # the API takes no cookies, so it needs no CSRF token
     app.before_request(load_api_user)

@@ -68,3 +68,22 @@ def register_cli(app: Flask) -> None:
         from contest.rounds.service import expire_overdue
 
         click.echo(f"expired {expire_overdue()} attempt(s)")
+
+    @app.cli.command("jobs-worker")
+    @click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
+    @click.option("--simple", is_flag=True, help="Run each job in this process (no fork per job).")
+    def jobs_worker_command(burst, simple):
+        """Run the background jobs queued on REDIS_URL (certificates, exports…): an RQ worker."""
+        import os
+
+        from rq import SimpleWorker, Worker
+
+        from contest.jobs.service import rq_queue
+
+        if not app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL is not set: without it, jobs run in the web "
+                                       "process itself and need no worker.")
+        app.config["JOBS_WORKER_PID"] = os.getpid()
+        queue = rq_queue(app)
+        worker = (SimpleWorker if simple else Worker)([queue], connection=queue.connection)
+        worker.work(burst=burst)

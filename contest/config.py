@@ -96,6 +96,13 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=365)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     LEADERBOARD_CACHE_SECONDS = int(os.environ.get("LEADERBOARD_CACHE_SECONDS", "15"))
+    # Background jobs (contest/jobs/): an RQ queue on REDIS_URL, else a thread of the process;
+    # JOBS_INLINE=1 waits for that thread before the request answers (tests).
+    JOBS_INLINE = os.environ.get("JOBS_INLINE") == "1"
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", "3600"))
+    # The address the public pages are reached at ("https://thi.example.vn"): the QR code of a
+    # certificate points there. Unset: the host of the request that asked for the certificates.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
     # flask-smorest / OpenAPI
     API_TITLE = "Contest platform API"
     API_VERSION = "v1"
