@@ -178,3 +178,16 @@ def _errors(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+
+
+def run_job(job_id: str) -> None:
+    """The RQ entry point of a background job (contest/jobs): in the worker's app context when it
+    has one (`flask jobs-worker`), else in an app made for it (a bare `rq worker`)."""
+    from flask import has_app_context
+
+    from contest.jobs.service import run_from_rq
+
+    if has_app_context():
+        return run_from_rq(job_id)
+    with create_app().app_context():
+        return run_from_rq(job_id)

@@ -112,13 +112,9 @@ def run(job_id: str) -> None:
 
 
 def run_from_rq(job_id: str) -> None:
-    """What an RQ worker calls. `flask jobs-worker` forks a work horse per job: the child drops the
+    """What an RQ worker calls, inside the app's context (app.py `run_job` makes one for a worker
+    started without it). `flask jobs-worker` forks a work horse per job: the child drops the
     connections it inherited (the parent keeps using them) and opens its own."""
-    if not has_app_context():
-        from app import create_app
-
-        with create_app().app_context():
-            return run(job_id)
     if current_app.config.get("JOBS_WORKER_PID") not in (None, os.getpid()):
         db.engine.dispose(close=False)
     return run(job_id)
@@ -149,7 +145,7 @@ def dispatch(app, job_id: str) -> None:
     """Hand one committed job to its runner: RQ when REDIS_URL is set, else a thread."""
     if app.config.get("REDIS_URL") and not app.config.get("JOBS_INLINE"):
         try:
-            rq_queue(app).enqueue("contest.jobs.service.run_from_rq", job_id, job_id=job_id,
+            rq_queue(app).enqueue("app.run_job", job_id, job_id=job_id,
                                   job_timeout=app.config.get("JOBS_TIMEOUT", 3600))
             return
         except Exception:  # Redis down: the job still runs, here
