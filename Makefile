@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test test-sqlite test-postgres install translations bench clean
+.PHONY: serve-prod run test test-sqlite test-postgres install translations bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: install instance/secret_key
 	$(PY) -m flask db upgrade
 	$(PY) -m flask load-demo
 	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)
+
+# Production: DATABASE_URL (PostgreSQL) and REDIS_URL from the environment; README "Production".
+serve-prod: install instance/secret_key
+	deploy/serve-prod.sh
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
 test: install

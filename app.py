@@ -127,6 +127,9 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(essays_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(audit_bp)
+    from contest.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
     api = Api(app, spec_kwargs={"info": {"description": "JSON API v1 of the contest platform"}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
