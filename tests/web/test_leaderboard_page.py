@@ -9,10 +9,10 @@ from contest.rounds.models import Attempt
 from tests.factories import sign_in
 
 
-def board(make, names, *, publish=True, unit=None):
+def board(make, names, *, publish=True, unit=None, **fields):
     """A closed quiz round whose finished attempts rank `names` in that order (rank i+1), its
     results published. The members are plain rows (no password hashing for a big board)."""
-    round_ = make.round(question_count=5)
+    round_ = make.round(question_count=5, **fields)
     start = round_.opens_at + timedelta(minutes=5)
     users = []
     for i, name in enumerate(names):
@@ -26,7 +26,7 @@ def board(make, names, *, publish=True, unit=None):
                                started_at=start, deadline=start + timedelta(minutes=10),
                                submitted_at=start + timedelta(seconds=60 + i), score=1000 - i,
                                max_score=1000, correct_count=5, question_count=5,
-                               duration_seconds=60 + i))
+                               duration_seconds=60 + i, prediction=i % 7))
     round_.results_published = publish
     db.session.commit()
     make.clock.set(round_.closes_at + timedelta(minutes=5))
