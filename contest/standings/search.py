@@ -13,10 +13,28 @@ from contest.dbtypes import fold
 MAX_QUERY = 200  # characters of a search kept (the API refuses longer, the page cuts it)
 
 
+# fold() of every Latin letter with marks (and the marks alone, for text in decomposed form),
+# as one str.translate table: a national board holds 200,000 names to fold per search.
+_LATIN = str.maketrans({chr(c): fold(chr(c)) for c in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+                        if fold(chr(c)) != chr(c).casefold()} | {chr(c): None for c in range(0x300, 0x370)})
+
+
+def fast_fold(text: str) -> str:
+    """fold(text), the same answer faster: through the table when that leaves plain ASCII (any
+    Vietnamese name), else by fold itself.
+
+    >>> fast_fold("Đặng Thị Lan"), fast_fold("Nguye\u0302\u0303n"), fast_fold("Ærø Ωmega")
+    ('dang thi lan', 'nguyen', 'ærø ωmega')
+    """
+    folded = text.translate(_LATIN).casefold()
+    return folded if folded.isascii() else fold(text)
+
+
 @lru_cache(maxsize=65536)
-def _name_words(name: str) -> tuple[str, ...]:
-    """A name's folded words, remembered: the same board is searched again and again."""
-    return tuple(fold(name).split())
+def _name_key(name: str) -> str:
+    """A name's folded words, each after a space (" nguyen van a"): a typed word begins a word of
+    the name exactly when " " + word is in it. Remembered: the same board is searched again."""
+    return " " + " ".join(fast_fold(name).split())
 
 
 def query_words(q: str | None) -> list[str]:
@@ -40,8 +58,8 @@ def name_matches(name: str | None, words: list[str]) -> bool:
     >>> name_matches("Lan", ["an"])
     False
     """
-    have = _name_words(name or "")
-    return all(any(w.startswith(word) for w in have) for word in words)
+    key = _name_key(name or "")
+    return all(" " + word in key for word in words)
 
 
 def search_rows(rows: list[dict], q: str | None) -> list[dict]:
@@ -57,10 +75,11 @@ def search_rows(rows: list[dict], q: str | None) -> list[dict]:
     >>> len(search_rows(board, "")), len(search_rows(board, "trần"))
     (3, 0)
     """
-    words = query_words(q)
+    words = [" " + word for word in query_words(q)]
     if not words:
         return rows
-    return [row for row in rows if name_matches(row["display_name"], words)]
+    key = _name_key
+    return [row for row in rows if all(word in key(row["display_name"] or "") for word in words)]
 
 
 def position_of(rows: list[dict], user_id: int) -> int | None:

@@ -55,3 +55,12 @@ def test_a_very_long_search_is_cut_and_answers():
 def test_position_of_a_member():
     assert position_of(BOARD, 14) == 3
     assert position_of(BOARD, 99) is None
+
+
+def test_the_fast_fold_answers_as_fold_for_every_letter_and_mark():
+    from contest.dbtypes import fold
+
+    for code in range(0x20, 0x2000):
+        assert search.fast_fold(chr(code)) == fold(chr(code)), hex(code)
+    for name in ("Nguyễn Văn Đức", "ĐẶNG THỊ ÁNH", "Nguye\u0302\u0303n", "Trần Ωmega", "Lê  Ngọc   Hân"):
+        assert search.fast_fold(name) == fold(name)
