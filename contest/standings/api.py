@@ -3,11 +3,13 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
+from contest.api import fields
 from contest.api.core import Page, errors, page_of
 from contest.rounds.loaders import get_quiz_round_or_404
 from contest.standings.exports import export_file, report_file
 from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_quiz_round_or_404
+from contest.standings.search import MAX_QUERY, search_rows
 from contest.standings.service import leaderboard, unit_participation
 
 blp = Blueprint("api_standings", __name__, description="Leaderboards")
@@ -47,13 +49,21 @@ class UnitParticipationList(ma.Schema):
     total = ma.fields.Integer()
 
 
+class LeaderQuery(Page):
+    q = fields.Text(load_default=None, validate=ma.validate.Length(max=MAX_QUERY), metadata={
+        "description": "Members whose name matches, without diacritics: every word begins a word "
+                       "of the name (\"nguyen van a\" finds \"Nguyễn Văn A\"); `total` counts the matches"})
+
+
 @blp.route("/rounds/<int:round_id>/leaderboard")
-@blp.arguments(Page, location="query")
+@blp.arguments(LeaderQuery, location="query")
 @blp.response(200, LeaderList)
 @errors(E403="`forbidden`: the results are not published yet")
 def round_leaderboard(args, round_id):
+    """Ranked rows, best first, a window of them; with `q`, only the matching members (their
+    rank on the whole board kept), by the same rule as the page (contest/standings/search.py)."""
     round_ = get_visible_quiz_round_or_404(round_id, current_actor())
-    page = page_of(leaderboard(round_), args)
+    page = page_of(search_rows(leaderboard(round_), args["q"]), args)
     page["final"] = round_.standings_frozen_at is not None
     page["prediction_truth"] = round_.prediction_truth
     return page

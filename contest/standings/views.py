@@ -8,30 +8,43 @@ from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.rounds.forms import EmptyForm
 from contest.rounds.loaders import get_quiz_round_or_404
-from contest.standings import publishing
+from contest.standings import publishing, search
 from contest.standings.exports import export_file, report_file
 from contest.standings.loaders import get_visible_quiz_round_or_404
 from contest.standings.service import leaderboard, unit_participation
 from contest.bounds import db_int
-from contest.pagination import page_of, page_window
+from contest.pagination import PageWindow, page_of, page_window
 
 bp = Blueprint("standings", __name__)
-PAGE = 100
+PAGE = 50
 
 
 @bp.route("/rounds/<int:round_id>/leaderboard")
 def round_leaderboard(round_id):
-    round_ = get_visible_quiz_round_or_404(round_id, current_user if current_user.is_authenticated else None)
+    """One page of PAGE ranked rows, searched by name (?q=, the API's rule), with the signed-in
+    member's own row highlighted and a link to the page that holds it."""
+    # The signed-in user, resolved once: comparing current_user.id row by row resolved the proxy
+    # once per row (43 % of the page's CPU on a 2,000-row board, issue 10).
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    round_ = get_visible_quiz_round_or_404(round_id, user)
     rows = leaderboard(round_)
+    q = (request.args.get("q") or "").strip()[:search.MAX_QUERY]
+    shown = search.search_rows(rows, q)
     window = page_window(request.args.get("page", 1, type=db_int), PAGE)
-    mine = None
-    if current_user.is_authenticated:
-        mine = next((r for r in rows if r["user_id"] == current_user.id), None)
+    pages = window.pages(len(shown))
+    if window.number > pages:  # past the end (an old link, a shorter search): the last page
+        window = PageWindow(pages, PAGE)
+    mine = mine_page = None
+    if user is not None:
+        at = search.position_of(rows, user.id)
+        if at is not None:
+            mine, mine_page = rows[at], at // PAGE + 1
     refused = None
-    if current_user.is_authenticated and current_user.is_organizer and not round_.results_published:
+    if user is not None and user.is_organizer and not round_.results_published:
         refused = publishing.refusal(round_)
-    return render_template("standings/leaderboard.html", round=round_, rows=page_of(rows, window.offset, PAGE)["items"],
-                           total=len(rows), page=window.number, pages=window.pages(len(rows)), mine=mine,
+    return render_template("standings/leaderboard.html", round=round_, rows=page_of(shown, window.offset, PAGE)["items"],
+                           total=len(rows), matches=len(shown), q=q, page=window.number, pages=pages,
+                           mine=mine, mine_id=mine["user_id"] if mine else None, mine_page=mine_page,
                            form=EmptyForm(),
                            publish_refused=publishing.refusal_message(refused) if refused else None)
 
