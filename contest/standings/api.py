@@ -108,11 +108,20 @@ def contest_units_list(args, contest_id):
     return page_of(contest_units(get_visible_contest_or_404(contest_id, current_actor()), args["by"]), args)
 
 
-@blp.route("/contests/<int:contest_id>/export/<any(standings, units):table>.<any(xlsx, csv):fmt>")
+@blp.route("/contests/<int:contest_id>/export/standings.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
-@errors(E404="`not_found`: no such contest, table or format")
-def contest_export(contest_id, table, fmt):
-    return contest_export_file(get_contest_or_404(contest_id), table, fmt)
+@errors(E404="`not_found`: no such contest or format")
+def contest_export_standings(contest_id, fmt):
+    """The contest standings as a file."""
+    return contest_export_file(get_contest_or_404(contest_id), "standings", fmt)
+
+
+@blp.route("/contests/<int:contest_id>/export/units.<any(xlsx, csv):fmt>")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such contest or format")
+def contest_export_units(contest_id, fmt):
+    """The contest's unit table (by participation rate) as a file."""
+    return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
 
 
 @blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
