@@ -9,18 +9,20 @@ The unit table of a contest: a unit counts the members registered in it and its 
 its participants are those of them who took any counted round (the distinct members, once
 each), its average score the mean of their contest totals.
 """
+from flask import current_app
 from sqlalchemy import select
 
 from contest.accounts.models import Unit, User
 from contest.audit.service import record
 from contest.dbtypes import nfc
-from contest.extensions import db
+from contest.extensions import cache_get, cache_set, db
 from contest.judging.service import ranked as writing_ranked
 from contest.rounds.models import Contest, Round
 from contest.standings import overall, participation, publishing
 from contest.standings.service import leaderboard
 
 EDITABLE = ("title", "description", "standings_rule", "standings_published", "status")
+CHUNK = 5000  # ids per IN (…): the databases cap a statement's parameters (SQLite 32,766)
 
 
 def counted_rounds(contest: Contest) -> list[Round]:
@@ -39,8 +41,29 @@ def round_results(round_: Round) -> list[overall.RoundResult]:
 
 
 def _ranked(contest: Contest) -> list[overall.ContestRanked]:
-    results = [result for round_ in counted_rounds(contest) for result in round_results(round_)]
-    return overall.rank_contest(results, contest.standings_rule or "sum")
+    """The ranked members, cached like a round's leaderboard (LEADERBOARD_CACHE_SECONDS) under a
+    key naming the rule and the counted rounds, so publishing or hiding a round, or changing the
+    rule, is seen at once."""
+    rounds = counted_rounds(contest)
+    rule = contest.standings_rule or "sum"
+    ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
+    key = f"standings:contest:{contest.id}:{rule}:{','.join(str(r.id) for r in rounds)}"
+    hit = cache_get(key) if ttl else None
+    if hit is not None:
+        return hit
+    ranked = overall.rank_contest([result for round_ in rounds for result in round_results(round_)], rule)
+    if ttl:
+        cache_set(key, ranked, ttl)
+    return ranked
+
+
+def _people(user_ids: list[int]) -> dict[int, tuple[str, int | None]]:
+    """Name and unit id of each user, a few thousand ids per query."""
+    people = {}
+    for start in range(0, len(user_ids), CHUNK):
+        people.update({uid: (name, unit_id) for uid, name, unit_id in db.session.execute(
+            select(User.id, User.full_name, User.unit_id).where(User.id.in_(user_ids[start:start + CHUNK])))})
+    return people
 
 
 def contest_standings(contest: Contest) -> list[dict]:
@@ -51,8 +74,7 @@ def contest_standings(contest: Contest) -> list[dict]:
     if not ranked:
         return []
     units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-    people = {uid: (name, unit_id) for uid, name, unit_id in db.session.execute(
-        select(User.id, User.full_name, User.unit_id).where(User.id.in_([r.user_id for r in ranked])))}
+    people = _people([r.user_id for r in ranked])
     rows = []
     for r in ranked:
         name, unit_id = people.get(r.user_id, ("?", None))

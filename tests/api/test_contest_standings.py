@@ -118,7 +118,10 @@ def test_patch_a_contest_refuses_bad_values_and_members(client, make):
 
 # --- the standings ---------------------------------------------------------------------------
 
-def test_standings_add_published_rounds_and_are_shown_once_published(client, make):
+def test_standings_add_published_rounds_and_are_shown_once_published(client, make, monkeypatch):
+    from contest.standings import contests
+
+    monkeypatch.setattr(contests, "CHUNK", 2)  # names read over two queries
     contest = make.contest()
     an, binh, chi = (make.user(full_name=n) for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Chí"))
     quiz_round(make, contest, {an: (8, 10), binh: (9, 20)})
@@ -266,3 +269,21 @@ def test_the_contest_standings_export_opens_back(client, make):
     lines = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig"))))
     assert lines[1][:4] == ["1", "Nguyễn Thị Ánh Tuyết", "Chi bộ Lê Lợi", "9.5"]
     assert client.get(f"/api/v1/contests/{contest.id}/export/standings.pdf", headers=organizer).status_code == 404
+
+
+def test_cached_standings_follow_a_round_published_later_and_a_rule_change(app, client, make, monkeypatch):
+    monkeypatch.setitem(app.config, "LEADERBOARD_CACHE_SECONDS", 60)
+    contest = make.contest()
+    an, binh = make.user(full_name="An"), make.user(full_name="Bình")
+    quiz_round(make, contest, {an: (8, 10), binh: (9, 20)})
+    later = quiz_round(make, contest, {an: (7, 10)}, published=False)
+    after_the_close(make)
+    organizer = make.auth(make.user(role="organizer"))
+    assert [r["display_name"] for r in _standings(client, contest, organizer)["items"]] == ["Bình", "An"]
+    later.results_published = True
+    db.session.commit()
+    assert [(r["display_name"], r["total_score"]) for r in _standings(client, contest, organizer)["items"]] == \
+        [("An", 15.0), ("Bình", 9.0)]
+    client.patch(f"/api/v1/contests/{contest.id}", headers=organizer, json={"standings_rule": "best"})
+    assert [(r["display_name"], r["total_score"]) for r in _standings(client, contest, organizer)["items"]] == \
+        [("Bình", 9.0), ("An", 8.0)]
