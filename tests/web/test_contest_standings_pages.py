@@ -22,10 +22,12 @@ def test_members_see_the_contest_standings_page_once_published(client, make):
     quiz_round(make, contest, {an: (8, 10), binh: (9, 20)})
     after_the_close(make)
     sign_in(client, an)
+    assert f"/contests/{contest.id}/standings" not in client.get("/").get_data(as_text=True)
     assert client.get(f"/contests/{contest.id}/standings").status_code == 403
     assert client.get(f"/contests/{contest.id}/units").status_code == 403
     contest.standings_published = True
     db.session.commit()
+    assert f'href="/contests/{contest.id}/standings">Bảng tổng sắp</a>' in client.get("/").get_data(as_text=True)
     page = client.get(f"/contests/{contest.id}/standings").get_data(as_text=True)
     assert "Bảng tổng sắp" in page and "Tìm hiểu 95 năm Đoàn" in page
     rows = re.findall(r"<tr[^>]*>\s*<td>(\d+)</td><td>([^<]+)<", page.split('id="contest-standings"')[1])
