@@ -17,6 +17,13 @@ class ContestForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional()])
 
 
+class ContestStandingsForm(FlaskForm):
+    """The organizer's contest page: how the contest standings are counted."""
+
+    standings_rule = SelectField(_l("Standings rule"), choices=[("sum", _l("Sum of the rounds")),
+                                                              ("best", _l("Best round"))])
+
+
 class DrawItemForm(FlaskForm):
     class Meta:
         csrf = False

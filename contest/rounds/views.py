@@ -14,7 +14,7 @@ from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
 from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
-from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
+from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
@@ -167,7 +167,9 @@ def manage_contest(contest_id):
     contest = db.session.get(Contest, contest_id) or abort(404)
     now = utcnow()
     return render_template("rounds/manage_contest.html", contest=contest,
-                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at))
+                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
+                           standings_form=ContestStandingsForm(standings_rule=contest.standings_rule),
+                           form=EmptyForm())
 
 
 def _topic_choices():

@@ -13,6 +13,7 @@ from contest.extensions import db
 from contest.rounds.models import Attempt
 
 from contest.exports.writer import Column, Table
+from contest.standings.contests import contest_standings, contest_units
 from contest.standings.service import leaderboard, unit_participation
 
 
@@ -119,3 +120,39 @@ def report_file(round_):
 
     return Response(write_xlsx(*report_tables(round_)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="round-{round_.id}-report.xlsx"'})
+
+
+def contest_standings_table(contest) -> Table:
+    """The contest standings across its counted rounds, as the API and the page show them."""
+    columns = [Column(_("Rank"), "int"), Column(_("Full name"), "text"), Column(_("Unit"), "text"),
+               Column(_("Total score"), "float"), Column(_("Rounds counted"), "int"), Column(_("Prize"), "text")]
+    rows = ([r["rank"], r["display_name"], r["unit"], r["total_score"], r["rounds_counted"], r["prize"]]
+            for r in contest_standings(contest))
+    return Table(_("Contest standings"), columns, list(rows))
+
+
+def contest_units_table(contest, by: str = "rate") -> Table:
+    columns = [Column(_("Rank"), "int"), Column(_("Unit"), "text"), Column(_("Registered members"), "int"),
+               Column(_("Members who took part"), "int"), Column(_("Participation rate"), "percent"),
+               Column(_("Average score"), "float")]
+    rows = ([u["rank"], u["unit"], u["members"], u["participants"], u["participation_rate"], u["average_score"]]
+            for u in contest_units(contest, by))
+    return Table(_("Units"), columns, list(rows))
+
+
+CONTEST_TABLES = {"standings": contest_standings_table, "units": contest_units_table}
+
+
+def contest_export_file(contest, table: str, fmt: str):
+    """One table of a contest as a download (the API's and the page's); 404 for an unknown
+    table or format."""
+    from flask import Response
+
+    from contest.errors import Refusal
+    from contest.exports.writer import write
+
+    if table not in CONTEST_TABLES or fmt not in ("xlsx", "csv"):
+        raise Refusal("not_found", 404)
+    mime = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[fmt]
+    return Response(write(CONTEST_TABLES[table](contest), fmt), mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="contest-{contest.id}-{table}.{fmt}"'})
