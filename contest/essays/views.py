@@ -26,6 +26,7 @@ from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import publishing
 from contest.standings.publishing import can_see_results
+from contest.standings.service import forget_round
 
 bp = Blueprint("essays", __name__, url_prefix="/essays")
 
@@ -256,6 +257,7 @@ def _save_round_form(round_, form, creating):
     judging_settings_to_change(round_).normalize_scores = bool(form.normalize_scores.data)
     record_round_saved(round_, before)
     db.session.commit()
+    forget_round(round_.id)  # its prize tiers may have changed
     return True
 
 

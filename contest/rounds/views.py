@@ -19,7 +19,7 @@ from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.standings import publishing
-from contest.standings.service import member_standing
+from contest.standings.service import forget_round, member_standing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
@@ -220,6 +220,7 @@ def _round_editor(contest: Contest, round_: Round | None):
             form.closes_at.errors.append(publishing.window_refusal_message())
         else:
             db.session.commit()
+            forget_round(target.id)  # its prize tiers may have changed
             flash(_("Round scheduled.") if round_ is None else _("Round saved."), "success")
             return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
     return render_template("rounds/round_form.html", form=form, contest=contest, round=round_)

@@ -23,6 +23,7 @@ class LeaderRow(ma.Schema):
     prediction_gap = ma.fields.Integer(allow_none=True)
     duration_seconds = ma.fields.Float()
     submitted_at = ma.fields.DateTime()
+    prize = ma.fields.String(allow_none=True)
 
 
 class LeaderList(ma.Schema):

@@ -20,9 +20,11 @@ def leaderboard_table(round_) -> Table:
     columns = [Column(_("Rank"), "int"), Column(_("Full name"), "text"), Column(_("Unit"), "text"),
                Column(_("Score"), "float"), Column(_("Correct answers"), "int"),
                Column(_("Prediction"), "int"), Column(_("Prediction gap"), "int"),
-               Column(_("Duration"), "duration"), Column(_("Submitted at"), "datetime")]
+               Column(_("Duration"), "duration"), Column(_("Submitted at"), "datetime"),
+               Column(_("Prize"), "text")]
     rows = ([r["rank"], r["display_name"], r["unit"], r["score"], r["correct_count"], r["prediction"],
-             r["prediction_gap"], r["duration_seconds"], r["submitted_at"]] for r in leaderboard(round_))
+             r["prediction_gap"], r["duration_seconds"], r["submitted_at"], r.get("prize")]
+            for r in leaderboard(round_))
     return Table(_("Leaderboard"), columns, list(rows))
 
 
