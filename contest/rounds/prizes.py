@@ -169,3 +169,20 @@ def with_prizes(rows: list[dict], tiers, rank_key: str = "rank") -> list[dict]:
     for row in rows:
         row["prize"] = next(names) if row.get(rank_key) is not None else None
     return rows
+
+
+def group_winners(rows: list[dict], tiers) -> list[tuple[str, list[dict]]]:
+    """The winners grouped by prize, in the tiers' order (a prize not among the tiers after
+    them, in the order met), each group in rank order. Rows without a prize are left out.
+
+    >>> rows = [{"name": "An", "prize": "Nhì"}, {"name": "Ba", "prize": None},
+    ...         {"name": "Cư", "prize": "Nhất"}, {"name": "Dũng", "prize": "Nhì"}]
+    >>> [(p, [r["name"] for r in g]) for p, g in group_winners(rows, [{"name": "Nhất", "count": 1},
+    ...                                                              {"name": "Nhì", "count": 2}])]
+    [('Nhất', ['Cư']), ('Nhì', ['An', 'Dũng'])]
+    """
+    groups: dict[str, list[dict]] = {t["name"]: [] for t in tiers or []}
+    for row in rows:
+        if row.get("prize"):
+            groups.setdefault(row["prize"], []).append(row)
+    return [(name, members) for name, members in groups.items() if members]
