@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api.core import Page, errors, page_of
-from contest.rounds.loaders import get_quiz_round_or_404
+from contest.rounds.loaders import get_quiz_round_or_404, get_round_or_404
 from contest.standings.exports import export_file, report_file
 from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_quiz_round_or_404
@@ -68,11 +68,11 @@ def round_units(args, round_id):
     return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)
 
 
-@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
+@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such round, table for its kind, or format")
 def round_export(round_id, table, fmt):
-    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+    return export_file(get_round_or_404(round_id), table, fmt)
 
 
 @blp.route("/rounds/<int:round_id>/report.xlsx")

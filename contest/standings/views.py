@@ -7,7 +7,7 @@ from contest.accounts.permissions import organizer_required
 from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.rounds.forms import EmptyForm
-from contest.rounds.loaders import get_quiz_round_or_404
+from contest.rounds.loaders import get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing
 from contest.standings.exports import export_file, report_file
 from contest.standings.loaders import get_visible_quiz_round_or_404
@@ -64,11 +64,11 @@ def publish(round_id):
     return redirect(back)
 
 
-@bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
+@bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @organizer_required
 def export(round_id, table, fmt):
     """The page's download buttons (session sign-in): the same files as the API's."""
-    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+    return export_file(get_round_or_404(round_id), table, fmt)
 
 
 @bp.route("/rounds/<int:round_id>/report.xlsx")

@@ -73,3 +73,27 @@ def test_a_move_without_reason_or_to_an_unknown_prize_changes_nothing(client, ma
     assert db.session.scalar(select(func.count()).select_from(PrizeOverride)) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.object_type == "entry")) == 0
+
+
+def test_the_results_export_has_the_prize_column(client, make):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    round_, entries = _round(make)
+    org = make.auth(make.user(role="organizer"))
+    client.put(f"/api/v1/entries/{entries[3].id}/prize", headers=org, json={"prize": "Giải Nhì", "reason": "Phúc khảo"})
+    response = client.get(f"/api/v1/rounds/{round_.id}/export/results.xlsx", headers=org)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data))["Kết quả"].iter_rows(values_only=True))
+    assert rows[0] == ("Hạng", "Số phách", "Tiêu đề", "Tác giả", "Đơn vị", "Điểm", "Vòng chấm", "Giải thưởng")
+    assert [(r[0], r[3], r[5], r[7]) for r in rows[1:]] == [
+        (1, "Nguyễn Văn An", 90, "Giải Nhất"), (2, "Trần Thị Bình", 80, "Giải Nhì"),
+        (2, "Lê Văn Cường", 80, "Giải Nhì"), (4, "Phạm Thị Dung", 50, "Giải Nhì")]
+    data = client.get(f"/api/v1/rounds/{round_.id}/export/results.csv", headers=org).data
+    assert data[:3] == b"\xef\xbb\xbf"
+    assert list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))[1][-1] == "Giải Nhất"
+    assert client.get(f"/api/v1/rounds/{round_.id}/export/leaderboard.xlsx", headers=org).status_code == 404
+    quiz = make.round()
+    assert client.get(f"/api/v1/rounds/{quiz.id}/export/results.xlsx", headers=org).status_code == 404

@@ -101,3 +101,12 @@ def test_demo_rounds_have_the_default_prizes(client, ctx):
     closed = next(r for r in rounds if r.results_published)
     page = _text(client.get(f"/rounds/{closed.id}").get_data(as_text=True))
     assert "Danh sách đoạt giải Giải Nhất" in page
+
+
+def test_the_writing_results_page_offers_the_export(client, make):
+    round_, _entries = judged_round(make, [{"title": "Bài A", "author": "Nguyễn Văn An", "score": 90}])
+    login(client, make.user(role="organizer"))
+    html = client.get(f"/judging/manage/rounds/{round_.id}/results").get_data(as_text=True)
+    assert f'href="/rounds/{round_.id}/export/results.xlsx"' in html
+    download = client.get(f"/rounds/{round_.id}/export/results.xlsx")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
