@@ -110,3 +110,15 @@ def test_the_writing_results_page_offers_the_export(client, make):
     assert f'href="/rounds/{round_.id}/export/results.xlsx"' in html
     download = client.get(f"/rounds/{round_.id}/export/results.xlsx")
     assert download.status_code == 200 and download.data[:2] == b"PK"
+
+
+def test_the_writing_round_form_offers_the_default_and_shows_saved_prizes(client, make):
+    contest = make.contest()
+    login(client, make.user(role="organizer"))
+    form = client.get(f"/essays/manage/contests/{contest.id}/rounds/new").get_data(as_text=True)
+    assert "Giải Nhất × 1\nGiải Nhì × 2\nGiải Ba × 5\nGiải Khuyến khích × 8</textarea>" in form
+    round_, _entries = judged_round(make, [{"title": "Bài A", "author": "Nguyễn Văn An", "score": 90}])
+    round_.prizes = [{"name": "Giải Đặc biệt", "count": 2}]
+    db.session.commit()
+    edit = client.get(f"/essays/manage/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert "Giải Đặc biệt × 2</textarea>" in edit
