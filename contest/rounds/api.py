@@ -25,6 +25,7 @@ from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import publishing, ranking
 from contest.standings.contests import update_contest
+from contest.standings.service import forget_round
 
 blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
 
@@ -57,6 +58,12 @@ class RoundIO(ma.Schema):
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
+    prizes = ma.fields.Raw(allow_none=True, metadata={
+        "type": "array", "nullable": True, "maxItems": 20, "items": {"type": "object", "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "count": {"type": "integer", "minimum": 1, "maximum": 10000}}, "required": ["name", "count"]},
+        "description": "Prize tiers in rank order; null or [] = no prizes. At a prize boundary, "
+                       "members tied on every ranking key share the prize."})
     duration_seconds = fields.Integer(allow_none=True, minimum=10)
     question_count = fields.Integer(allow_none=True, minimum=1, maximum=500)
     draw = ma.fields.List(ma.fields.Nested(DrawItem), allow_none=True)
@@ -184,7 +191,8 @@ class PredictionOut(ma.Schema):
 def round_dict(round_: Round) -> dict:
 
     data = {field: getattr(round_, field) for field in (
-        "id", "contest_id", "kind", "title", "rules", "opens_at", "closes_at", "results_published")}
+        "id", "contest_id", "kind", "title", "rules", "opens_at", "closes_at", "results_published",
+        "prizes")}
     data["state"] = round_state(utcnow(), round_.opens_at, round_.closes_at)
     if round_.kind == "quiz":
         for field in ("duration_seconds", "question_count", "draw", "topic_ids", "max_attempts",
@@ -225,6 +233,7 @@ def _save_round(round_: Round, data: dict, creating: bool):
     record_round_saved(round_, before)  # refused below (409): rolled back with the change
     _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
+    forget_round(round_.id)  # its prize tiers (or ranking fields) may have changed
     return round_dict(round_)
 
 

@@ -40,6 +40,8 @@ class Round(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     results_published: Mapped[bool] = mapped_column(default=False)
+    # Prize tiers in rank order, [{name, count}] (contest/rounds/prizes.py); None = no prizes.
+    prizes: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # quiz
     duration_seconds: Mapped[int | None]

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import Page, errors, page_of
-from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404
+from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings.contests import contest_standings, contest_units
 from contest.standings.exports import contest_export_file, export_file, report_file
 from contest.standings.dashboard import cached_dashboard
@@ -27,6 +27,7 @@ class LeaderRow(ma.Schema):
     prediction_gap = ma.fields.Integer(allow_none=True)
     duration_seconds = ma.fields.Float()
     submitted_at = ma.fields.DateTime()
+    prize = ma.fields.String(allow_none=True)
 
 
 class LeaderList(ma.Schema):
@@ -134,11 +135,11 @@ def contest_export_units(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
 
 
-@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
+@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such round, table for its kind, or format")
 def round_export(round_id, table, fmt):
-    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+    return export_file(get_round_or_404(round_id), table, fmt)
 
 
 @blp.route("/rounds/<int:round_id>/report.xlsx")

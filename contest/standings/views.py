@@ -7,7 +7,7 @@ from contest.accounts.permissions import organizer_required
 from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
-from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404
+from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
 from contest.standings.exports import contest_export_file, export_file, report_file
@@ -148,11 +148,11 @@ def publish(round_id):
     return redirect(back)
 
 
-@bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
+@bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @organizer_required
 def export(round_id, table, fmt):
     """The page's download buttons (session sign-in): the same files as the API's."""
-    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+    return export_file(get_round_or_404(round_id), table, fmt)
 
 
 @bp.route("/rounds/<int:round_id>/report.xlsx")
