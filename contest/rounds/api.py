@@ -17,7 +17,9 @@ from contest.extensions import db
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.rounds import service
-from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
+from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
+                                    get_visible_attempt_or_404)
+from contest.rounds.scope import contests_for_request, default_owner
 from contest.rounds.models import ROUND_KINDS, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
@@ -84,6 +86,10 @@ class ContestIO(ma.Schema):
     id = fields.Id(dump_only=True)
     title = fields.Text(required=True, validate=ma.validate.Length(min=1, max=300))
     description = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=20000))
+    # Owned by the creating organizer's unit (None: platform-wide); members_only limits it to the
+    # members of that unit's subtree (rounds/scope.py).
+    owner_unit_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    members_only = ma.fields.Boolean(load_default=False)
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
 
 
@@ -187,6 +193,7 @@ def essay_criteria(round_: Round) -> list:
 
 def contest_dict(contest: Contest) -> dict:
     return {"id": contest.id, "title": contest.title, "description": contest.description,
+            "owner_unit_id": contest.owner_unit_id, "members_only": contest.members_only,
             "rounds": [round_dict(r) for r in contest.rounds]}
 
 
@@ -225,7 +232,8 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
 @blp.arguments(Page, location="query")
 @blp.response(200, ContestList)
 def list_contests(args):
-    page = paginate(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()), args)
+    page = paginate(contests_for_request(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())), args)
     page["items"] = [contest_dict(c) for c in page["items"]]
     return page
 
@@ -236,7 +244,8 @@ def list_contests(args):
 @blp.response(201, ContestIO)
 def create_contest(data):
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
-                      created_by_id=current_actor().id)
+                      created_by_id=current_actor().id, owner_unit_id=default_owner(current_actor()),
+                      members_only=data.get("members_only", False))
     db.session.add(contest)
     db.session.flush()
     record("contest.create", "contest", contest.id, after={"title": contest.title}, contest_id=contest.id)
@@ -250,9 +259,7 @@ def create_contest(data):
 @blp.response(201, RoundIO)
 @errors(E409=PUBLISH_REFUSED)
 def create_round(data, contest_id):
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise Refusal("not_found", 404)
+    contest = get_contest_or_404(contest_id)
     round_ = Round(contest_id=contest.id)
     db.session.add(round_)
     return _save_round(round_, data, creating=True)

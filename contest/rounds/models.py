@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.clock import utcnow
@@ -18,6 +19,10 @@ class Contest(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The unit whose organizers manage it (rounds/scope.py); None: platform-wide, the admins'.
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Limited to members of the owner's subtree (a cell's internal quiz); else open to all.
+    members_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     rounds: Mapped[list["Round"]] = relationship(
         back_populates="contest", order_by="Round.opens_at"
