@@ -50,7 +50,10 @@ def _safe_next(target: str | None) -> str:
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    units = db.session.execute(select(Unit)).scalars().all()
+    """Every unit by its path; on an organizer's route, the units of their scope (scope.py)."""
+    from contest.accounts import scope
+
+    units = db.session.execute(scope.units_in_scope(select(Unit), scope.managing_actor())).scalars().all()
     return sorted(((u.id, u.path_name()) for u in units), key=lambda c: c[1])
 
 
