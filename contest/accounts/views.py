@@ -273,6 +273,10 @@ def _member_page(user, edit_form=None, temporary=None, status=200):
                                   .order_by(Attempt.started_at.desc())).scalars().all()
     entries = db.session.execute(select(Entry).where(Entry.author_id == user.id)
                                  .order_by(Entry.submitted_at.desc())).scalars().all()
+    from contest.rounds.scope import contest_allowed  # only the contests the organizer manages
+
+    attempts = [a for a in attempts if contest_allowed(a.round.contest)]
+    entries = [e for e in entries if contest_allowed(e.round.contest)]
     return render_template("accounts/member.html", member=user, form=form, confirm=ConfirmForm(),
                            attempts=attempts, entries=entries, roles=roles, temporary=temporary), status
 

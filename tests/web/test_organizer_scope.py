@@ -199,3 +199,23 @@ def test_an_organizer_of_cell_a_cannot_move_a_member_or_unit_into_cell_b(app, ma
     _forget_the_last_request()
     top = page.post("/api/v1/units", headers=headers, json={"name": "Đảng bộ khác", "parent_id": None})
     assert top.status_code == 422
+
+
+def test_a_members_page_shows_only_the_attempts_of_contests_the_organizer_manages(app, make, cells):
+    """A member of cell A who took cell B's round: cell A's organizer sees the member, not that
+    attempt; the admin sees it."""
+    from contest.rounds.models import Attempt
+
+    member = cells["people"]["member"]
+    member.unit_id = cells["a"].id
+    db.session.commit()
+    taken = db.session.execute(select(Attempt).where(Attempt.user_id == member.id)).scalars().all()
+    assert taken
+    page, headers = _clients(app, make, cells["organizer_a"])
+    shown = _call(app, page, headers, "GET", f"/members/{member.id}")
+    assert shown.status_code == 200
+    assert 'id="attempts"' not in shown.get_data(as_text=True)
+    assert "Chưa có lượt làm bài nào." in shown.get_data(as_text=True)
+    page, headers = _clients(app, make, cells["admin"])
+    shown = _call(app, page, headers, "GET", f"/members/{member.id}").get_data(as_text=True)
+    assert 'id="attempts"' in shown and taken[0].round.title in shown
