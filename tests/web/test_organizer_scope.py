@@ -219,3 +219,27 @@ def test_a_members_page_shows_only_the_attempts_of_contests_the_organizer_manage
     page, headers = _clients(app, make, cells["admin"])
     shown = _call(app, page, headers, "GET", f"/members/{member.id}").get_data(as_text=True)
     assert 'id="attempts"' in shown and taken[0].round.title in shown
+
+
+def test_an_organizer_of_cell_a_chooses_judges_among_cell_a_only(client, make):
+    from tests.api.test_essay_entries import essay_round
+
+    province = make.unit(name="Huyện ủy")
+    cell_a, cell_b = make.unit(name="Chi bộ A", parent=province), make.unit(name="Chi bộ B", parent=province)
+    round_ = essay_round(make)
+    round_.contest.owner_unit_id = cell_a.id
+    db.session.commit()
+    ours = make.user(username="gk.a", role="judge", unit=cell_a, full_name="Giám khảo Chi bộ A")
+    theirs = make.user(username="gk.b", role="judge", unit=cell_b, full_name="Giám khảo Chi bộ B")
+    login(client, make.user(role="organizer", unit=cell_a))
+    base = f"/judging/manage/rounds/{round_.id}"
+    page = client.get(base).get_data(as_text=True)
+    assert "Giám khảo Chi bộ A" in page and "Giám khảo Chi bộ B" not in page and "Chi bộ B" not in page
+    client.post(f"{base}/panel?stage=1", data={"panel-judge_ids": [theirs.id]})
+    client.post(f"{base}/panel?stage=1", data={"panel-judge_ids": [ours.id]})
+    from contest.judging.service import panel
+
+    assert [j.username for j in panel(round_.id, 1)] == ["gk.a"]
+    client.post(f"{base}/judges?stage=1", data={"new-username": "gk.moi", "new-password": "mat-khau-rat-dai-2026",
+                                                 "new-full_name": "Giám khảo Mới", "new-unit_id": 0})
+    assert db.session.execute(select(User.unit_id).where(User.username == "gk.moi")).scalar() == cell_a.id
