@@ -12,6 +12,8 @@ from contest.essays import service
 from contest.essays.loaders import get_essay_round_or_404
 from contest.essays.models import Entry
 from contest.extensions import db
+from contest.judging import service as judging
+from contest.standings.publishing import can_see_results
 
 blp = Blueprint("api_essays", __name__, description="Writing rounds: entries")
 
@@ -111,7 +113,10 @@ def get_entry(entry_id):
     user = current_actor()
     if entry is None or (entry.author_id != user.id and not user.has_role("organizer")):
         raise Refusal("not_found", 404)
-    return service.entry_dict(entry)
+    data = service.entry_dict(entry)
+    # The prize of the results (by hand, else its rank's tier), once the author may see results.
+    data["prize"] = judging.entry_prizes(entry.round).get(entry.id) if can_see_results(entry.round, user) else None
+    return data
 
 
 @blp.route("/rounds/<int:round_id>/entries")
@@ -119,6 +124,6 @@ def get_entry(entry_id):
 @blp.arguments(Page, location="query")
 @blp.response(200, EntryList)
 def list_entries(args, round_id):
-    get_essay_round_or_404(round_id)
+    prizes = judging.entry_prizes(get_essay_round_or_404(round_id))
     return paginate(select(Entry).where(Entry.round_id == round_id).order_by(Entry.id), args,
-                    service.entry_dict)
+                    lambda entry: {**service.entry_dict(entry), "prize": prizes.get(entry.id)})
