@@ -52,7 +52,9 @@ class CertificatePublic(ma.Schema):
 
 
 class RevokeIn(ma.Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    # Required (422 when empty), asked by the service after the code is found (404 first).
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=1000),
+                              metadata={"description": "why it is revoked (required)"})
 
 
 def pdf_url(code: str) -> str:
