@@ -85,7 +85,7 @@ def issue_certificates(data, round_id):
     """Issue the round's certificates as a background job (follow it with GET /api/v1/jobs/{id}).
     Idempotent: a member who has one keeps it; only the missing ones are issued."""
     round_ = get_round_or_404(round_id)
-    job_id = service.start_issuing(round_, data["scope"], current_actor())
+    job_id = service.start_issuing(round_, data["scope"], current_actor(), render.base_url())
     db.session.commit()
     return {"job_id": job_id}
 
@@ -104,10 +104,10 @@ def list_certificates(args, round_id):
 @roles_required("organizer")
 @blp.doc(**_PDF_DOC)
 def round_certificates_pdf(round_id):
-    """Every certificate of the round (not revoked) in one PDF, one page each."""
+    """Every certificate of the round (not revoked) in one PDF, one page each: the one the
+    issuing job built (POST .../certificates builds it again after a revocation)."""
     round_ = get_round_or_404(round_id)
-    certificates = service.of_round(round_.id, include_revoked=False)
-    data = render.pdf(certificates, service.settings_for(round_.contest_id), render.base_url(), round_.title)
+    data = service.round_pdf(round_, render.base_url())
     return _pdf_response(data, f"giay-chung-nhan-vong-{round_.id}.pdf")
 
 

@@ -51,3 +51,15 @@ class CertificateSettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contest: Mapped[Contest] = relationship()
+
+
+class CertificateBundle(db.Model):
+    """Every valid certificate of a round in one PDF, built by the issuing job (2,000 take about
+    a minute and a half: more than a request may). Stale once a certificate is issued or revoked
+    after ``built_at``, or the contest's settings change (service.fresh_bundle)."""
+    __tablename__ = "certificate_bundle"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    count: Mapped[int]
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

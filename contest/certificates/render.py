@@ -122,7 +122,25 @@ def pdf_of_html(html: str) -> bytes:
                 url_fetcher=_fetcher()).write_pdf()
 
 
-def pdf(certificates, settings, base: str, title: str = "") -> bytes:
-    """One PDF, one page per certificate, in the order given."""
-    pages = [page_html(c, settings, base) for c in certificates]
-    return pdf_of_html(document_html(pages, title or _("Certificate")))
+def _document(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=fonts_dir().resolve().as_uri() + "/", url_fetcher=_fetcher()).render()
+
+
+def pdf(certificates, settings, base: str, title: str = "", chunk: int = 50, progress=None) -> bytes:
+    """One PDF, one page per certificate, in the order given. Laid out ``chunk`` at a time (one
+    font subset for the whole file); ``progress(done, total)`` after each chunk."""
+    certificates = list(certificates)
+    title = title or _("Certificate")
+    if len(certificates) <= chunk:
+        return pdf_of_html(document_html([page_html(c, settings, base) for c in certificates], title))
+    documents, pages = [], []
+    for start in range(0, len(certificates), chunk):
+        part = certificates[start:start + chunk]
+        document = _document(document_html([page_html(c, settings, base) for c in part], title))
+        documents.append(document)
+        pages.extend(document.pages)
+        if progress is not None:
+            progress(start + len(part), len(certificates))
+    return documents[0].copy(pages).write_pdf()

@@ -2,19 +2,22 @@
 
 Issuing is idempotent: one certificate per (round, member), kept by a unique constraint; running
 it again issues only the missing ones. ``issue_job`` is what POST /api/v1/rounds/{id}/certificates
-queues (contest/jobs): it commits in batches and reports its progress between them.
+queues (contest/jobs): it commits in batches and reports its progress between them, then lays out
+every valid certificate of the round in one PDF (the ``CertificateBundle``, what GET
+.../certificates.pdf serves: 2,000 take longer than a request may). Issuing, revoking and saving
+the contest's settings forget the bundle (``forget_bundles``); the next job builds it again.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from contest.audit.service import record
 from contest.certificates import rules
-from contest.certificates.models import Certificate, CertificateSettings
+from contest.certificates.models import Certificate, CertificateBundle, CertificateSettings
 from contest.clock import utcnow
 from contest.errors import Refusal
 from contest.extensions import db
@@ -94,6 +97,7 @@ def issue(round_, scope: str, progress=None) -> dict:
                                        full_name=person.full_name, unit_name=person.unit,
                                        prize=person.prize, issued_at=now))
             created += 1
+        forget_bundles([round_.id])
         if progress is not None:
             try:
                 db.session.commit()
@@ -106,15 +110,60 @@ def issue(round_, scope: str, progress=None) -> dict:
     return {"issued": created, "already": len(people) - len(missing), "total": len(people)}
 
 
-def issue_job(job, round_id: int, scope: str) -> dict:
-    """The background job: issue the round's missing certificates, reporting progress."""
+ISSUE_SHARE = 0.2  # of the progress bar: issuing; the rest is laying out the PDF
+
+
+def issue_job(job, round_id: int, scope: str, base_url: str | None = None) -> dict:
+    """The background job: issue the round's missing certificates, then build the round's PDF,
+    reporting progress as it goes."""
+    from contest.certificates import render
+
     round_ = db.session.get(Round, round_id)
     if round_ is None or not is_published(round_):
         raise not_published()
-    return issue(round_, scope, progress=lambda done, total: report_progress(job, done / total if total else 1))
+    counts = issue(round_, scope, progress=lambda done, total: report_progress(
+        job, ISSUE_SHARE * done / total if total else ISSUE_SHARE))
+    db.session.commit()
+    report_progress(job, ISSUE_SHARE)
+    build_bundle(round_, render.base_url(base_url), progress=lambda done, total: report_progress(
+        job, ISSUE_SHARE + (1 - ISSUE_SHARE) * done / total))
+    return counts
 
 
-def start_issuing(round_, scope: str, actor) -> str:
+def build_bundle(round_, base: str, progress=None) -> CertificateBundle:
+    """Lay out every valid certificate of the round in one PDF and keep it. Flushes."""
+    from contest.certificates import render
+
+    certificates = of_round(round_.id, include_revoked=False)
+    data = render.pdf(certificates, settings_for(round_.contest_id), base, round_.title, progress=progress)
+    forget_bundles([round_.id])
+    bundle = CertificateBundle(round_id=round_.id, pdf=data, count=len(certificates), built_at=utcnow())
+    db.session.add(bundle)
+    db.session.flush()
+    return bundle
+
+
+def bundle_of(round_id: int) -> CertificateBundle | None:
+    return db.session.get(CertificateBundle, round_id)
+
+
+def forget_bundles(round_ids) -> None:
+    """The one place a round's PDF of every certificate is forgotten (it no longer says the truth)."""
+    db.session.execute(delete(CertificateBundle).where(CertificateBundle.round_id.in_(list(round_ids))))
+
+
+def round_pdf(round_, base: str) -> bytes:
+    """The round's PDF of every valid certificate: the one the job built, else laid out now."""
+    from contest.certificates import render
+
+    bundle = bundle_of(round_.id)
+    if bundle is not None:
+        return bundle.pdf
+    return render.pdf(of_round(round_.id, include_revoked=False), settings_for(round_.contest_id), base,
+                      round_.title)
+
+
+def start_issuing(round_, scope: str, actor, base_url: str | None = None) -> str:
     """Queue the issuing job of a published round; its id. Refused before publication."""
     from contest.jobs.service import enqueue
 
@@ -123,7 +172,7 @@ def start_issuing(round_, scope: str, actor) -> str:
     if not is_published(round_):
         raise not_published()
     job = enqueue("certificates", "contest.certificates.service:issue_job", started_by=actor,
-                  round_id=round_.id, scope=scope)
+                  round_id=round_.id, scope=scope, base_url=base_url)
     return job.id
 
 
@@ -155,6 +204,7 @@ def revoke(certificate: Certificate, reason: str, actor=None) -> None:
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason[:1000]
     certificate.revoked_by_id = getattr(actor, "id", None)
+    forget_bundles([certificate.round_id])
     db.session.flush()
     record("certificate.revoke", "certificate", certificate.id, actor=actor, before={"revoked": False},
            after={"revoked": True}, reason=certificate.revoked_reason, round_id=certificate.round_id,
@@ -188,5 +238,6 @@ def save_settings(contest_id: int, *, template: str | None, signer_name: str | N
     elif remove_image:
         settings.image = settings.image_type = None
     settings.updated_at = utcnow()
+    forget_bundles(db.session.execute(select(Round.id).where(Round.contest_id == contest_id)).scalars().all())
     db.session.flush()
     return settings

@@ -77,7 +77,7 @@ def issue(round_id):
     if not form.validate_on_submit():
         abort(400)
     try:
-        job_id = service.start_issuing(round_, form.scope.data, current_actor())
+        job_id = service.start_issuing(round_, form.scope.data, current_actor(), render.base_url())
     except Refusal as refused:
         db.session.rollback()
         flash(refused.text, "danger")
@@ -90,8 +90,7 @@ def issue(round_id):
 @organizer_required
 def round_pdf(round_id):
     round_ = get_round_or_404(round_id)
-    data = render.pdf(service.of_round(round_.id, include_revoked=False),
-                      service.settings_for(round_.contest_id), render.base_url(), round_.title)
+    data = service.round_pdf(round_, render.base_url())
     return _pdf(data, f"giay-chung-nhan-vong-{round_.id}.pdf")
 
 

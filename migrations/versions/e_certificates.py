@@ -1,4 +1,4 @@
-"""Certificates anyone can verify: certificate, certificate_settings
+"""Certificates anyone can verify: certificate, certificate_settings, certificate_bundle
 
 Revision ID: e_certificates
 Revises: e_certs
@@ -51,9 +51,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_certificate_settings_contest_id_contest')),
     sa.PrimaryKeyConstraint('contest_id', name=op.f('pk_certificate_settings'))
     )
+    op.create_table('certificate_bundle',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('pdf', sa.LargeBinary(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('built_at', UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_certificate_bundle_round_id_round')),
+    sa.PrimaryKeyConstraint('round_id', name=op.f('pk_certificate_bundle'))
+    )
 
 
 def downgrade():
+    op.drop_table('certificate_bundle')
     op.drop_table('certificate_settings')
     with op.batch_alter_table('certificate', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificate_user_id'))

@@ -204,3 +204,31 @@ def test_anyone_verifies_and_a_revoked_code_says_so(client, make):
     assert again.status_code == 409
     assert client.delete(f"/api/v1/certificates/{code}", json={"reason": "x"},
                          headers=make.auth(people[1])).status_code == 403
+
+
+def test_the_job_builds_the_rounds_pdf_and_a_revocation_forgets_it(client, make, inline):
+    round_, people = _round(make)
+    organizer = make.user(role="organizer")
+    _issue(client, make, round_, organizer)
+    bundle = service.bundle_of(round_.id)
+    assert bundle is not None and bundle.count == 2
+    served = client.get(f"/api/v1/rounds/{round_.id}/certificates.pdf", headers=make.auth(organizer))
+    assert served.data == bundle.pdf
+    code = service.own_certificate(round_.id, people[0].id).code
+    client.delete(f"/api/v1/certificates/{code}", json={"reason": "Gian lận"}, headers=make.auth(organizer))
+    db.session.expire_all()
+    assert service.bundle_of(round_.id) is None
+    _reader, text = _text(client.get(f"/api/v1/rounds/{round_.id}/certificates.pdf",
+                                     headers=make.auth(organizer)).data)
+    assert NAME not in unicodedata.normalize("NFC", text) and "Trần Văn Bảo" in unicodedata.normalize("NFC", text)
+
+
+def test_many_certificates_are_laid_out_in_chunks_into_one_pdf(make):
+    round_, _people = _round(make, names=[f"Người {i}" for i in range(5)])
+    service.issue(round_, "all")
+    db.session.commit()
+    seen = []
+    data = render.pdf(service.of_round(round_.id), None, "http://x", chunk=2,
+                      progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert len(PdfReader(io.BytesIO(data)).pages) == 5
