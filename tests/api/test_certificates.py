@@ -232,3 +232,18 @@ def test_many_certificates_are_laid_out_in_chunks_into_one_pdf(make):
                       progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
     assert len(PdfReader(io.BytesIO(data)).pages) == 5
+
+
+def test_a_writing_rounds_winners_are_its_entries_with_a_prize(client, make, inline):
+    from tests.anthology_data import judged_round
+
+    round_, _entries = judged_round(make, [
+        {"title": "Tấm gương", "author": "Nguyễn Văn An", "unit": "Chi bộ A", "score": 90, "prize": "first"},
+        {"title": "Làm theo Bác", "author": "Lê Thị Bình", "score": 70, "prize": None}])
+    organizer = make.user(role="organizer")
+    assert _issue(client, make, round_, organizer, scope="winners").status_code == 202
+    items = client.get(f"/api/v1/rounds/{round_.id}/certificates", headers=make.auth(organizer)).get_json()["items"]
+    assert [(i["full_name"], i["unit"], i["prize"]) for i in items] == [("Nguyễn Văn An", "Chi bộ A", "Giải Nhất")]
+    _issue(client, make, round_, organizer, scope="all")
+    items = client.get(f"/api/v1/rounds/{round_.id}/certificates", headers=make.auth(organizer)).get_json()["items"]
+    assert [(i["full_name"], i["prize"]) for i in items] == [("Nguyễn Văn An", "Giải Nhất"), ("Lê Thị Bình", None)]
