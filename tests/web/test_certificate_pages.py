@@ -138,3 +138,14 @@ def test_a_member_downloads_their_own_certificate_from_the_round_page_only(clien
     other = service.own_certificate(round_.id, people[1].id)
     assert client.get(f"/certificates/{other.code}.pdf").status_code == 404
     assert client.get(f"/rounds/{round_.id}/certificates").status_code == 403
+
+
+def test_the_member_finds_the_download_on_the_attempts_result_too(client, make):
+    from contest.rounds.models import Attempt
+    from sqlalchemy import select
+
+    round_, people, certificate = _issued(make)
+    attempt = db.session.execute(select(Attempt).where(Attempt.user_id == people[0].id)).scalar_one()
+    sign_in(client, people[0])
+    page = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert f'href="/certificates/{certificate.code}.pdf" data-testid="my-certificate"' in page
