@@ -91,13 +91,14 @@ def issue(round_, scope: str, progress=None) -> dict:
     missing = [p for p in people if p.user_id not in have]
     now = utcnow()
     created = 0
+    if missing:
+        forget_bundles([round_.id])
     for start in range(0, len(missing), BATCH):
         for person in missing[start:start + BATCH]:
             db.session.add(Certificate(code=rules.new_code(), round_id=round_.id, user_id=person.user_id,
                                        full_name=person.full_name, unit_name=person.unit,
                                        prize=person.prize, issued_at=now))
             created += 1
-        forget_bundles([round_.id])
         if progress is not None:
             try:
                 db.session.commit()
