@@ -247,3 +247,40 @@ def test_a_writing_rounds_winners_are_its_entries_with_a_prize(client, make, inl
     _issue(client, make, round_, organizer, scope="all")
     items = client.get(f"/api/v1/rounds/{round_.id}/certificates", headers=make.auth(organizer)).get_json()["items"]
     assert [(i["full_name"], i["prize"]) for i in items] == [("Nguyễn Văn An", "Giải Nhất"), ("Lê Thị Bình", None)]
+
+
+def test_the_qr_image_in_the_pdf_is_the_qr_code_of_the_verify_url(client, make, app):
+    """Read the QR back: the image embedded in the PDF, sampled at the centre of each module,
+    is exactly segno's matrix for the certificate's absolute /verify/<code> URL."""
+    import segno
+
+    app.config["PUBLIC_BASE_URL"] = "https://thi.example.vn"
+    try:
+        round_, people = _round(make)
+        service.issue(round_, "all")
+        db.session.commit()
+        code = service.own_certificate(round_.id, people[0].id).code
+        data = client.get(f"/api/v1/certificates/{code}.pdf", headers=make.auth(people[0])).data
+    finally:
+        app.config["PUBLIC_BASE_URL"] = None
+    image = PdfReader(io.BytesIO(data)).pages[0].images[0].image.convert("L")
+    matrix = segno.make(f"https://thi.example.vn/verify/{code}", error="m").matrix
+    size = len(matrix) + 4  # two modules of quiet zone each side
+    module = image.width / size
+    assert image.width == image.height == size * 6
+    read = [[image.getpixel((int((c + 2.5) * module), int((r + 2.5) * module))) < 128
+             for c in range(len(matrix))] for r in range(len(matrix))]
+    assert read == [[bool(v) for v in row] for row in matrix]
+
+
+def test_revoking_needs_a_reason(client, make):
+    round_, people = _round(make)
+    service.issue(round_, "all")
+    db.session.commit()
+    code = service.own_certificate(round_.id, people[0].id).code
+    response = client.delete(f"/api/v1/certificates/{code}", json={}, headers=make.auth(make.user(role="organizer")))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"] == [{"field": "reason",
+                                                        "message": "Hãy nêu lý do thu hồi giấy chứng nhận."}]
+    assert client.get(f"/api/v1/certificates/{code}").get_json()["revoked"] is False
+    assert db.session.execute(select(AuditEvent).where(AuditEvent.object_type == "certificate")).first() is None
