@@ -89,9 +89,9 @@ def _extensions(app: Flask) -> None:
 
         return LoginSession.find_user(user_id, not_before=utcnow() - app.config["REMEMBER_COOKIE_DURATION"])
 
-    from contest.formatting import duration
+    from contest import formatting
 
-    app.add_template_filter(duration, "duration")
+    formatting.init_app(app)  # after babel.init_app: its datetimeformat filter is replaced
 
     @app.context_processor
     def inject_helpers():

@@ -1,4 +1,5 @@
 """Demo data for `make run`: units, users, the demo bank, a contest with an open and a closed round."""
+import copy
 import random
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from contest.extensions import db
 from contest.judging.criteria import set_criteria
 from contest.rounds import service
 from contest.rounds.models import Attempt, Contest, Round
+from contest.rounds.prizes import DEFAULT_PRIZES
 from question_bank.importer import import_file
 
 DEMO_BANK = Path(__file__).resolve().parent.parent / "question_bank" / "demo"
@@ -73,19 +75,21 @@ def load_demo(force: bool = False, rng: random.Random | None = None) -> str:
                    duration_seconds=15 * 60, question_count=10, max_attempts=2, counting="best",
                    tie_break="duration", shuffle_options=True, grace_seconds=10,
                    prediction_prompt="Theo bạn, có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi của tuần thi này?",
-                   results_published=True)
+                   results_published=True, prizes=copy.deepcopy(DEFAULT_PRIZES))
     open_round = Round(contest_id=contest.id, kind="quiz", title="Tuần thi thứ hai", rules=rules,
                        opens_at=now - timedelta(hours=1), closes_at=now + timedelta(days=30),
                        duration_seconds=15 * 60, question_count=10, max_attempts=3, counting="best",
                        tie_break="duration", shuffle_options=True, grace_seconds=10,
-                       prediction_prompt="Theo bạn, có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi của tuần thi này?")
+                       prediction_prompt="Theo bạn, có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi của tuần thi này?",
+                       prizes=copy.deepcopy(DEFAULT_PRIZES))
     essay = Round(contest_id=contest.id, kind="essay",
                   title="Cuộc thi viết “Những tấm gương bình dị mà cao quý”",
                   rules=("Mỗi thí sinh gửi một bài viết về một tấm gương học tập và làm theo Bác ở cơ "
                          "quan, đơn vị, địa phương mình. Bài viết từ 50 đến 3.000 chữ, chưa đăng ở bất "
                          "kỳ đâu. Bài được chấm kín theo số phách."),
                   opens_at=now - timedelta(days=2), closes_at=now + timedelta(days=30),
-                  min_words=50, max_words=3000, judges_per_entry=2, discrepancy_threshold=20.0)
+                  min_words=50, max_words=3000, judges_per_entry=2, discrepancy_threshold=20.0,
+                  prizes=copy.deepcopy(DEFAULT_PRIZES))
     db.session.add_all([closed, open_round, essay])
     db.session.commit()
     _writing_round(essay, members)

@@ -22,10 +22,12 @@ from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.judging.settings import normalizes, settings_to_change as judging_settings_to_change
 from contest.rounds.models import Contest, Round
+from contest.rounds.prizes import group_winners
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import publishing
 from contest.standings.publishing import can_see_results
+from contest.standings.service import forget_round
 
 bp = Blueprint("essays", __name__, url_prefix="/essays")
 
@@ -60,8 +62,14 @@ def round_page(round_id):
     if current_user.is_authenticated:
         entry = service.my_entry(round_.id, current_user.id)
         draft = service.my_draft(round_.id, current_user.id)
+    winners = None
+    if round_.results_published and publishing.round_is_final(round_):  # not before publishing
+        winners = group_winners([
+            {"prize": i["prize"], "name": i["entry"].author.full_name if i["entry"].author else "",
+             "unit": judging.unit_name(i["entry"].author), "title": i["entry"].title}
+            for i in judging.ranked(round_)], round_.prizes)
     return render_template("essays/round.html", round=round_, settings=settings, state=_state(round_),
-                           entry=entry, draft=draft, criteria=round_criteria(round_))
+                           entry=entry, draft=draft, criteria=round_criteria(round_), winners=winners)
 
 
 def _refused(error: Refusal, round_id):
@@ -256,6 +264,7 @@ def _save_round_form(round_, form, creating):
     judging_settings_to_change(round_).normalize_scores = bool(form.normalize_scores.data)
     record_round_saved(round_, before)
     db.session.commit()
+    forget_round(round_.id)  # its prize tiers may have changed
     return True
 
 

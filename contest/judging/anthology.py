@@ -54,7 +54,7 @@ class AnthologyEntry:
     title: str
     author: str
     unit: str | None
-    prize: str | None  # the prize's key (Entry.prize)
+    prize: str | None  # the prize the results give it (service.ranked: by hand, else its tier)
     prize_label: str  # what a reader reads: "Giải Nhất"…, or "" for a shortlisted entry
     text: str
     publish_consent: bool
@@ -76,17 +76,15 @@ def anthology_entries(round_, include_shortlisted: bool = False) -> list[Antholo
     """The entries of the anthology in the round's final rank order (``service.ranked``, the
     ranking of GET /api/v1/rounds/{id}/results). The one place that says who is a "winner":
     switch it here (e.g. to prize tiers) and the PDF, the .docx and the public page follow."""
-    labels = service.prize_labels()
     chosen = []
     for item in service.ranked(round_):
         entry = item["entry"]
-        if not in_anthology(entry.prize, entry.stage, include_shortlisted):
+        if not in_anthology(item["prize"], entry.stage, include_shortlisted):
             continue
         chosen.append(AnthologyEntry(
             rank=item["rank"], entry_id=entry.id, code=entry.code, title=entry.title,
             author=entry.author.full_name if entry.author else "",
-            unit=service.unit_name(entry.author), prize=entry.prize,
-            prize_label=str(labels.get(entry.prize, entry.prize or "")) if entry.prize else "",
+            unit=service.unit_name(entry.author), prize=item["prize"], prize_label=item["prize"] or "",
             text=entry.body or "", publish_consent=bool(entry.publish_consent)))
     return chosen
 

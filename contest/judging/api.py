@@ -8,7 +8,7 @@ from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import Page, errors, page_of
 from contest.errors import Refusal
-from contest.essays.loaders import get_essay_round_or_404
+from contest.essays.loaders import get_entry_or_404, get_essay_round_or_404
 from contest.essays.service import judge_view
 from contest.extensions import db
 from contest.judging import anthology, service
@@ -103,6 +103,22 @@ class EssayResultOut(ma.Schema):
     prize = ma.fields.String(allow_none=True)
 
 
+class PrizeIn(ma.Schema):
+    prize = fields.Text(required=True, allow_none=True, validate=ma.validate.Length(max=100), metadata={
+        "description": "one of the round's prize names, or null for no prize"})
+    reason = fields.Text(required=True, validate=ma.validate.Length(max=2000))
+    computed = ma.fields.Boolean(load_default=False, metadata={
+        "description": "true: give the entry back the prize its rank falls in (prize is ignored)"})
+
+
+class PrizeOut(ma.Schema):
+    entry_id = ma.fields.Integer()
+    prize = ma.fields.String(allow_none=True)
+    computed_prize = ma.fields.String(allow_none=True)
+    by_hand = ma.fields.Boolean()
+    reason = ma.fields.String(allow_none=True)
+
+
 class EssayResultList(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(EssayResultOut))
     total = ma.fields.Integer()
@@ -177,6 +193,23 @@ def reopen(data, assignment_id):
     return assignment_dict(db.session.get(Assignment, assignment_id))
 
 
+@blp.route("/entries/<int:entry_id>/prize", methods=["PUT"])
+@roles_required("organizer")
+@blp.arguments(PrizeIn)
+@blp.response(200, PrizeOut)
+@errors(E422="`validation_error`: no reason, or not one of the round's prize names")
+def move_prize(data, entry_id):
+    """Move a writing entry's prize by hand (it wins over the prize its rank falls in), with a
+    reason, recorded in the audit log (`entry.prize`, before → after)."""
+    entry = get_entry_or_404(entry_id)
+    row = service.move_prize(entry, data["prize"], data["reason"], actor=current_actor(),
+                             computed=data["computed"])
+    db.session.commit()
+    return {"entry_id": entry.id, "prize": row["prize"], "computed_prize": row["computed_prize"],
+            "by_hand": row["override"] is not None,
+            "reason": row["override"].reason if row["override"] is not None else None}
+
+
 @blp.route("/rounds/<int:round_id>/results")
 @blp.arguments(Page, location="query")
 @blp.response(200, EssayResultList)
@@ -203,7 +236,7 @@ def result_dict(item: dict, reveal: bool) -> dict:
             "mean_score": None if item["raw"] is None else round(item["raw"], 2),
             "normalized_score": None if item["normalized"] is None else round(item["normalized"], 2),
             "judges_scored": item["judges_scored"], "needs_more_judging": item["needs_more_judging"],
-            "stage": item["stage"], "prize": entry.prize if reveal else None}
+            "stage": item["stage"], "prize": item.get("prize") if reveal else None}
 
 
 # --- the anthology (kỷ yếu) ----------------------------------------------------------------------

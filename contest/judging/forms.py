@@ -119,8 +119,12 @@ class ShortlistForm(FlaskForm):
 
 
 class PrizeForm(FlaskForm):
+    """Move an entry's prize by hand: a tier of the round, no prize, or back to its rank's."""
+    BY_RANK, NONE = "__rank__", "__none__"
     entry_id = HiddenField()
-    prize = SelectField(_l("Prize"), choices=[], validators=[Optional()])
+    prize = SelectField(_l("Prize"), choices=[], validators=[DataRequired()])
+    reason = StringField(_l("Reason for moving the prize"), validators=[
+        DataRequired(_l("Give the reason for moving the prize.")), Length(max=2000)])
 
 
 class ReopenForm(FlaskForm):

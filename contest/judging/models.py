@@ -106,3 +106,16 @@ class DiscrepancyFlag(db.Model):
     spread: Mapped[float]
     extra_assignment_id: Mapped[int | None] = mapped_column(ForeignKey("judging_assignment.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PrizeOverride(db.Model):
+    """An organizer's hand-moved prize of a writing entry: it wins over the prize its rank falls
+    in (the round's tiers). ``prize`` None = no prize, on purpose; no row = the computed prize."""
+
+    __tablename__ = "judging_prize_override"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("essay_entry.id"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    prize: Mapped[str | None] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,14 +13,15 @@ from contest.accounts.models import Unit, User
 from contest.audit.models import AuditEvent
 from contest.audit.service import SYSTEM, record, record_change
 from contest.clock import utcnow
-from contest.essays.models import PRIZES, Entry
+from contest.essays.models import Entry
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.judging import aggregation, assignment
 from contest.judging.criteria import as_rules, criteria_rows, scale_max, set_criteria
-from contest.judging.models import Assignment, DiscrepancyFlag, PanelJudge, Score, Stage
+from contest.judging.models import Assignment, DiscrepancyFlag, PanelJudge, PrizeOverride, Score, Stage
 from contest.judging.settings import settings_for, settings_to_change
 from contest.rounds.models import Round
+from contest.rounds.prizes import with_prizes
 
 
 # --- stages and panels ----------------------------------------------------------------------
@@ -459,7 +460,82 @@ def ranked(round_) -> list[dict]:
             items.append({**item, "rank": rank[0] + offset if rank else None,
                           "final_score": rank[1] if rank else None, "stage": stage})
         offset += len(group)
+    _with_entry_prizes(round_, items)
     return items
+
+
+def _with_entry_prizes(round_, items: list[dict]) -> None:
+    """Each ranked item gets ``prize``: an organizer's hand-moved prize (``override``: the
+    PrizeOverride row) wins over the tier its rank falls in (``computed_prize``; ties at a
+    boundary share it). An entry given a prize the old way (Entry.prize, a key) keeps it."""
+    with_prizes(items, round_.prizes)
+    overrides = prize_overrides(round_.id)
+    labels = prize_labels()
+    for item in items:
+        entry = item["entry"]
+        item["computed_prize"] = item["prize"]
+        item["override"] = overrides.get(entry.id)
+        if item["override"] is not None:
+            item["prize"] = item["override"].prize
+        elif item["prize"] is None and entry.prize:
+            item["prize"] = str(labels.get(entry.prize, entry.prize))
+
+
+def prize_overrides(round_id: int) -> dict[int, PrizeOverride]:
+    return {o.entry_id: o for o in db.session.execute(
+        select(PrizeOverride).where(PrizeOverride.round_id == round_id)).scalars()}
+
+
+def entry_prizes(round_) -> dict[int, str]:
+    """{entry_id: prize} of the entries of a writing round that have one (the results' rows)."""
+    return {item["entry"].id: item["prize"] for item in ranked(round_) if item["prize"]}
+
+
+def entry_prize(round_, entry_id: int) -> dict:
+    """The entry's row of the results: ``prize``, ``computed_prize``, ``override``."""
+    for item in ranked(round_):
+        if item["entry"].id == entry_id:
+            return item
+    return {"prize": None, "computed_prize": None, "override": None}
+
+
+def move_prize(entry: Entry, prize: str | None, reason: str | None, actor=None,
+               computed: bool = False) -> dict:
+    """An organizer moves an entry's prize by hand (``prize`` one of the round's tier names, or
+    None for no prize), or gives it back to the tier its rank falls in (``computed``). A reason
+    is required; one ``entry.prize`` audit row holds the prize before and after, in the same
+    transaction. Flushes; the request commits. Returns the entry's results row after."""
+    round_ = db.session.get(Round, entry.round_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise Refusal("validation_error", 422, _l("Give the reason for moving the prize."),
+                      details=[{"field": "reason", "message": str(_l("Give the reason for moving the prize."))}])
+    if len(reason) > 2000:
+        reason = reason[:2000]
+    names = [t["name"] for t in round_.prizes or []]
+    if not computed and prize is not None:
+        prize = " ".join(str(prize).split())
+        if prize not in names:
+            message = _l("This round has no prize named “%(name)s”.", name=prize)
+            raise Refusal("validation_error", 422, message,
+                          details=[{"field": "prize", "message": str(message)}])
+    before = entry_prize(round_, entry.id)
+    row = db.session.get(PrizeOverride, entry.id)
+    if computed:
+        if row is not None:
+            db.session.delete(row)
+    else:
+        if row is None:
+            row = PrizeOverride(entry_id=entry.id, round_id=entry.round_id)
+            db.session.add(row)
+        row.prize, row.reason, row.set_at = prize, reason, utcnow()
+        row.set_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    after = entry_prize(round_, entry.id)
+    old = {"prize": before["prize"], "by_hand": before["override"] is not None}
+    new = {"prize": after["prize"], "by_hand": after["override"] is not None}
+    record_change("entry.prize", "entry", entry.id, old, new, actor=actor, reason=reason, **_where(round_))
+    return after
 
 
 
@@ -473,17 +549,6 @@ def codes_missing_sheets(round_id: int, stage: int) -> list[str]:
         select(Entry.code).where(Entry.round_id == round_id, Entry.stage >= stage,
                                  or_(Entry.id.in_(pending), Entry.id.not_in(assigned)))
         .order_by(Entry.code)).scalars())
-
-
-def set_prize(entry: Entry, prize: str | None) -> None:
-    if prize not in (None, "", *PRIZES):
-        raise Refusal("validation_error", 422, _l("Unknown prize."))
-    before = entry.prize
-    entry.prize = prize or None
-    db.session.flush()
-    if entry.prize != before:
-        record("prize.change", "entry", entry.id, before={"prize": before}, after={"prize": entry.prize},
-               round_id=entry.round_id)
 
 
 def set_normalization(round_, normalize: bool) -> bool:

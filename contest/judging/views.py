@@ -10,7 +10,7 @@ from sqlalchemy import select
 from contest.accounts.models import Unit, User
 from contest.accounts.permissions import organizer_required, roles_required
 from contest.accounts.service import create_user, record_role_granted, username_exists
-from contest.essays.models import PRIZES, Entry
+from contest.essays.models import Entry
 from contest.errors import Refusal
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
@@ -22,7 +22,7 @@ from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or
 from contest.judging.models import Assignment
 from contest.judging.settings import settings_for
 from contest.standings import publishing
-from contest.bounds import db_int
+from contest.bounds import db_id, db_int
 
 bp = Blueprint("judging", __name__, url_prefix="/judging")
 judge_required = roles_required("judge")
@@ -257,8 +257,10 @@ def reopen(assignment_id):
 # The results page of a stage: one GET, and one POST route per action (publish, hide, the
 # normalization switch, a prize, the shortlist); each redirects back, a refusal flashed.
 
-def _prize_choices() -> list:
-    return [("", "—")] + [(k, str(v)) for k, v in service.prize_labels().items()]
+def _prize_choices(round_, computed: str | None = None) -> list:
+    by_rank = _("By rank: %(prize)s", prize=computed) if computed else _("By rank: no prize")
+    return [(PrizeForm.BY_RANK, by_rank)] + [(t["name"], t["name"]) for t in round_.prizes or []] + \
+        [(PrizeForm.NONE, _("No prize"))]
 
 
 def _results_action(round_id, act):
@@ -297,15 +299,19 @@ def _results_page(round_, stage: int, shortlist_form: ShortlistForm | None = Non
     items = sorted(table["items"], key=lambda i: (i["final"] is None, -(i["final"] or 0), i["entry"].id))
     refused = None if round_.results_published else publishing.refusal(round_)
     prize_forms = {}
+    results_rows = {i["entry"].id: i for i in service.ranked(round_)}
     for item in items:
-        form = PrizeForm(prefix="prize", formdata=None, entry_id=item["entry"].id, prize=item["entry"].prize or "")
-        form.prize.choices = _prize_choices()
+        row = results_rows.get(item["entry"].id, {"prize": None, "computed_prize": None, "override": None})
+        chosen = PrizeForm.BY_RANK if row["override"] is None else (row["override"].prize or PrizeForm.NONE)
+        form = PrizeForm(prefix="prize", formdata=None, entry_id=item["entry"].id, prize=chosen)
+        form.prize.choices = _prize_choices(round_, row["computed_prize"])
         prize_forms[item["entry"].id] = form
+        item["results_row"] = row
     return render_template("judging/results.html", round=round_, stage=stage, stages=service.stages(round_),
                            table=table, items=items, settings=settings, action_form=EmptyForm(prefix="act"),
                            shortlist_form=shortlist_form, prize_forms=prize_forms, unit_name=service.unit_name,
                            prizes=service.prize_labels(), is_last_stage=stage == settings.current_stage,
-                           prize_keys=PRIZES, users=User,
+                           users=User,
                            publish_refused=publishing.refusal_message(refused) if refused else None,
                            reopen_form=ReopenForm(prefix="reopen", formdata=None),
                            reopens=service.reopen_history(round_.id))
@@ -342,14 +348,20 @@ def switch_normalization(round_id):
 def set_prize(round_id):
     def act(round_, stage):
         form = PrizeForm(prefix="prize")
-        form.prize.choices = _prize_choices()
+        form.prize.choices = _prize_choices(round_)
         if form.validate_on_submit():
-            entry = db.session.get(Entry, int(form.entry_id.data or 0))
+            entry = db.session.get(Entry, db_id(form.entry_id.data) or 0)
             if entry is None or entry.round_id != round_.id:
                 abort(404)
-            service.set_prize(entry, form.prize.data or None)
+            chosen = form.prize.data
+            service.move_prize(entry, None if chosen in (PrizeForm.NONE, PrizeForm.BY_RANK) else chosen,
+                               form.reason.data, actor=current_user, computed=chosen == PrizeForm.BY_RANK)
             db.session.commit()
             flash(_("Prize saved."), "success")
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    flash(message, "danger")
         return None
 
     return _results_action(round_id, act)

@@ -17,12 +17,15 @@ from contest.extensions import db
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.rounds import service
-from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
-from contest.rounds.models import ROUND_KINDS, Contest, Round
+from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
+                                    get_visible_attempt_or_404)
+from contest.rounds.models import CONTEST_STATUSES, ROUND_KINDS, STANDINGS_RULES, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import publishing, ranking
+from contest.standings.contests import update_contest
+from contest.standings.service import forget_round
 
 blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
 
@@ -55,6 +58,12 @@ class RoundIO(ma.Schema):
     opens_at = ma.fields.AwareDateTime(default_timezone=None)
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
+    prizes = ma.fields.Raw(allow_none=True, metadata={
+        "type": "array", "nullable": True, "maxItems": 20, "items": {"type": "object", "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 100},
+            "count": {"type": "integer", "minimum": 1, "maximum": 10000}}, "required": ["name", "count"]},
+        "description": "Prize tiers in rank order; null or [] = no prizes. At a prize boundary, "
+                       "members tied on every ranking key share the prize."})
     duration_seconds = fields.Integer(allow_none=True, minimum=10)
     question_count = fields.Integer(allow_none=True, minimum=1, maximum=500)
     draw = ma.fields.List(ma.fields.Nested(DrawItem), allow_none=True)
@@ -84,7 +93,23 @@ class ContestIO(ma.Schema):
     id = fields.Id(dump_only=True)
     title = fields.Text(required=True, validate=ma.validate.Length(min=1, max=300))
     description = fields.Text(allow_none=True, load_default=None, validate=ma.validate.Length(max=20000))
+    standings_rule = ma.fields.String(load_default="sum", validate=ma.validate.OneOf(STANDINGS_RULES))
+    standings_published = ma.fields.Boolean(load_default=False)
+    status = ma.fields.String(load_default="published", validate=ma.validate.OneOf(CONTEST_STATUSES))
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
+
+
+class ContestPatch(ma.Schema):
+    """PATCH /contests/{id}: any of these; the others stay as they are."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    title = fields.Text(validate=ma.validate.Length(min=1, max=300))
+    description = fields.Text(allow_none=True, validate=ma.validate.Length(max=20000))
+    standings_rule = ma.fields.String(validate=ma.validate.OneOf(STANDINGS_RULES))
+    standings_published = ma.fields.Boolean()
+    status = ma.fields.String(validate=ma.validate.OneOf(CONTEST_STATUSES))
 
 
 class ContestList(ma.Schema):
@@ -166,7 +191,8 @@ class PredictionOut(ma.Schema):
 def round_dict(round_: Round) -> dict:
 
     data = {field: getattr(round_, field) for field in (
-        "id", "contest_id", "kind", "title", "rules", "opens_at", "closes_at", "results_published")}
+        "id", "contest_id", "kind", "title", "rules", "opens_at", "closes_at", "results_published",
+        "prizes")}
     data["state"] = round_state(utcnow(), round_.opens_at, round_.closes_at)
     if round_.kind == "quiz":
         for field in ("duration_seconds", "question_count", "draw", "topic_ids", "max_attempts",
@@ -187,7 +213,8 @@ def essay_criteria(round_: Round) -> list:
 
 def contest_dict(contest: Contest) -> dict:
     return {"id": contest.id, "title": contest.title, "description": contest.description,
-            "rounds": [round_dict(r) for r in contest.rounds]}
+            "standings_rule": contest.standings_rule, "standings_published": contest.standings_published,
+            "status": contest.status, "rounds": [round_dict(r) for r in contest.rounds]}
 
 
 def _save_round(round_: Round, data: dict, creating: bool):
@@ -206,6 +233,7 @@ def _save_round(round_: Round, data: dict, creating: bool):
     record_round_saved(round_, before)  # refused below (409): rolled back with the change
     _publish_as_allowed(round_, wanted, window_moved)
     db.session.commit()
+    forget_round(round_.id)  # its prize tiers (or ranking fields) may have changed
     return round_dict(round_)
 
 
@@ -236,10 +264,24 @@ def list_contests(args):
 @blp.response(201, ContestIO)
 def create_contest(data):
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
-                      created_by_id=current_actor().id)
+                      standings_rule=data["standings_rule"], standings_published=data["standings_published"],
+                      status=data["status"], created_by_id=current_actor().id)
     db.session.add(contest)
     db.session.flush()
     record("contest.create", "contest", contest.id, after={"title": contest.title}, contest_id=contest.id)
+    db.session.commit()
+    return contest_dict(contest)
+
+
+@blp.route("/contests/<int:contest_id>", methods=["PATCH"])
+@roles_required("organizer")
+@blp.arguments(ContestPatch, required=False)  # an empty PATCH changes nothing
+@blp.response(200, ContestIO)
+def patch_contest(data, contest_id):
+    """Change a contest's title, description, standings rule, standings publication or status
+    (audited: `contest.publish_standings`, `contest.unpublish_standings`, `contest.update`)."""
+    contest = get_contest_or_404(contest_id)
+    update_contest(contest, data or {}, actor=current_actor())
     db.session.commit()
     return contest_dict(contest)
 

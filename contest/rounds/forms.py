@@ -10,11 +10,19 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from contest.formfields import IntegerField
 from contest.rounds.prediction import PredictionInvalid, read_prediction
+from contest.rounds.prizes import DEFAULT_PRIZES, parse_prizes_text, prizes_text
 
 
 class ContestForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the contest a title.")), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional()])
+
+
+class ContestStandingsForm(FlaskForm):
+    """The organizer's contest page: how the contest standings are counted."""
+
+    standings_rule = SelectField(_l("Standings rule"), choices=[("sum", _l("Sum of the rounds")),
+                                                              ("best", _l("Best round"))])
 
 
 class DrawItemForm(FlaskForm):
@@ -34,6 +42,14 @@ class RoundWindowForm(FlaskForm):
                                   validators=[DataRequired(_l("Give the opening time."))])
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Give the closing time."))])
+    # One "name × count" per line, in rank order; offered with the VCNET default; empty = no prizes.
+    prizes = TextAreaField(_l("Prizes (one per line: name × number of prizes, best first)"),
+                           default=lambda: prizes_text(DEFAULT_PRIZES), validators=[Optional()])
+
+    def validate_prizes(self, field):
+        _prizes, problems = parse_prizes_text(field.data)
+        if problems:
+            raise ValidationError(" ".join(problems))
 
     @staticmethod
     def _zone() -> ZoneInfo:
@@ -46,13 +62,16 @@ class RoundWindowForm(FlaskForm):
         def aware(value):
             return value.replace(tzinfo=zone).astimezone(timezone.utc) if value else None
 
+        prizes, _problems = parse_prizes_text(self.prizes.data)
         return {"title": self.title.data, "rules": self.rules.data or None,
-                "opens_at": aware(self.opens_at.data), "closes_at": aware(self.closes_at.data)}
+                "opens_at": aware(self.opens_at.data), "closes_at": aware(self.closes_at.data),
+                "prizes": prizes}
 
     def load_window(self, round_) -> None:
         zone = self._zone()
         self.title.data = round_.title
         self.rules.data = round_.rules
+        self.prizes.data = prizes_text(round_.prizes)
         self.opens_at.data = round_.opens_at.astimezone(zone).replace(tzinfo=None)
         self.closes_at.data = round_.closes_at.astimezone(zone).replace(tzinfo=None)
 

@@ -5,7 +5,11 @@ the 404 page and the API as its envelope. Someone else's attempt is "not found",
 "forbidden": its id says nothing about whether it exists.
 """
 from contest.errors import get_or_404
-from contest.rounds.models import Attempt, Round
+from contest.rounds.models import Attempt, Contest, Round
+
+
+def get_contest_or_404(contest_id: int) -> Contest:
+    return get_or_404(Contest, contest_id)
 
 
 def get_round_or_404(round_id: int) -> Round:

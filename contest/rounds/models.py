@@ -1,7 +1,7 @@
 """Contests, rounds (quiz and essay) and quiz attempts."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.clock import utcnow
@@ -9,6 +9,8 @@ from contest.dbtypes import UTCDateTime
 from contest.extensions import db
 
 ROUND_KINDS = ("quiz", "essay")
+STANDINGS_RULES = ("sum", "best")  # a contest's standings: the rounds' scores added, or the best one
+CONTEST_STATUSES = ("draft", "published", "archived")
 
 
 class Contest(db.Model):
@@ -18,6 +20,10 @@ class Contest(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The contest standings across its rounds (contest/standings/contest.py) and who sees them.
+    standings_rule: Mapped[str] = mapped_column(String(10), default="sum", server_default="sum")
+    standings_published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    status: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
 
     rounds: Mapped[list["Round"]] = relationship(
         back_populates="contest", order_by="Round.opens_at"
@@ -34,6 +40,8 @@ class Round(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     results_published: Mapped[bool] = mapped_column(default=False)
+    # Prize tiers in rank order, [{name, count}] (contest/rounds/prizes.py); None = no prizes.
+    prizes: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # quiz
     duration_seconds: Mapped[int | None]

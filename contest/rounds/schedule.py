@@ -7,13 +7,14 @@ from sqlalchemy import select
 from contest.dbtypes import nfc
 from contest.extensions import db
 from contest.rounds.models import Round
+from contest.rounds.prizes import check_prizes
 from question_bank.candidates import draw_problems
 from question_bank.models import Topic
 
 QUIZ_DEFAULTS = {"max_attempts": 1, "counting": "best", "tie_break": "duration",
                  "shuffle_options": True, "grace_seconds": 10}
 ESSAY_DEFAULTS = {"judges_per_entry": 2, "discrepancy_threshold": 20.0}
-FIELDS = ("kind", "title", "rules", "opens_at", "closes_at",  # results_published: publishing.py only
+FIELDS = ("kind", "title", "rules", "opens_at", "closes_at", "prizes",  # results_published: publishing.py only
           "duration_seconds", "question_count", "draw", "topic_ids", "max_attempts", "counting",
           "tie_break", "shuffle_options", "grace_seconds", "prediction_prompt", "min_words",
           "max_words", "judges_per_entry", "discrepancy_threshold")
@@ -38,6 +39,10 @@ def apply_round_fields(round_: Round, data: dict, creating: bool) -> list | None
             data.setdefault(key, value)
     if round_.kind and "kind" in data and not creating and data["kind"] != round_.kind:
         raise RoundInvalid([("kind", _("A round's kind cannot be changed."))])
+    if "prizes" in data:  # the one check of prize tiers (API and forms): cleaned, NFC
+        data["prizes"], prize_problems = check_prizes(data["prizes"])
+        if prize_problems:
+            raise RoundInvalid([("prizes", p) for p in prize_problems])
     for key in FIELDS:
         if key in data:
             value = data[key]

@@ -14,12 +14,13 @@ from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
 from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
-from contest.rounds.forms import ContestForm, EmptyForm, QuizRoundForm, SubmitForm
+from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
+from contest.rounds.prizes import group_winners
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.standings import publishing
-from contest.standings.service import member_standing
+from contest.standings.service import forget_round, leaderboard, member_standing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
@@ -51,9 +52,13 @@ def round_page(round_id):
             .order_by(Attempt.number)).scalars().all()
         current = next((a for a in attempts if a.status == "in_progress"), None)
         left = service.attempts_left(round_, current_user.id)
+    winners = None
+    if round_.results_published and publishing.round_is_final(round_):  # not before publishing
+        winners = group_winners([{"prize": r["prize"], "name": r["display_name"], "unit": r["unit"]}
+                                 for r in leaderboard(round_)], round_.prizes)
     return render_template(
         "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
-        attempts=attempts, current=current, left=left, form=EmptyForm(),
+        attempts=attempts, current=current, left=left, form=EmptyForm(), winners=winners,
         results_visible=publishing.can_see_results(round_, current_user if current_user.is_authenticated else None))
 
 
@@ -167,7 +172,9 @@ def manage_contest(contest_id):
     contest = db.session.get(Contest, contest_id) or abort(404)
     now = utcnow()
     return render_template("rounds/manage_contest.html", contest=contest,
-                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at))
+                           state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
+                           standings_form=ContestStandingsForm(standings_rule=contest.standings_rule),
+                           form=EmptyForm())
 
 
 def _topic_choices():
@@ -220,6 +227,7 @@ def _round_editor(contest: Contest, round_: Round | None):
             form.closes_at.errors.append(publishing.window_refusal_message())
         else:
             db.session.commit()
+            forget_round(target.id)  # its prize tiers may have changed
             flash(_("Round scheduled.") if round_ is None else _("Round saved."), "success")
             return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
     return render_template("rounds/round_form.html", form=form, contest=contest, round=round_)

@@ -3,11 +3,15 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
+from contest.api import fields
 from contest.api.core import Page, errors, page_of
-from contest.rounds.loaders import get_quiz_round_or_404
-from contest.standings.exports import export_file, report_file
+from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
+from contest.standings.contests import contest_standings, contest_units
+from contest.standings.exports import contest_export_file, export_file, report_file
 from contest.standings.dashboard import cached_dashboard
-from contest.standings.loaders import get_visible_quiz_round_or_404
+from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
+from contest.standings.overall import UNIT_ORDERS, rank_units
+from contest.standings.search import MAX_QUERY, search_rows
 from contest.standings.service import leaderboard, unit_participation
 
 blp = Blueprint("api_standings", __name__, description="Leaderboards")
@@ -23,6 +27,7 @@ class LeaderRow(ma.Schema):
     prediction_gap = ma.fields.Integer(allow_none=True)
     duration_seconds = ma.fields.Float()
     submitted_at = ma.fields.DateTime()
+    prize = ma.fields.String(allow_none=True)
 
 
 class LeaderList(ma.Schema):
@@ -33,6 +38,7 @@ class LeaderList(ma.Schema):
 
 
 class UnitRow(ma.Schema):
+    rank = ma.fields.Integer()
     unit_id = ma.fields.Integer()
     unit = ma.fields.String()
     parent_id = ma.fields.Integer(allow_none=True)
@@ -47,31 +53,93 @@ class UnitParticipationList(ma.Schema):
     total = ma.fields.Integer()
 
 
+class LeaderQuery(Page):
+    q = fields.Text(load_default=None, validate=ma.validate.Length(max=MAX_QUERY), metadata={
+        "description": "Members whose name matches, without diacritics: every word begins a word "
+                       "of the name (\"nguyen van a\" finds \"Nguyễn Văn A\"); `total` counts the matches"})
+
+
+class UnitPage(Page):
+    by = ma.fields.String(load_default="rate", validate=ma.validate.OneOf(UNIT_ORDERS),
+                          metadata={"description": "`rate` (participation rate, the default) or `participants`"})
+
+
+class ContestStandingRow(ma.Schema):
+    rank = ma.fields.Integer()
+    display_name = ma.fields.String()
+    unit = ma.fields.String(allow_none=True)
+    total_score = ma.fields.Float()
+    rounds_counted = ma.fields.Integer()
+    prize = ma.fields.String(allow_none=True)
+
+
+class ContestStandingList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ContestStandingRow))
+    total = ma.fields.Integer()
+
+
 @blp.route("/rounds/<int:round_id>/leaderboard")
-@blp.arguments(Page, location="query")
+@blp.arguments(LeaderQuery, location="query")
 @blp.response(200, LeaderList)
 @errors(E403="`forbidden`: the results are not published yet")
 def round_leaderboard(args, round_id):
+    """Ranked rows, best first, a window of them; with `q`, only the matching members (their
+    rank on the whole board kept), by the same rule as the page (contest/standings/search.py)."""
     round_ = get_visible_quiz_round_or_404(round_id, current_actor())
-    page = page_of(leaderboard(round_), args)
+    page = page_of(search_rows(leaderboard(round_), args["q"]), args)
     page["final"] = round_.standings_frozen_at is not None
     page["prediction_truth"] = round_.prediction_truth
     return page
 
 
 @blp.route("/rounds/<int:round_id>/units")
-@blp.arguments(Page, location="query")
+@blp.arguments(UnitPage, location="query")
 @blp.response(200, UnitParticipationList)
 @errors(E403="`forbidden`: the results are not published yet")
 def round_units(args, round_id):
-    return page_of(unit_participation(get_visible_quiz_round_or_404(round_id, current_actor())), args)
+    rows = unit_participation(get_visible_quiz_round_or_404(round_id, current_actor()))
+    return page_of(rank_units(rows, args["by"]), args)
 
 
-@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit):table>.<any(xlsx, csv):fmt>")
+@blp.route("/contests/<int:contest_id>/standings")
+@blp.arguments(Page, location="query")
+@blp.response(200, ContestStandingList)
+@errors(E403="`forbidden`: the contest's standings are not published yet")
+def contest_standings_list(args, contest_id):
+    """The contest's standings over its rounds whose results are published, by its `standings_rule`."""
+    return page_of(contest_standings(get_visible_contest_or_404(contest_id, current_actor())), args)
+
+
+@blp.route("/contests/<int:contest_id>/units")
+@blp.arguments(UnitPage, location="query")
+@blp.response(200, UnitParticipationList)
+@errors(E403="`forbidden`: the contest's standings are not published yet")
+def contest_units_list(args, contest_id):
+    """Participation by unit for the whole contest (a unit counts its sub-units' members)."""
+    return page_of(contest_units(get_visible_contest_or_404(contest_id, current_actor()), args["by"]), args)
+
+
+@blp.route("/contests/<int:contest_id>/export/standings.<any(xlsx, csv):fmt>")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such contest or format")
+def contest_export_standings(contest_id, fmt):
+    """The contest standings as a file."""
+    return contest_export_file(get_contest_or_404(contest_id), "standings", fmt)
+
+
+@blp.route("/contests/<int:contest_id>/export/units.<any(xlsx, csv):fmt>")
+@roles_required("organizer")
+@errors(E404="`not_found`: no such contest or format")
+def contest_export_units(contest_id, fmt):
+    """The contest's unit table (by participation rate) as a file."""
+    return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
+
+
+@blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such round, table for its kind, or format")
 def round_export(round_id, table, fmt):
-    return export_file(get_quiz_round_or_404(round_id), table, fmt)
+    return export_file(get_round_or_404(round_id), table, fmt)
 
 
 @blp.route("/rounds/<int:round_id>/report.xlsx")

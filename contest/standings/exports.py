@@ -10,9 +10,11 @@ from contest.accounts.models import User
 from contest.audit.models import AuditEvent
 from contest.clock import utcnow
 from contest.extensions import db
+from contest.judging.service import ranked, unit_name
 from contest.rounds.models import Attempt
 
 from contest.exports.writer import Column, Table
+from contest.standings.contests import contest_standings, contest_units
 from contest.standings.service import leaderboard, unit_participation
 
 
@@ -20,9 +22,11 @@ def leaderboard_table(round_) -> Table:
     columns = [Column(_("Rank"), "int"), Column(_("Full name"), "text"), Column(_("Unit"), "text"),
                Column(_("Score"), "float"), Column(_("Correct answers"), "int"),
                Column(_("Prediction"), "int"), Column(_("Prediction gap"), "int"),
-               Column(_("Duration"), "duration"), Column(_("Submitted at"), "datetime")]
+               Column(_("Duration"), "duration"), Column(_("Submitted at"), "datetime"),
+               Column(_("Prize"), "text")]
     rows = ([r["rank"], r["display_name"], r["unit"], r["score"], r["correct_count"], r["prediction"],
-             r["prediction_gap"], r["duration_seconds"], r["submitted_at"]] for r in leaderboard(round_))
+             r["prediction_gap"], r["duration_seconds"], r["submitted_at"], r.get("prize")]
+            for r in leaderboard(round_))
     return Table(_("Leaderboard"), columns, list(rows))
 
 
@@ -63,8 +67,21 @@ def audit_table(round_) -> Table:
     return Table(_("Audit log"), columns, rows)
 
 
+def results_table(round_) -> Table:
+    """A writing round's ranked results (judging.service.ranked: the results page's rows), with
+    each entry's prize (moved by hand or its tier)."""
+    columns = [Column(_("Rank"), "int"), Column(_("Code"), "text"), Column(_("Title"), "text"),
+               Column(_("Author"), "text"), Column(_("Unit"), "text"), Column(_("Score"), "float"),
+               Column(_("Stage"), "int"), Column(_("Prize"), "text")]
+    rows = [[i["rank"], i["entry"].code, i["entry"].title,
+             i["entry"].author.full_name if i["entry"].author else None, unit_name(i["entry"].author),
+             i["final_score"], i["stage"], i["prize"]] for i in ranked(round_)]
+    return Table(_("Results"), columns, rows)
+
+
 TABLES = {"leaderboard": leaderboard_table, "units": units_table, "attempts": attempts_table,
           "audit": audit_table}
+ESSAY_TABLES = {"results": results_table, "audit": audit_table}
 
 
 def summary_table(round_) -> Table:
@@ -97,17 +114,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def export_file(round_, table: str, fmt: str):
-    """One table of a quiz round as a download (the API's and the page's); 404 for an unknown
-    table or format."""
+    """One table of a round as a download (the API's and the page's); 404 for a table its kind
+    has not (writing rounds: results and audit) or an unknown format."""
     from flask import Response
 
     from contest.errors import Refusal
     from contest.exports.writer import write
 
-    if table not in TABLES or fmt not in ("xlsx", "csv"):
+    tables = ESSAY_TABLES if round_.kind == "essay" else TABLES
+    if table not in tables or fmt not in ("xlsx", "csv"):
         raise Refusal("not_found", 404)
     mime = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[fmt]
-    return Response(write(TABLES[table](round_), fmt), mimetype=mime, headers={
+    return Response(write(tables[table](round_), fmt), mimetype=mime, headers={
         "Content-Disposition": f'attachment; filename="round-{round_.id}-{table}.{fmt}"'})
 
 
@@ -119,3 +137,39 @@ def report_file(round_):
 
     return Response(write_xlsx(*report_tables(round_)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="round-{round_.id}-report.xlsx"'})
+
+
+def contest_standings_table(contest) -> Table:
+    """The contest standings across its counted rounds, as the API and the page show them."""
+    columns = [Column(_("Rank"), "int"), Column(_("Full name"), "text"), Column(_("Unit"), "text"),
+               Column(_("Total score"), "float"), Column(_("Rounds counted"), "int"), Column(_("Prize"), "text")]
+    rows = ([r["rank"], r["display_name"], r["unit"], r["total_score"], r["rounds_counted"], r["prize"]]
+            for r in contest_standings(contest))
+    return Table(_("Contest standings"), columns, list(rows))
+
+
+def contest_units_table(contest, by: str = "rate") -> Table:
+    columns = [Column(_("Rank"), "int"), Column(_("Unit"), "text"), Column(_("Registered members"), "int"),
+               Column(_("Members who took part"), "int"), Column(_("Participation rate"), "percent"),
+               Column(_("Average score"), "float")]
+    rows = ([u["rank"], u["unit"], u["members"], u["participants"], u["participation_rate"], u["average_score"]]
+            for u in contest_units(contest, by))
+    return Table(_("Units"), columns, list(rows))
+
+
+CONTEST_TABLES = {"standings": contest_standings_table, "units": contest_units_table}
+
+
+def contest_export_file(contest, table: str, fmt: str):
+    """One table of a contest as a download (the API's and the page's); 404 for an unknown
+    table or format."""
+    from flask import Response
+
+    from contest.errors import Refusal
+    from contest.exports.writer import write
+
+    if table not in CONTEST_TABLES or fmt not in ("xlsx", "csv"):
+        raise Refusal("not_found", 404)
+    mime = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[fmt]
+    return Response(write(CONTEST_TABLES[table](contest), fmt), mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="contest-{contest.id}-{table}.{fmt}"'})

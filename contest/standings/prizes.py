@@ -19,28 +19,6 @@ left, the remaining rows get no prize.
 """
 
 
-def assign_prizes(ranks, tiers):
-    places = [[t["name"], int(t["count"])] for t in tiers if int(t["count"]) > 0]
-    out = []
-    i = 0
-    while i < len(ranks):
-        j = i
-        while j < len(ranks) and ranks[j] == ranks[i]:
-            j += 1
-        size = j - i
-        while places and places[0][1] <= 0:
-            places.pop(0)
-        if not places:
-            out.extend([None] * (size))
-        else:
-            name = places[0][0]
-            out.extend([name] * size)
-            need = size
-            while need > 0 and places:
-                take = min(need, places[0][1])
-                places[0][1] -= take
-                need -= take
-                if places[0][1] == 0:
-                    places.pop(0)
-        i = j
-    return out
+# The rule lives with the round's prize fields (contest/rounds/prizes.py), where judging (below
+# standings) can use it too; it is re-exported here for the standings' callers.
+from contest.rounds.prizes import DEFAULT_PRIZES, assign_prizes, with_prizes  # noqa: E402,F401

@@ -20,6 +20,7 @@ from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
 from contest.standings import participation, publishing
 from contest.standings.models import Standing, UnitParticipation
+from contest.standings.prizes import with_prizes
 
 
 
@@ -34,7 +35,8 @@ def _units_key(round_id: int) -> str:
 
 
 def forget_round(round_id: int) -> None:
-    """The one place a round's cached standings are forgotten (when its final ranks are frozen)."""
+    """The one place a round's cached standings are forgotten (when its final ranks are frozen,
+    and after a round is saved: its prize tiers may have changed)."""
     cache_forget(_leaderboard_key(round_id), _units_key(round_id))
 
 
@@ -171,7 +173,8 @@ def _frozen_rows(round_id: int) -> list[dict]:
 
 
 def leaderboard(round_: Round) -> list[dict]:
-    """Every ranked member of a quiz round, best first.
+    """Every ranked member of a quiz round, best first, each row with its ``prize`` (the round's
+    tier its rank falls in, None outside the tiers).
 
     Cached for every process for LEADERBOARD_CACHE_SECONDS (live ranks) or ten times that (final
     ranks, which only change if a member renames), so the last hour's crowd does not recompute it.
@@ -188,6 +191,7 @@ def leaderboard(round_: Round) -> list[dict]:
         counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
         rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
         final = False
+    with_prizes(rows, round_.prizes)  # ties at a boundary share the prize
     if ttl:
         cache_set(_leaderboard_key(round_.id), (rows, final), ttl * 10 if final else ttl)
     return rows
@@ -198,6 +202,11 @@ def member_standing(round_: Round, user_id: int) -> dict | None:
         if row["user_id"] == user_id:
             return row
     return None
+
+
+def prizes_by_member(round_: Round) -> dict[int, str]:
+    """{user_id: prize} of the members of a quiz round who won one (the leaderboard's rows)."""
+    return {row["user_id"]: row["prize"] for row in leaderboard(round_) if row.get("prize")}
 
 
 def unit_participation(round_: Round) -> list[dict]:

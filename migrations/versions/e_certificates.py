@@ -1,7 +1,7 @@
 """Certificates anyone can verify: certificate, certificate_settings, certificate_bundle
 
 Revision ID: e_certificates
-Revises: e_certs
+Revises: e_prizes
 Create Date: 2026-12-03 06:50:00
 
 """
@@ -12,7 +12,7 @@ from contest.dbtypes import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = 'e_certificates'
-down_revision = 'e_certs'
+down_revision = 'e_prizes'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from contest.essays.models import Entry, SimilarityFlag
 from contest.extensions import db
-from contest.judging.models import Assignment, Criterion
+from contest.judging.models import Assignment, Criterion, PrizeOverride
 from tests.api.test_essay_entries import docx_bytes, essay_round, words
 from tests.web.test_essay_pages import login
 
@@ -114,10 +114,12 @@ def test_organizer_assigns_sees_every_score_and_publishes(client, make):
     public_before = client.get(f"/essays/rounds/{round_.id}/results")
     assert public_before.status_code == 200  # organizers preview
     entry = db.session.execute(select(Entry)).scalars().first()
-    client.post(f"/judging/manage/rounds/{round_.id}/results/prize", data={"prize-entry_id": entry.id,
-                                                                     "prize-prize": "first"})
+    round_.prizes = [{"name": "Giải Nhất", "count": 1}]
+    db.session.commit()
+    client.post(f"/judging/manage/rounds/{round_.id}/results/prize", data={
+        "prize-entry_id": entry.id, "prize-prize": "Giải Nhất", "prize-reason": "Hội đồng thống nhất"})
     db.session.expire_all()
-    assert db.session.get(Entry, entry.id).prize == "first"
+    assert db.session.get(PrizeOverride, entry.id).prize == "Giải Nhất"
     make.clock.set(round_.closes_at)
     client.post(f"/judging/manage/rounds/{round_.id}/results/publish", data={"confirm": "yes"})
     client.post("/logout")
