@@ -284,3 +284,26 @@ def test_revoking_needs_a_reason(client, make):
                                                         "message": "Hãy nêu lý do thu hồi giấy chứng nhận."}]
     assert client.get(f"/api/v1/certificates/{code}").get_json()["revoked"] is False
     assert db.session.execute(select(AuditEvent).where(AuditEvent.object_type == "certificate")).first() is None
+
+
+def test_quiz_winners_are_the_leaderboards_rows_with_a_prize_tier(client, make, inline):
+    """With the round's prize tiers (one "Giải Nhất"), scope=winners issues the first's only."""
+    unit = make.unit("Chi bộ Lê Lợi")
+    make.questions(4)
+    round_ = make.round(question_count=3, prizes=[{"name": "Giải Nhất", "count": 1}])
+    names = ("Nguyễn Thị Ánh Tuyết", "Trần Văn Bảo")
+    for i, name in enumerate(names):
+        attempt, _ = rounds.start_attempt(round_, make.user(unit=unit, full_name=name))
+        if i == 0:  # the first answers everything right: the only winner
+            from tests.web.test_taking_a_round import correct_ids
+
+            for question_id, option_ids in correct_ids(attempt.id).items():
+                rounds.save_answer(attempt.id, question_id, option_ids)
+        rounds.submit_attempt(attempt)
+    make.clock.set(round_.closes_at + timedelta(minutes=1))
+    round_.results_published = True
+    db.session.commit()
+    organizer = make.user(role="organizer")
+    assert _issue(client, make, round_, organizer, scope="winners").status_code == 202
+    items = client.get(f"/api/v1/rounds/{round_.id}/certificates", headers=make.auth(organizer)).get_json()["items"]
+    assert [(i["full_name"], i["prize"]) for i in items] == [(NAME, "Giải Nhất")]
