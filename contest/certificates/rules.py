@@ -105,7 +105,7 @@ def check_image(data: bytes) -> str:
         with Image.open(io.BytesIO(data)) as image:
             kind = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         kind = None
     if kind not in IMAGE_TYPES:
         raise Refusal("invalid_image", 422, _l("The image must be a PNG or JPEG picture."))

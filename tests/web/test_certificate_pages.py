@@ -88,6 +88,11 @@ def test_settings_page_saves_signer_and_image_and_refuses_a_renamed_file(client,
     assert (saved.signer_name, saved.image_type, saved.template) == ("Lê Văn Đức", "image/png", None)
     preview = client.get(f"/manage/contests/{contest.id}/certificates/preview.pdf")
     assert preview.status_code == 200 and preview.data[:5] == b"%PDF-"
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(preview.data)).pages[0]
+    assert len(page.images) == 2  # the QR code and the seal
+    assert "Lê Văn Đức" in page.extract_text() and "Trưởng ban tổ chức" in page.extract_text()
 
 
 def test_a_template_reaching_python_is_refused_on_save(client, make):
