@@ -129,8 +129,8 @@ def settings(contest_id):
     if request.method == "GET" and not form.template.data:
         form.template.data = render.template_of(current)
     if form.validate_on_submit():
-        upload = form.image.data
-        image = upload.read(service.rules.MAX_IMAGE_BYTES + 1) if upload else None
+        upload = form.image.data  # the stored bytes when nothing was uploaded (form built from obj)
+        image = upload.read(service.rules.MAX_IMAGE_BYTES + 1) if hasattr(upload, "read") else None
         template = form.template.data
         if template and template.strip() == render.default_template().strip():
             template = None  # the default, kept as the default (it follows the platform's updates)

@@ -86,6 +86,12 @@ def test_settings_page_saves_signer_and_image_and_refuses_a_renamed_file(client,
     assert "Đã lưu mẫu giấy chứng nhận." in response.get_data(as_text=True)
     saved = db.session.get(CertificateSettings, contest.id)
     assert (saved.signer_name, saved.image_type, saved.template) == ("Lê Văn Đức", "image/png", None)
+    response = client.post(f"/manage/contests/{contest.id}/certificates", data={  # no new image: kept
+        "signer_name": "Lê Văn Đức", "signer_title": "Trưởng ban tổ chức", "template": ""},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "Đã lưu mẫu giấy chứng nhận." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(CertificateSettings, contest.id).image_type == "image/png"
     preview = client.get(f"/manage/contests/{contest.id}/certificates/preview.pdf")
     assert preview.status_code == 200 and preview.data[:5] == b"%PDF-"
     from pypdf import PdfReader
