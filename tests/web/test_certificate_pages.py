@@ -160,3 +160,17 @@ def test_the_member_finds_the_download_on_the_attempts_result_too(client, make):
     sign_in(client, people[0])
     page = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
     assert f'href="/certificates/{certificate.code}.pdf" data-testid="my-certificate"' in page
+
+
+def test_an_organizers_own_template_is_what_the_pdf_shows(client, make):
+    round_, people, certificate = _issued(make)
+    sign_in(client, make.user(role="organizer"))
+    client.post(f"/manage/contests/{round_.contest_id}/certificates", data={
+        "template": "<h1>BẰNG KHEN {{ full_name }}</h1><p>{{ code }}</p>{{ qr }}"})
+    assert client.get(f"/manage/contests/{round_.contest_id}/certificates").get_data(as_text=True).count(
+        "BẰNG KHEN {{ full_name }}") == 1
+    from pypdf import PdfReader
+
+    data = client.get(f"/certificates/{certificate.code}.pdf").data
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert f"BẰNG KHEN {NAME}" in text and "GIẤY CHỨNG NHẬN" not in text
