@@ -307,3 +307,23 @@ def test_quiz_winners_are_the_leaderboards_rows_with_a_prize_tier(client, make, 
     assert _issue(client, make, round_, organizer, scope="winners").status_code == 202
     items = client.get(f"/api/v1/rounds/{round_.id}/certificates", headers=make.auth(organizer)).get_json()["items"]
     assert [(i["full_name"], i["prize"]) for i in items] == [(NAME, "Giải Nhất")]
+
+
+def test_a_run_racing_another_keeps_the_certificates_the_other_issued(make, monkeypatch):
+    """Two issuing jobs at once: the one whose batch hits the unique constraint rolls back and
+    issues only what is still missing; nobody gets two certificates or a changed code."""
+    round_, people = _round(make)
+    service.issue(round_, "all", progress=lambda done, total: None)  # the other run, committed
+    codes = {c.user_id: c.code for c in service.of_round(round_.id)}
+    real = service.issued_user_ids
+    calls = []
+
+    def stale_then_real(round_id):  # this run read the issued ones before the other committed
+        calls.append(round_id)
+        return set() if len(calls) == 1 else real(round_id)
+
+    monkeypatch.setattr(service, "issued_user_ids", stale_then_real)
+    result = service.issue(round_, "all", progress=lambda done, total: None)
+    assert len(calls) == 2 and result == {"issued": 0, "already": 2, "total": 2}
+    db.session.expire_all()
+    assert {c.user_id: c.code for c in service.of_round(round_.id)} == codes
