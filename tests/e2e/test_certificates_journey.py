@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from contest.certificates import service
 from contest.extensions import db
 from tests.api.test_certificates import NAME, _round
+from tests.e2e.test_accessibility import _violations
 
 
 def test_issue_with_the_progress_bar_then_a_stranger_verifies_on_a_phone(live_server, desktop, phone, make):
@@ -33,3 +34,5 @@ def test_issue_with_the_progress_bar_then_a_stranger_verifies_on_a_phone(live_se
     expect(phone.locator("[data-testid=verify-valid]")).to_contain_text("Giấy chứng nhận này hợp lệ")
     expect(phone.locator("[data-testid=verify-holder]")).to_have_text(NAME)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert _violations(phone) == []
+    assert _violations(page) == []  # the organizer's certificates page, with its table
