@@ -44,10 +44,16 @@ def invalid_template(detail: str = "") -> Refusal:
 
 
 def check_template(source: str) -> None:
-    """Refuse a template that does not compile (a syntax error) or is too long.
+    """Refuse a template that does not compile (a syntax error), is too long, or reaches past
+    its placeholders (a trial run with sample values), so that it fails when saved, not later
+    in the issuing job.
 
     >>> check_template("<h1>{{ full_name }}</h1>")
     >>> check_template("{% if %}")
+    Traceback (most recent call last):
+    ...
+    contest.errors.Refusal: invalid_template: ...
+    >>> check_template("{{ cycler.__init__.__globals__ }}")
     Traceback (most recent call last):
     ...
     contest.errors.Refusal: invalid_template: ...
@@ -58,6 +64,7 @@ def check_template(source: str) -> None:
         _env.from_string(source or "")
     except TemplateError as exc:
         raise invalid_template(str(exc)) from None
+    render_source(source, {name: name for name in PLACEHOLDERS})  # a trial run: the sandbox says no now
 
 
 def render_source(source: str, values: dict) -> str:
