@@ -119,7 +119,7 @@ def focus_outline(page):
 def test_keyboard_only_round_from_sign_in_to_result(live_server, phone, make):
     member = make.user(password="mat-khau-du-dai")
     make.questions(4)
-    make.round(title="Tuần thi bàn phím", question_count=3)
+    round_ = make.round(title="Tuần thi bàn phím", question_count=3)
     page = phone
     page.goto(f"{live_server}/login")
     tab_to(page, "#username")
@@ -129,8 +129,8 @@ def test_keyboard_only_round_from_sign_in_to_result(live_server, phone, make):
     tab_to(page, "#password")
     page.keyboard.type("mat-khau-du-dai")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    tab_to(page, "a:text('Tuần thi bàn phím')")
+    page.wait_for_url(lambda url: "/login" not in url)
+    tab_to(page, f"main a[href$='/rounds/{round_.id}']")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/rounds/\d+$"))
     tab_to(page, "form[action$='/start'] button")
