@@ -81,9 +81,15 @@ def test_navigator_lands_questions_below_the_bar_and_marks_them(live_server, pho
 def test_submit_dialog_lists_unanswered_flagged_and_the_prediction(live_server, phone, make):
     member = make.user(password="mat-khau-du-dai")
     make.questions(5)
-    make.round(title="Tuần thi hộp thoại", question_count=5, prediction_prompt="Bao nhiêu người đúng hết?")
+    make.round(title="Tuần thi hộp thoại", question_count=5, prediction_prompt="Bao nhiêu người đúng hết?",
+               duration_seconds=290)
     page = phone
     sign_in_and_start(page, live_server, member, "Tuần thi hộp thoại")
+    # Under 5 minutes left: the visible warning, a status the screen reader also hears once.
+    warning = page.locator("#countdown-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text("Còn 5 phút. Hãy xem lại các câu chưa trả lời.")
+    assert warning.get_attribute("role") == "status"
     for n in (1, 3, 4):
         box = page.locator(f".question[data-position='{n}']")
         box.locator(".form-check-label").first.click()
