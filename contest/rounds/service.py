@@ -7,6 +7,7 @@ The invariants are kept where two simultaneous requests meet, in the database:
 """
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
@@ -350,7 +351,11 @@ def expire_overdue(round_id: int | None = None, user_id: int | None = None, atte
 # --- what members and organizers see ------------------------------------------------------
 
 def round_closed(round_: Round) -> bool:
-    return utcnow() >= round_.closes_at
+    """Closed for everyone: past the close plus the longest extra time granted for the round, so
+    that correct answers are not shown while a member given extra time may still answer."""
+    longest = db.session.execute(
+        select(func.max(ExtraTime.seconds)).where(ExtraTime.round_id == round_.id)).scalar() or 0
+    return utcnow() >= round_.closes_at + timedelta(seconds=longest)
 
 
 def result_dict(attempt: Attempt) -> dict | None:

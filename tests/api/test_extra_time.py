@@ -113,3 +113,21 @@ def test_the_page_form_grants_and_the_member_reads_it(client, make, app):
     attempt = db.session.execute(select(Attempt)).scalar_one()
     assert "Bạn được cộng thêm 10 phút." in member_client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert member_client.get(f"/manage/rounds/{round_.id}/extra-time").status_code == 403
+
+
+def test_correct_answers_wait_for_the_member_given_extra_time(client, make, clock):
+    round_ = make.quiz(duration_seconds=1800, open_for=timedelta(hours=1, minutes=10))  # closes 03:10
+    organizer, helped, other = make.user(role="organizer"), make.user(), make.user()
+    client.post(f"/api/v1/rounds/{round_.id}/extra-time", headers=make.auth(organizer),
+                json={"user_id": helped.id, "minutes": 10})
+    clock.advance(minutes=5)
+    mine, my_headers = start(client, make, round_, helped)  # deadline 03:20 (the close + 10)
+    theirs, their_headers = start(client, make, round_, other)  # deadline 03:10
+    client.post(f"/api/v1/attempts/{theirs['id']}/submit", headers=their_headers, json={})
+    clock.advance(minutes=6)  # 03:11: the round has closed for the other member, not for the helped one
+    seen = client.get(f"/api/v1/attempts/{theirs['id']}", headers=their_headers).json
+    assert "correct_option_ids" not in seen["questions"][0]
+    assert answer(client, my_headers, mine).status_code == 200
+    clock.advance(minutes=9)  # 03:20: closed for everyone
+    seen = client.get(f"/api/v1/attempts/{theirs['id']}", headers=their_headers).json
+    assert "correct_option_ids" in seen["questions"][0]
