@@ -350,12 +350,18 @@ def expire_overdue(round_id: int | None = None, user_id: int | None = None, atte
 
 # --- what members and organizers see ------------------------------------------------------
 
-def round_closed(round_: Round) -> bool:
-    """Closed for everyone: past the close plus the longest extra time granted for the round, so
-    that correct answers are not shown while a member given extra time may still answer."""
+def close_for_everyone(round_: Round):
+    """The round's close plus the longest extra time granted for it: the last moment a member
+    given extra time may still be answering (the close itself when nobody has extra time)."""
     longest = db.session.execute(
         select(func.max(ExtraTime.seconds)).where(ExtraTime.round_id == round_.id)).scalar() or 0
-    return utcnow() >= round_.closes_at + timedelta(seconds=longest)
+    return round_.closes_at + timedelta(seconds=longest)
+
+
+def round_closed(round_: Round) -> bool:
+    """Closed for everyone, extra time included, so that correct answers are not shown while a
+    member given extra time may still answer."""
+    return utcnow() >= close_for_everyone(round_)
 
 
 def result_dict(attempt: Attempt) -> dict | None:

@@ -131,3 +131,24 @@ def test_correct_answers_wait_for_the_member_given_extra_time(client, make, cloc
     clock.advance(minutes=9)  # 03:20: closed for everyone
     seen = client.get(f"/api/v1/attempts/{theirs['id']}", headers=their_headers).json
     assert "correct_option_ids" in seen["questions"][0]
+
+
+def test_ranks_freeze_and_results_publish_only_when_the_extra_time_is_over(client, make, clock):
+    from contest.standings.service import freeze_if_closed
+
+    round_ = make.quiz(duration_seconds=1800, open_for=timedelta(hours=1, minutes=10))  # closes 03:10
+    organizer, helped = make.user(role="organizer"), make.user()
+    headers = make.auth(organizer)
+    client.post(f"/api/v1/rounds/{round_.id}/extra-time", headers=headers, json={"user_id": helped.id, "minutes": 10})
+    clock.advance(minutes=5)
+    mine, my_headers = start(client, make, round_, helped)
+    clock.advance(minutes=6)  # 03:11: past the close and its grace, inside the member's extra time
+    refused = client.patch(f"/api/v1/rounds/{round_.id}", headers=headers, json={"results_published": True})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "round_open"
+    assert freeze_if_closed(round_) is False
+    assert answer(client, my_headers, mine).status_code == 200
+    clock.advance(minutes=9, seconds=11)  # 03:20:11: the extra time and its grace are over
+    assert client.patch(f"/api/v1/rounds/{round_.id}", headers=headers, json={"results_published": True}).status_code == 200
+    db.session.expire_all()
+    assert freeze_if_closed(db.session.get(type(round_), round_.id)) is True
+    assert db.session.get(Attempt, mine["id"]).status == "expired"  # scored with its saved answer
