@@ -17,6 +17,8 @@ from contest.extensions import db
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.rounds import service
+from contest.accounts.loaders import get_user_or_404
+from contest.rounds.views import record_extra_time
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
                                     get_visible_attempt_or_404)
 from contest.rounds.models import CONTEST_STATUSES, ROUND_KINDS, STANDINGS_RULES, Contest, Round
@@ -186,6 +188,25 @@ class PredictionIn(ma.Schema):
     prediction = ma.fields.Raw(required=True, allow_none=True, metadata={
         "type": "integer", "minimum": 0, "maximum": PREDICTION_MAX, "nullable": True,
         "description": "A whole number, 0 or more; null clears the saved prediction."})
+
+
+class ExtraTimeIn(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    user_id = fields.Id(required=True)
+    minutes = fields.Integer(required=True, minimum=0, maximum=service.EXTRA_MINUTES_MAX)
+    reason = fields.Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=1000))
+
+
+class ExtraTimeOut(ma.Schema):
+    round_id = ma.fields.Integer()
+    user_id = ma.fields.Integer()
+    seconds = ma.fields.Integer()
+    reason = ma.fields.String(allow_none=True)
+    granted_by = ma.fields.Integer(allow_none=True)
+    at = ma.fields.DateTime()
+    attempt_deadline = ma.fields.DateTime(allow_none=True)
 
 
 class PredictionOut(ma.Schema):
@@ -381,3 +402,24 @@ def submit(data, attempt_id):
     db.session.commit()
     view = service.attempt_view(attempt)
     return {**view, **(view.get("result") or {})}
+
+
+@blp.route("/rounds/<int:round_id>/extra-time", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(ExtraTimeIn)
+@blp.response(200, ExtraTimeOut)
+@errors(E422="`validation_error`: not a quiz round, or minutes out of 0..600")
+def grant_extra_time(data, round_id):
+    """Grant a member extra minutes for a quiz round (WCAG 2.2.1); 0 takes them back. A new
+    grant replaces the old one; the member's attempt in progress gets the later deadline."""
+    round_ = get_round_or_404(round_id)
+    user = get_user_or_404(data["user_id"])
+    reason = nfc(data.get("reason")) or None
+    done = service.grant_extra_time(round_, user, data["minutes"], reason, actor=current_actor())
+    record_extra_time(round_, user, done, reason)
+    db.session.commit()
+    grant = done.grant
+    current = service.in_progress(round_.id, user.id)
+    return {"round_id": round_.id, "user_id": user.id, "seconds": grant.seconds, "reason": grant.reason,
+            "granted_by": grant.granted_by_id, "at": grant.at,
+            "attempt_deadline": current.deadline if current is not None else None}

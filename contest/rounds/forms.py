@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from contest.formfields import IntegerField
 from contest.rounds.prediction import PredictionInvalid, read_prediction
@@ -137,3 +137,13 @@ class SubmitForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """CSRF only (start, publish buttons)."""
+
+
+class ExtraTimeForm(FlaskForm):
+    """An organizer grants a member extra minutes for a quiz round (WCAG 2.2.1)."""
+    username = StringField(_l("Member's username"), validators=[DataRequired(_l("Give the member's username.")),
+                                                                Length(max=80)])
+    minutes = IntegerField(_l("Extra minutes"), validators=[
+        InputRequired(_l("Give the extra minutes.")),
+        NumberRange(min=0, max=600, message=_l("Extra time must be between 0 and %(max)s minutes.", max=600))])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=1000)])

@@ -145,3 +145,21 @@ class AttemptQuestion(db.Model):
     def option_id_of(self, key: int) -> int | None:
         """A public key -> the real option id, or None if it is not one of this question's."""
         return self.option_keys.get(str(key))
+
+
+class ExtraTime(db.Model):
+    """Extra time an organizer granted one member for one round (WCAG 2.2.1): added to the
+    member's attempt deadlines, both the duration and the round's close. One per round and
+    member: a new grant replaces the old one."""
+
+    __tablename__ = "extra_time"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    seconds: Mapped[int]
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])

@@ -7,6 +7,7 @@ The invariants are kept where two simultaneous requests meet, in the database:
 """
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
@@ -18,7 +19,7 @@ from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import options as option_rules
 from contest.rounds import timing
-from contest.rounds.models import Attempt, AttemptQuestion, Round
+from contest.rounds.models import Attempt, AttemptQuestion, ExtraTime, Round
 from contest.rounds.scoring import QuestionKey, score_attempt
 from question_bank.candidates import load_candidates
 from question_bank.draw import draw_questions
@@ -112,7 +113,8 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
     attempt = Attempt(
         round_id=round_.id, user_id=user.id, number=max((n for n, _ in previous), default=0) + 1,
         status="in_progress", started_at=now,
-        deadline=timing.attempt_deadline(now, round_.duration_seconds, round_.closes_at),
+        deadline=timing.attempt_deadline(now, round_.duration_seconds, round_.closes_at,
+                                         extra_seconds(round_.id, user.id)),
         question_count=len(question_ids),
     )
     rows, taken = [], set()
@@ -134,6 +136,77 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
             raise _refusal("attempts_exhausted")
         return current, False
     return attempt, True
+
+
+# --- extra time (WCAG 2.2.1) ----------------------------------------------------------------
+
+EXTRA_MINUTES_MAX = 600  # ten hours: more is a typo, not an accommodation
+
+
+def extra_time(round_id: int, user_id: int) -> ExtraTime | None:
+    return db.session.execute(
+        select(ExtraTime).where(ExtraTime.round_id == round_id, ExtraTime.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def extra_seconds(round_id: int, user_id: int) -> int:
+    grant = extra_time(round_id, user_id)
+    return grant.seconds if grant is not None else 0
+
+
+@dataclass
+class ExtraTimeGranted:
+    """What a grant changed, for the audit log (the pages and the API record it)."""
+    grant: ExtraTime
+    before_seconds: int
+    attempt: Attempt | None = None  # the attempt in progress whose deadline moved
+    old_deadline: object = None
+
+
+def grant_extra_time(round_: Round, user, minutes: int, reason: str | None, actor=None) -> ExtraTimeGranted:
+    """Grant `user` `minutes` extra for `round_` (0 takes the extra time back); a new grant
+    replaces the old one. The member's attempt in progress gets its deadline moved at once,
+    computed by the one rule (timing.attempt_deadline)."""
+    if round_.kind != "quiz":
+        message = _l("Extra time applies to quiz rounds only.")
+        raise Refusal("validation_error", 422, message, details=[{"field": "round_id", "message": str(message)}])
+    if minutes < 0 or minutes > EXTRA_MINUTES_MAX:
+        message = _l("Extra time must be between 0 and %(max)s minutes.", max=EXTRA_MINUTES_MAX)
+        raise Refusal("validation_error", 422, message, details=[{"field": "minutes", "message": str(message)}])
+    # An attempt already past its deadline + grace counts as it stands, as if it had been
+    # expired on time (commits, like every lazy expiry, before anything changes).
+    expire_overdue(round_id=round_.id, user_id=user.id)
+    grant = extra_time(round_.id, user.id)
+    before = grant.seconds if grant is not None else 0
+    if grant is None:
+        grant = ExtraTime(round_id=round_.id, user_id=user.id, seconds=0)
+        db.session.add(grant)
+    grant.seconds = minutes * 60
+    grant.reason = reason or None
+    grant.granted_by_id = getattr(actor, "id", None)
+    grant.at = utcnow()
+    db.session.flush()
+    done = ExtraTimeGranted(grant, before)
+    current = db.session.execute(
+        select(Attempt).where(Attempt.round_id == round_.id, Attempt.user_id == user.id,
+                              Attempt.status == "in_progress").with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if current is not None:
+        old = current.deadline
+        current.deadline = timing.attempt_deadline(current.started_at, round_.duration_seconds,
+                                                   round_.closes_at, grant.seconds)
+        if current.deadline != old:
+            db.session.flush()
+            done.attempt, done.old_deadline = current, old
+    return done
+
+
+def extra_time_grants(round_id: int) -> list[ExtraTime]:
+    return list(db.session.execute(
+        select(ExtraTime).options(joinedload(ExtraTime.user)).where(
+            ExtraTime.round_id == round_id, ExtraTime.seconds > 0).order_by(ExtraTime.at.desc())
+    ).scalars())
 
 
 @dataclass
@@ -277,8 +350,18 @@ def expire_overdue(round_id: int | None = None, user_id: int | None = None, atte
 
 # --- what members and organizers see ------------------------------------------------------
 
+def close_for_everyone(round_: Round):
+    """The round's close plus the longest extra time granted for it: the last moment a member
+    given extra time may still be answering (the close itself when nobody has extra time)."""
+    longest = db.session.execute(
+        select(func.max(ExtraTime.seconds)).where(ExtraTime.round_id == round_.id)).scalar() or 0
+    return round_.closes_at + timedelta(seconds=longest)
+
+
 def round_closed(round_: Round) -> bool:
-    return utcnow() >= round_.closes_at
+    """Closed for everyone, extra time included, so that correct answers are not shown while a
+    member given extra time may still answer."""
+    return utcnow() >= close_for_everyone(round_)
 
 
 def result_dict(attempt: Attempt) -> dict | None:

@@ -25,15 +25,37 @@ def _aware(name: str, value: datetime) -> datetime:
     return value
 
 
-def attempt_deadline(started_at: datetime, duration_seconds: int | None, closes_at: datetime) -> datetime:
-    """The earlier of start + duration and the round's close (no duration: the close)."""
+def attempt_deadline(started_at: datetime, duration_seconds: int | None, closes_at: datetime,
+                     extra_seconds: int = 0) -> datetime:
+    """The earlier of start + duration and the round's close (no duration: the close). Extra
+    time granted to the member (WCAG 2.2.1) is added to both: start + duration + extra, and
+    the close + extra for that member. The one place an attempt's deadline is computed.
+
+    >>> from datetime import timezone
+    >>> start = datetime(2026, 12, 7, 3, 0, tzinfo=timezone.utc)
+    >>> close = datetime(2026, 12, 7, 4, 0, tzinfo=timezone.utc)
+    >>> attempt_deadline(start, 1200, close).isoformat()  # 20 minutes
+    '2026-12-07T03:20:00+00:00'
+    >>> attempt_deadline(start, 1200, close, extra_seconds=600).isoformat()  # + 10 minutes
+    '2026-12-07T03:30:00+00:00'
+    >>> late = datetime(2026, 12, 7, 3, 50, tzinfo=timezone.utc)  # 10 minutes before the close
+    >>> attempt_deadline(late, 1200, close).isoformat()  # cut by the close
+    '2026-12-07T04:00:00+00:00'
+    >>> attempt_deadline(late, 1200, close, extra_seconds=300).isoformat()  # the close + 5 min
+    '2026-12-07T04:05:00+00:00'
+    >>> attempt_deadline(start, None, close, extra_seconds=600).isoformat()  # no duration
+    '2026-12-07T04:10:00+00:00'
+    """
     _aware("started_at", started_at)
     _aware("closes_at", closes_at)
+    if extra_seconds < 0:
+        raise ValueError("extra_seconds must not be negative")
+    extra = timedelta(seconds=extra_seconds)
     if duration_seconds is None:
-        return closes_at
+        return closes_at + extra
     if duration_seconds < 0:
         raise ValueError("duration_seconds must not be negative")
-    return min(started_at + timedelta(seconds=duration_seconds), closes_at)
+    return min(started_at + timedelta(seconds=duration_seconds), closes_at) + extra
 
 
 def accepts_writes(now: datetime, deadline: datetime, grace_seconds: int) -> bool:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from contest.accounts.models import User
 from contest.accounts.permissions import login_required, organizer_required
 from contest.audit.service import record
 from contest.judging.round_audit import record_round_saved, round_snapshot
@@ -13,10 +14,11 @@ from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
-from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
-                                    get_visible_attempt_or_404)
+from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_quiz_round_or_404,
+                                    get_round_or_404, get_visible_attempt_or_404)
 from contest.rounds.scope import contests_for_request, default_owner
-from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
+from contest.rounds.forms import (ContestForm, ContestStandingsForm, EmptyForm, ExtraTimeForm, QuizRoundForm,
+                                  SubmitForm)
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.prizes import group_winners
@@ -26,6 +28,19 @@ from contest.standings.service import forget_round, leaderboard, member_standing
 from question_bank.models import Topic
 
 bp = Blueprint("rounds", __name__)
+
+
+def record_extra_time(round_: Round, user, done: service.ExtraTimeGranted, reason: str | None) -> None:
+    """The audit rows of a grant of extra time (the page and the API): round.extra_time, and
+    attempt.extra_time when the member's attempt in progress got a later deadline."""
+    record("round.extra_time", "round", round_.id,
+           before={"user_id": user.id, "seconds": done.before_seconds},
+           after={"user_id": user.id, "seconds": done.grant.seconds}, reason=reason,
+           round_id=round_.id, contest_id=round_.contest_id)
+    if done.attempt is not None:
+        record("attempt.extra_time", "attempt", done.attempt.id,
+               before={"deadline": done.old_deadline}, after={"deadline": done.attempt.deadline},
+               reason=reason, round_id=round_.id, contest_id=round_.contest_id)
 
 
 # --- members ------------------------------------------------------------------------------
@@ -46,7 +61,7 @@ def round_page(round_id):
     if round_.kind == "essay":
         return redirect(url_for("essays.round_page", round_id=round_id))
     now = utcnow()
-    attempts, current, left = [], None, None
+    attempts, current, left, extra = [], None, None, 0
     if current_user.is_authenticated:
         service.expire_overdue(round_id=round_.id, user_id=current_user.id)
         attempts = db.session.execute(
@@ -54,6 +69,7 @@ def round_page(round_id):
             .order_by(Attempt.number)).scalars().all()
         current = next((a for a in attempts if a.status == "in_progress"), None)
         left = service.attempts_left(round_, current_user.id)
+        extra = service.extra_seconds(round_.id, current_user.id)
     winners = None
     if round_.results_published and publishing.round_is_final(round_):  # not before publishing
         winners = group_winners([{"prize": r["prize"], "name": r["display_name"], "unit": r["unit"]}
@@ -61,6 +77,7 @@ def round_page(round_id):
     return render_template(
         "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
         attempts=attempts, current=current, left=left, form=EmptyForm(), winners=winners,
+        extra_minutes=extra // 60,
         results_visible=publishing.can_see_results(round_, current_user if current_user.is_authenticated else None))
 
 
@@ -98,8 +115,8 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
         prediction_text = "" if view["prediction"] is None else str(view["prediction"])
     return render_template("rounds/take.html", attempt=attempt, round=attempt.round, view=view,
                            form=SubmitForm(), readonly=readonly, prediction_text=prediction_text,
-                           prediction_error=prediction_error,
-                           prediction_max=PREDICTION_MAX), status
+                           prediction_error=prediction_error, prediction_max=PREDICTION_MAX,
+                           extra_minutes=service.extra_seconds(attempt.round_id, attempt.user_id) // 60), status
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -244,3 +261,31 @@ def _show_problems(form, invalid: RoundInvalid) -> None:
             target.errors.append(message)
         else:
             flash(message, "danger")
+
+
+@bp.route("/manage/rounds/<int:round_id>/extra-time", methods=["GET", "POST"])
+@organizer_required
+def extra_time(round_id):
+    """Extra time for members who need it (WCAG 2.2.1): the grants of the round and the form."""
+    round_ = get_quiz_round_or_404(round_id)
+    form = ExtraTimeForm()
+    if form.validate_on_submit():
+        user = db.session.execute(
+            select(User).where(User.username == form.username.data.strip())).scalar_one_or_none()
+        if user is None:
+            form.username.errors.append(_("No member has this username."))
+        else:
+            reason = nfc(form.reason.data or "").strip() or None
+            try:
+                done = service.grant_extra_time(round_, user, form.minutes.data, reason, actor=current_user)
+            except Refusal as error:
+                db.session.rollback()
+                form.minutes.errors.append(error.text)
+            else:
+                record_extra_time(round_, user, done, reason)
+                db.session.commit()
+                flash(_("%(name)s now has %(n)s extra minutes for this round.",
+                        name=user.full_name, n=form.minutes.data), "success")
+                return redirect(url_for("rounds.extra_time", round_id=round_.id))
+    return render_template("rounds/extra_time.html", round=round_, form=form,
+                           grants=service.extra_time_grants(round_.id))

@@ -28,6 +28,7 @@ from contest.clock import utcnow
 from contest.extensions import db
 from contest.judging.service import codes_missing_sheets
 from contest.judging.settings import settings_for
+from contest.rounds.service import close_for_everyone
 
 ROUND_OPEN = "round_open"
 JUDGING_INCOMPLETE = "judging_incomplete"
@@ -110,8 +111,16 @@ class PublishRefused(errors.Refusal):
         self.refusal = refusal
 
 
+def _close(round_):
+    """A quiz round's close for everyone: members given extra time (WCAG 2.2.1) may answer
+    after the close, so ranks freeze and results publish only once their time is over too."""
+    if round_.kind != "quiz":
+        return round_.closes_at
+    return close_for_everyone(round_)
+
+
 def round_is_final(round_, now: datetime | None = None) -> bool:
-    return is_final(round_.kind, now or utcnow(), round_.closes_at, round_.grace_seconds)
+    return is_final(round_.kind, now or utcnow(), _close(round_), round_.grace_seconds)
 
 
 def check_window_keeps_results_final(round_, now: datetime | None = None) -> None:
@@ -138,7 +147,7 @@ def refusal(round_, now: datetime | None = None) -> Refusal | None:
     now = now or utcnow()
     final = round_is_final(round_, now)
     missing = missing_sheets(round_) if round_.kind == "essay" and final else ()
-    return publish_refusal(kind=round_.kind, now=now, closes_at=round_.closes_at,
+    return publish_refusal(kind=round_.kind, now=now, closes_at=_close(round_),
                            grace_seconds=round_.grace_seconds, missing_codes=missing)
 
 

@@ -33,24 +33,67 @@
   function setState(qid, text, cls) {
     const el = questionBox(qid).querySelector(".save-state");
     el.textContent = text;
-    el.className = "small mt-2 save-state " + (cls || "text-muted");
+    el.className = "small save-state " + (cls || "text-muted");
   }
+  // Flagged for review: kept on this device only, per attempt (the server needs not know).
+  const flagKey = "attempt-" + attemptId + "-flags";
+  function loadFlags() {
+    try { return JSON.parse(localStorage.getItem(flagKey) || "[]").map(String); } catch (e) { return []; }
+  }
+  function storeFlags(flags) {
+    try { localStorage.setItem(flagKey, JSON.stringify(flags)); } catch (e) { /* private mode */ }
+  }
+  function isFlagged(qid) { return loadFlags().indexOf(String(qid)) !== -1; }
+
+  // The navigator says each state in text and icon, not colour alone: ✓ answered, ⚑ flagged.
   function markNavigator(qid) {
     const link = root.querySelector('.nav-q[data-question="' + qid + '"]');
     if (!link) return;
     const answered = chosen(qid).length > 0;
+    const flagged = isFlagged(qid);
     link.classList.toggle("btn-success", answered);
     link.classList.toggle("btn-outline-secondary", !answered);
+    link.classList.toggle("nav-flagged", flagged);
+    link.querySelector(".nav-state").textContent = (answered ? " ✓" : "") + (flagged ? " ⚑" : "");
+    const n = link.dataset.position;
+    let label = (answered ? msg.msgNavAnswered : msg.msgNavUnanswered).replace("__N__", n);
+    if (flagged) label += ", " + msg.msgNavFlagged;
+    link.setAttribute("aria-label", label);
+    const button = questionBox(qid).querySelector(".flag-toggle");
+    if (button) button.setAttribute("aria-pressed", flagged ? "true" : "false");
     summarize();
   }
   function summarize() {
-    const boxes = root.querySelectorAll(".question");
-    let unanswered = 0;
-    boxes.forEach(function (b) { if (!b.querySelector("input:checked")) unanswered += 1; });
-    const text = unanswered ? msg.msgUnanswered.replace("__N__", unanswered) : msg.msgAllAnswered;
+    const unanswered = [], flagged = [];
+    root.querySelectorAll(".question").forEach(function (b) {
+      if (!b.querySelector("input:checked")) unanswered.push(b.dataset.position);
+      if (isFlagged(b.dataset.question)) flagged.push(b.dataset.position);
+    });
+    const text = unanswered.length ? msg.msgUnanswered.replace("__N__", unanswered.length) : msg.msgAllAnswered;
     document.getElementById("answered-summary").textContent = text;
     document.getElementById("confirm-summary").textContent = text;
+    const listUnanswered = document.getElementById("confirm-unanswered");
+    listUnanswered.textContent = unanswered.length ? msg.msgListUnanswered.replace("__L__", unanswered.join(", ")) : "";
+    listUnanswered.hidden = !unanswered.length;
+    const listFlagged = document.getElementById("confirm-flagged");
+    listFlagged.textContent = flagged.length ? msg.msgListFlagged.replace("__L__", flagged.join(", ")) : "";
+    listFlagged.hidden = !flagged.length;
   }
+  root.querySelectorAll(".flag-toggle").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const qid = String(button.dataset.question);
+      const flags = loadFlags().filter(function (f) { return f !== qid; });
+      if (button.getAttribute("aria-pressed") !== "true") flags.push(qid);
+      storeFlags(flags);
+      markNavigator(qid);
+    });
+  });
+
+  // A question reached from the navigator lands below the sticky bar, whatever its height.
+  const bar = root.querySelector(".attempt-bar");
+  function fitBar() { root.style.setProperty("--attempt-bar-height", (bar.offsetHeight + 8) + "px"); }
+  fitBar();
+  window.addEventListener("resize", fitBar);
 
   // Signed out or the page's CSRF token expired (401, 403 csrf_failed): the answer stays queued
   // on the device, to be sent from a fresh page; a refusal of the answer itself drops it.
@@ -220,18 +263,34 @@
     markNavigator(qid);
   });
   storePending(pending);
+  root.querySelectorAll(".question").forEach(function (box) { markNavigator(box.dataset.question); });
   flush();
   summarize();
   window.addEventListener("online", flush);
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   const countdown = document.getElementById("countdown");
+  const announcer = document.getElementById("countdown-announcer");
+  const warningBox = document.getElementById("countdown-warning");
+  const texts = { minutes: msg.msgLeftMinutes, seconds: msg.msgLeftSeconds, up: msg.msgTimeUp };
+  let announced = null, warned = null;
   function tick() {
     const left = Math.max(0, Math.floor((deadline - serverNow()) / 1000));
     const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    // The visible clock ticks every second; it is not a live region (role=timer, aria-live=off).
     countdown.textContent = (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s);
     countdown.classList.toggle("text-bg-danger", left <= 60);
     countdown.classList.toggle("text-bg-dark", left > 60);
+    // The live region is written only when its text changes (see countdown.js); not on load.
+    const said = window.Countdown.announcement(left, texts);
+    if (announced !== null && said !== announced) announcer.textContent = said;
+    announced = said;
+    const level = window.Countdown.warning(left);
+    if (level !== warned) {
+      warned = level;
+      warningBox.hidden = !level;
+      warningBox.textContent = level === "five" ? msg.msgWarnFive : level === "one" ? msg.msgWarnOne : "";
+    }
     if (left === 0 && !closed) {
       root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
       if (predictionInput) predictionInput.disabled = true;
@@ -266,6 +325,10 @@
     if (!checkPredictionForSubmit()) { event.target.disabled = true; return; }
     event.target.disabled = true;
     clearTimeout(predictionTimer);
-    flush().then(function () { localStorage.removeItem(storeKey); form.submit(); });
+    flush().then(function () {
+      localStorage.removeItem(storeKey);
+      localStorage.removeItem(flagKey);
+      form.submit();
+    });
   });
 })();

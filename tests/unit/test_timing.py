@@ -102,3 +102,40 @@ def test_naive_datetimes_are_rejected():
         accepts_writes(naive, CLOSES, 5)
     with pytest.raises(ValueError):
         round_state(naive, OPENS, CLOSES)
+
+
+# --- extra time (WCAG 2.2.1) -------------------------------------------------------------
+
+def test_extra_time_is_added_to_start_plus_duration():
+    start = datetime(2025, 5, 12, 11, 0, tzinfo=UTC)
+    # 15 minutes + 10 extra: 11:25.
+    assert attempt_deadline(start, 900, CLOSES, extra_seconds=600) == datetime(2025, 5, 12, 11, 25, tzinfo=UTC)
+
+
+def test_extra_time_moves_the_close_for_that_member():
+    start = CLOSES - timedelta(minutes=5)  # starts 5 minutes before the close
+    # 15 minutes would end at 09:10, the close cuts at 09:00; 10 extra minutes: 09:10.
+    assert attempt_deadline(start, 900, CLOSES) == CLOSES
+    assert attempt_deadline(start, 900, CLOSES, extra_seconds=600) == datetime(2025, 5, 19, 9, 10, tzinfo=UTC)
+    # 3 extra minutes: the member's close is 09:03, earlier than start + duration + extra (09:13).
+    assert attempt_deadline(start, 900, CLOSES, extra_seconds=180) == datetime(2025, 5, 19, 9, 3, tzinfo=UTC)
+
+
+def test_extra_time_without_duration_is_the_close_plus_extra():
+    start = OPENS
+    assert attempt_deadline(start, None, CLOSES, extra_seconds=1200) == CLOSES + timedelta(minutes=20)
+
+
+def test_no_extra_time_is_the_old_deadline_and_negative_is_refused():
+    start = OPENS
+    assert attempt_deadline(start, 900, CLOSES, extra_seconds=0) == attempt_deadline(start, 900, CLOSES)
+    with pytest.raises(ValueError):
+        attempt_deadline(start, 900, CLOSES, extra_seconds=-1)
+
+
+def test_timing_worked_examples():
+    import doctest
+
+    from contest.rounds import timing
+
+    assert doctest.testmod(timing).failed == 0
