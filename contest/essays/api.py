@@ -10,6 +10,7 @@ from contest.api.core import Page, errors, paginate
 from contest.errors import Refusal
 from contest.essays import service
 from contest.essays.loaders import get_essay_round_or_404
+from contest.rounds.visibility import viewer_sees
 from contest.essays.models import Entry
 from contest.extensions import db
 
@@ -109,7 +110,8 @@ def submit(round_id):
 def get_entry(entry_id):
     entry = db.session.get(Entry, entry_id)
     user = current_actor()
-    if entry is None or (entry.author_id != user.id and not user.has_role("organizer")):
+    if entry is None or (entry.author_id != user.id and not user.has_role("organizer")) \
+            or not viewer_sees(entry.round.contest):
         raise Refusal("not_found", 404)
     return service.entry_dict(entry)
 

@@ -16,7 +16,7 @@ from contest.errors import Refusal
 from contest.extensions import db
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
-from contest.rounds import service
+from contest.rounds import service, visibility
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
                                     get_visible_attempt_or_404)
 from contest.rounds.models import CONTEST_STATUSES, ROUND_KINDS, STANDINGS_RULES, Contest, Round
@@ -253,7 +253,8 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
 @blp.arguments(Page, location="query")
 @blp.response(200, ContestList)
 def list_contests(args):
-    page = paginate(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()), args)
+    page = paginate(visibility.listed(select(Contest).options(selectinload(Contest.rounds))
+                                      .order_by(Contest.id.desc()), current_actor()), args)
     page["items"] = [contest_dict(c) for c in page["items"]]
     return page
 

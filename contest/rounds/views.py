@@ -12,7 +12,7 @@ from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
-from contest.rounds import service, timing
+from contest.rounds import service, timing, visibility
 from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
 from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
@@ -30,8 +30,9 @@ bp = Blueprint("rounds", __name__)
 
 @bp.route("/")
 def home():
-    contests = db.session.execute(
-        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())
+    viewer = current_user if current_user.is_authenticated else None
+    contests = db.session.execute(visibility.listed(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()), viewer)
     ).scalars().all()
     now = utcnow()
     return render_template("rounds/home.html", contests=contests, now=now,
