@@ -59,7 +59,8 @@ def round_page(round_id):
         winners = group_winners([{"prize": r["prize"], "name": r["display_name"], "unit": r["unit"]}
                                  for r in leaderboard(round_)], round_.prizes)
     return render_template(
-        "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
+        "rounds/round.html", round=round_,
+        state=visibility.shown_state(round_.contest, timing.round_state(now, round_.opens_at, round_.closes_at)),
         attempts=attempts, current=current, left=left, form=EmptyForm(), winners=winners,
         results_visible=publishing.can_see_results(round_, current_user if current_user.is_authenticated else None))
 

@@ -58,6 +58,17 @@ def accepts_new_work(contest) -> bool:
     return (contest.status or "published") != "archived"
 
 
+def shown_state(contest, state: str) -> str:
+    """A round's state as its member page shows it: an archived contest's open round is closed
+    (no start button, no writing).
+
+    >>> from types import SimpleNamespace as C
+    >>> shown_state(C(status="archived"), "open"), shown_state(C(status="published"), "open")
+    ('closed', 'open')
+    """
+    return state if accepts_new_work(contest) or state != "open" else "closed"
+
+
 def listed_statuses(user) -> list[str]:
     """The statuses a list shows the user: every one to organizers, published to members.
 

@@ -57,11 +57,15 @@ def test_a_contest_made_on_the_pages_is_a_draft_until_published(app, client, mak
     assert db.session.get(Contest, contest.id).status == "published"
     home = member_client.get("/").get_data(as_text=True)
     assert "Cuộc thi nháp 2026" in home and "Bản nháp" not in home
-    assert member_client.get(f"/rounds/{round_.id}").status_code == 200
+    open_page = member_client.get(f"/rounds/{round_.id}")
+    assert open_page.status_code == 200
+    assert f'action="/rounds/{round_.id}/start"' in open_page.get_data(as_text=True)
 
     client.post(f"/manage/contests/{contest.id}/status", data={"status": "archived"})
     assert "Cuộc thi nháp 2026" not in member_client.get("/").get_data(as_text=True)
-    assert member_client.get(f"/rounds/{round_.id}").status_code == 200  # reachable by link
+    archived = member_client.get(f"/rounds/{round_.id}")  # reachable by link, closed
+    assert archived.status_code == 200
+    assert f'action="/rounds/{round_.id}/start"' not in archived.get_data(as_text=True)
     started = member_client.post(f"/rounds/{round_.id}/start", follow_redirects=True).get_data(as_text=True)
     assert "Vòng thi này hiện chưa mở hoặc đã đóng." in started
 
