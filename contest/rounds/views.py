@@ -13,7 +13,8 @@ from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing, visibility
-from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
+from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
+                                    get_visible_attempt_or_404)
 from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
@@ -191,7 +192,7 @@ STATUS_MESSAGES = {
 @organizer_required
 def contest_status(contest_id):
     """Publish, archive or take a contest back to draft (audited: standings.contests.update_contest)."""
-    contest = db.session.get(Contest, contest_id) or abort(404)
+    contest = get_contest_or_404(contest_id)
     status = request.form.get("status")
     if not EmptyForm().validate_on_submit() or status not in STATUS_MESSAGES:
         abort(400)
