@@ -9,10 +9,11 @@ from contest.api import fields
 from contest.api.core import Page, errors, paginate
 from contest.errors import Refusal
 from contest.essays import service
-from contest.essays.loaders import get_essay_round_or_404
-from contest.rounds.visibility import viewer_sees
+from contest.essays.loaders import get_essay_round_or_404, get_visible_entry_or_404
 from contest.essays.models import Entry
 from contest.extensions import db
+from contest.judging import service as judging
+from contest.standings.publishing import can_see_results
 
 blp = Blueprint("api_essays", __name__, description="Writing rounds: entries")
 
@@ -108,12 +109,12 @@ def submit(round_id):
 @roles_required()
 @blp.response(200, EntryOut)
 def get_entry(entry_id):
-    entry = db.session.get(Entry, entry_id)
     user = current_actor()
-    if entry is None or (entry.author_id != user.id and not user.has_role("organizer")) \
-            or not viewer_sees(entry.round.contest):
-        raise Refusal("not_found", 404)
-    return service.entry_dict(entry)
+    entry = get_visible_entry_or_404(entry_id, user)
+    data = service.entry_dict(entry)
+    # The prize of the results (by hand, else its rank's tier), once the author may see results.
+    data["prize"] = judging.entry_prizes(entry.round).get(entry.id) if can_see_results(entry.round, user) else None
+    return data
 
 
 @blp.route("/rounds/<int:round_id>/entries")
@@ -121,6 +122,6 @@ def get_entry(entry_id):
 @blp.arguments(Page, location="query")
 @blp.response(200, EntryList)
 def list_entries(args, round_id):
-    get_essay_round_or_404(round_id)
+    prizes = judging.entry_prizes(get_essay_round_or_404(round_id))
     return paginate(select(Entry).where(Entry.round_id == round_id).order_by(Entry.id), args,
-                    service.entry_dict)
+                    lambda entry: {**service.entry_dict(entry), "prize": prizes.get(entry.id)})

@@ -15,6 +15,7 @@ from contest.extensions import db
 from contest.rounds import service, timing, visibility
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
                                     get_visible_attempt_or_404)
+from contest.rounds.scope import contests_for_request, default_owner
 from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
@@ -32,9 +33,8 @@ bp = Blueprint("rounds", __name__)
 
 @bp.route("/")
 def home():
-    viewer = current_user if current_user.is_authenticated else None
-    contests = db.session.execute(visibility.listed(
-        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()), viewer)
+    contests = db.session.execute(contests_for_request(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()))
     ).scalars().all()
     now = utcnow()
     return render_template("rounds/home.html", contests=contests, now=now,
@@ -143,8 +143,8 @@ def result(attempt_id):
 @bp.route("/manage/")
 @organizer_required
 def manage():
-    contests = db.session.execute(
-        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())
+    contests = db.session.execute(contests_for_request(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()))
     ).scalars().all()
     counts = lifecycle.participant_counts([r.id for c in contests for r in c.rounds])
     now = utcnow()
@@ -159,7 +159,8 @@ def new_contest():
     if form.validate_on_submit():
         # A contest made on the pages starts as a draft: members see it once it is published.
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
-                          created_by_id=current_user.id, status="draft")
+                          created_by_id=current_user.id, owner_unit_id=default_owner(current_user),
+                          members_only=bool(form.members_only.data), status="draft")
         db.session.add(contest)
         db.session.flush()
         record("contest.create", "contest", contest.id, after={"title": contest.title},
@@ -173,7 +174,7 @@ def new_contest():
 @bp.route("/manage/contests/<int:contest_id>")
 @organizer_required
 def manage_contest(contest_id):
-    contest = db.session.get(Contest, contest_id) or abort(404)
+    contest = get_contest_or_404(contest_id)
     now = utcnow()
     return render_template("rounds/manage_contest.html", contest=contest,
                            state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
@@ -257,7 +258,7 @@ def _round_form(form: QuizRoundForm):
 @bp.route("/manage/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
 @organizer_required
 def new_round(contest_id):
-    contest = db.session.get(Contest, contest_id) or abort(404)
+    contest = get_contest_or_404(contest_id)
     return _round_editor(contest, None)
 
 

@@ -1,9 +1,11 @@
 """Who sees a contest, by its lifecycle status (``draft``, ``published``, ``archived``).
 
 One rule, ``visibility``, for the loaders (a contest, its rounds and their attempts are "not
-found" to whoever may not see them) and for the lists (``listed_statuses`` on a query):
+found" to whoever may not see them) and for the lists (``listed_statuses`` on a query), both
+applied in rounds/scope.py (``contest_allowed``, ``contests_for_request``) with the organizer
+scope, "organizer" there meaning one who manages the contest:
 
-- Organizers see every contest, a draft marked "Bản nháp".
+- Organizers see every contest they manage, a draft marked "Bản nháp".
 - Members (and visitors) see published contests: listed, taken, entered.
 - An archived contest is off the members' lists and takes no new attempt or entry, but its
   pages (its published results) stay reachable by a direct link.
@@ -77,26 +79,3 @@ def listed_statuses(user) -> list[str]:
     """
     organizer = is_organizer(user)
     return [s for s in CONTEST_STATUSES if visibility(s, organizer) == LISTED]
-
-
-def listed(statement, user):
-    """A select of Contest narrowed to the contests listed to the user."""
-    from contest.rounds.models import Contest
-
-    return statement.where(Contest.status.in_(listed_statuses(user)))
-
-
-def viewer_sees(contest) -> bool:
-    """``can_see`` for the current request's user, session or bearer token (the loaders' one
-    hook); outside a request (the CLI, a job) every contest."""
-    from flask import g, has_request_context, request
-    from flask_login import current_user
-
-    if not has_request_context():
-        return True
-    # accounts.permissions.current_actor, which rounds may not import (README's layout)
-    if request.path.startswith("/api/"):
-        user = g.get("api_user")
-    else:
-        user = current_user if current_user.is_authenticated else None
-    return can_see(contest, user)
