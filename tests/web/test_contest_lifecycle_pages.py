@@ -98,3 +98,22 @@ def test_the_api_still_creates_published_contests(client, make):
     organizer = make.user(role="organizer")
     created = client.post("/api/v1/contests", json={"title": "Qua API"}, headers=make.auth(organizer))
     assert created.status_code == 201 and created.json["status"] == "published"
+
+
+def test_a_draft_is_seen_only_by_the_organizers_who_manage_it(app, make):
+    make.questions(10)
+    province = make.unit(name="Đảng bộ Tỉnh")
+    cell_a, cell_b = make.unit(name="Chi bộ A", parent=province), make.unit(name="Chi bộ B", parent=province)
+    contest = make.contest("Cuộc thi nháp của chi bộ B")
+    contest.status, contest.owner_unit_id = "draft", cell_b.id
+    db.session.commit()
+    round_ = make.round(contest=contest, title="Tuần nháp B")
+    seen = {}
+    for name, user in {"a": make.user(role="organizer", unit=cell_a), "b": make.user(role="organizer", unit=cell_b),
+                       "admin": make.user(role="admin")}.items():
+        viewer = _Fresh(app.test_client())
+        _forget_the_last_request()
+        login(viewer.client, user)
+        seen[name] = ("Tuần nháp B" in viewer.get("/").get_data(as_text=True),
+                      viewer.get(f"/rounds/{round_.id}").status_code)
+    assert seen == {"a": (False, 404), "b": (True, 200), "admin": (True, 200)}
