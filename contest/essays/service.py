@@ -17,6 +17,7 @@ from contest.essays.models import (DEFAULT_KINDS, DEFAULT_MAX_FILE_BYTES, EssayS
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds.timing import round_state
+from contest.rounds.visibility import accepts_new_work
 
 # Room for the multipart envelope and the other form fields around an uploaded file.
 MULTIPART_ALLOWANCE = 64 * 1024
@@ -84,7 +85,7 @@ def length_problem(round_, count: int) -> Refusal | None:
 def check_open(round_) -> None:
     if round_.kind != "essay":
         raise refusal("not_found", 404, _l("Not found."))
-    if not is_open(round_):
+    if not is_open(round_) or not accepts_new_work(round_.contest):
         raise refusal("round_not_open", 403, _l("This round is not accepting entries now."))
 
 

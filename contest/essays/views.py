@@ -25,6 +25,7 @@ from contest.rounds.models import Contest, Round
 from contest.rounds.prizes import group_winners
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
+from contest.rounds.visibility import shown_state
 from contest.standings import publishing
 from contest.standings.publishing import can_see_results
 from contest.standings.service import forget_round
@@ -68,7 +69,8 @@ def round_page(round_id):
             {"prize": i["prize"], "name": i["entry"].author.full_name if i["entry"].author else "",
              "unit": judging.unit_name(i["entry"].author), "title": i["entry"].title}
             for i in judging.ranked(round_)], round_.prizes)
-    return render_template("essays/round.html", round=round_, settings=settings, state=_state(round_),
+    return render_template("essays/round.html", round=round_, settings=settings,
+                           state=shown_state(round_.contest, _state(round_)),
                            entry=entry, draft=draft, criteria=round_criteria(round_), winners=winners)
 
 

@@ -26,7 +26,7 @@ from contest.rounds.scope import contests_for_request, default_owner
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
-from contest.standings import publishing, ranking
+from contest.standings import lifecycle, publishing, ranking
 from contest.standings.contests import update_contest
 from contest.standings.service import forget_round
 
@@ -341,6 +341,46 @@ def get_round(round_id):
 @errors(E409=PUBLISH_REFUSED)
 def patch_round(data, round_id):
     return _save_round(get_round_or_404(round_id), data, creating=False)
+
+
+class CopyIn(ma.Schema):
+    """POST /rounds/{id}/copy: the copy's window; by default the round's, one week later."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    opens_at = ma.fields.AwareDateTime(default_timezone=None)
+    closes_at = ma.fields.AwareDateTime(default_timezone=None)
+
+
+@blp.route("/rounds/<int:round_id>/copy", methods=["POST"])
+@roles_required("organizer")
+@blp.arguments(CopyIn, required=False)
+@blp.response(201, RoundIO)
+def copy_round(data, round_id):
+    """A new round of the same contest, kind and settings (draw, prizes, criteria), titled
+    "… (bản sao)", with the window given or one week later (audited: `round.copy`)."""
+    round_ = get_round_or_404(round_id)
+    data = data or {}
+    try:
+        copy = lifecycle.copy_round(round_, data.get("opens_at"), data.get("closes_at"), actor=current_actor())
+    except RoundInvalid as invalid:
+        raise Refusal("validation_error", 422, _("Some fields are not valid."),
+                      details=[{"field": f, "message": m} for f, m in invalid.problems])
+    db.session.commit()
+    return round_dict(copy)
+
+
+@blp.route("/rounds/<int:round_id>", methods=["DELETE"])
+@roles_required("organizer")
+@blp.response(204)
+@errors(E409="`round_taken`: someone has already taken the round (an attempt or an entry)")
+def delete_round(round_id):
+    """Delete a round nobody has taken (audited: `round.delete`, with the round's fields)."""
+    lifecycle.delete_round(get_round_or_404(round_id), actor=current_actor())
+    db.session.commit()
+    forget_round(round_id)
+    return ""
 
 
 @blp.route("/rounds/<int:round_id>/attempts", methods=["POST"])

@@ -6,10 +6,13 @@ organizer's scope; this is the same rule on contests).
 - Seeing: a contest is seen by everyone, unless it is ``members_only``: then only by the members
   of its owner's subtree and by those who manage it. To anyone else such a contest and its rounds
   are "not found" (404): they are not in lists, and cannot be opened, started or submitted to.
+- And by its lifecycle status (rounds/visibility.py ``visibility``): a draft is seen only by the
+  organizers who manage it; an archived contest is off the lists but reachable by link.
 """
 from sqlalchemy import or_
 
 from contest.accounts import scope
+from contest.rounds import visibility
 from contest.rounds.models import Contest
 
 
@@ -71,18 +74,43 @@ def contests_visible(statement, user):
     return statement.where(or_(*allowed))
 
 
+def _manages(user, contest: Contest) -> bool:
+    return user is not None and user.has_role("organizer") and manages_contest(user, contest)
+
+
+def sees_status(user, contest: Contest) -> bool:
+    """The lifecycle rule (visibility.visibility): a draft only to the organizers managing it."""
+    return visibility.visibility(contest.status, _manages(user, contest)) != visibility.HIDDEN
+
+
+def listed_by_status(statement, user):
+    """A select of Contest narrowed to the statuses listed to the user: published ones, and every
+    status of the contests the user manages as an organizer."""
+    public = Contest.status.in_(visibility.listed_statuses(None))
+    if user is None or not user.has_role("organizer"):
+        return statement.where(public)
+    ids = scope.managed_unit_ids(user)
+    if ids is None:
+        return statement
+    return statement.where(or_(public, Contest.owner_unit_id.in_(sorted(ids))))
+
+
 def contest_allowed(contest: Contest) -> bool:
     """The loaders' rule for the current request: on an organizer's route, the contest is one
-    they manage; elsewhere, one the signed-in user (or the anonymous visitor) may see."""
+    they manage; elsewhere, one the signed-in user (or the anonymous visitor) may see, by its
+    members-only setting and its status (a draft is "not found" to members)."""
     actor = scope.managing_actor()
     if actor is not None:
         return manages_contest(actor, contest)
-    return can_see_contest(scope.request_actor(), contest)
+    user = scope.request_actor()
+    return can_see_contest(user, contest) and sees_status(user, contest)
 
 
 def contests_for_request(statement):
-    """The contests a list on the current request shows (contest_allowed on a query)."""
+    """The contests a list on the current request shows (contest_allowed on a query; archived
+    contests are off the members' lists)."""
     actor = scope.managing_actor()
     if actor is not None:
         return contests_in_scope(statement, actor)
-    return contests_visible(statement, scope.request_actor())
+    user = scope.request_actor()
+    return listed_by_status(contests_visible(statement, user), user)

@@ -18,7 +18,7 @@ from contest.clock import utcnow
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import options as option_rules
-from contest.rounds import timing
+from contest.rounds import timing, visibility
 from contest.rounds.models import Attempt, AttemptQuestion, ExtraTime, Round
 from contest.rounds.scoring import QuestionKey, score_attempt
 from question_bank.candidates import load_candidates
@@ -69,7 +69,8 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
     current = in_progress(round_.id, user.id)
     if current is not None:
         return current, False
-    if round_.kind != "quiz" or timing.round_state(now, round_.opens_at, round_.closes_at) != "open":
+    if round_.kind != "quiz" or timing.round_state(now, round_.opens_at, round_.closes_at) != "open" \
+            or not visibility.accepts_new_work(round_.contest):
         raise _refusal("round_not_open")
     previous = db.session.execute(
         select(Attempt.number, Attempt.id).where(Attempt.round_id == round_.id,

@@ -1,8 +1,8 @@
 """Pages: contests and rounds for members (take a round) and organizers (schedule them)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest.accounts.models import User
@@ -13,7 +13,7 @@ from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
-from contest.rounds import service, timing
+from contest.rounds import service, timing, visibility
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_quiz_round_or_404,
                                     get_round_or_404, get_visible_attempt_or_404)
 from contest.rounds.scope import contests_for_request, default_owner
@@ -23,7 +23,8 @@ from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
 from contest.rounds.prizes import group_winners
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
-from contest.standings import publishing
+from contest.standings import lifecycle, publishing
+from contest.standings.contests import update_contest
 from contest.standings.service import forget_round, leaderboard, member_standing
 from question_bank.models import Topic
 
@@ -75,7 +76,8 @@ def round_page(round_id):
         winners = group_winners([{"prize": r["prize"], "name": r["display_name"], "unit": r["unit"]}
                                  for r in leaderboard(round_)], round_.prizes)
     return render_template(
-        "rounds/round.html", round=round_, state=timing.round_state(now, round_.opens_at, round_.closes_at),
+        "rounds/round.html", round=round_,
+        state=visibility.shown_state(round_.contest, timing.round_state(now, round_.opens_at, round_.closes_at)),
         attempts=attempts, current=current, left=left, form=EmptyForm(), winners=winners,
         extra_minutes=extra // 60,
         results_visible=publishing.can_see_results(round_, current_user if current_user.is_authenticated else None))
@@ -161,8 +163,7 @@ def manage():
     contests = db.session.execute(contests_for_request(
         select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()))
     ).scalars().all()
-    counts = dict(db.session.execute(
-        select(Attempt.round_id, func.count(func.distinct(Attempt.user_id))).group_by(Attempt.round_id)).all())
+    counts = lifecycle.participant_counts([r.id for c in contests for r in c.rounds])
     now = utcnow()
     return render_template("rounds/manage.html", contests=contests, counts=counts,
                            state=lambda r: timing.round_state(now, r.opens_at, r.closes_at))
@@ -173,15 +174,16 @@ def manage():
 def new_contest():
     form = ContestForm()
     if form.validate_on_submit():
+        # A contest made on the pages starts as a draft: members see it once it is published.
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
                           created_by_id=current_user.id, owner_unit_id=default_owner(current_user),
-                          members_only=bool(form.members_only.data))
+                          members_only=bool(form.members_only.data), status="draft")
         db.session.add(contest)
         db.session.flush()
         record("contest.create", "contest", contest.id, after={"title": contest.title},
                contest_id=contest.id)
         db.session.commit()
-        flash(_("Contest created. Now add its rounds."), "success")
+        flash(_("Contest created as a draft: add its rounds, then publish it for members to see."), "success")
         return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
     return render_template("rounds/contest_form.html", form=form)
 
@@ -194,7 +196,68 @@ def manage_contest(contest_id):
     return render_template("rounds/manage_contest.html", contest=contest,
                            state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
                            standings_form=ContestStandingsForm(standings_rule=contest.standings_rule),
-                           form=EmptyForm())
+                           form=EmptyForm(), counts=lifecycle.participant_counts([r.id for r in contest.rounds]))
+
+
+STATUS_MESSAGES = {
+    "published": _l("Contest published: members can now see it and take its open rounds."),
+    "archived": _l("Contest archived: it is off the members' list and takes no new attempts; its results stay reachable."),
+    "draft": _l("Contest back to draft: members no longer see it."),
+}
+
+
+@bp.route("/manage/contests/<int:contest_id>/status", methods=["POST"])
+@organizer_required
+def contest_status(contest_id):
+    """Publish, archive or take a contest back to draft (audited: standings.contests.update_contest)."""
+    contest = get_contest_or_404(contest_id)
+    status = request.form.get("status")
+    if not EmptyForm().validate_on_submit() or status not in STATUS_MESSAGES:
+        abort(400)
+    update_contest(contest, {"status": status}, actor=current_user._get_current_object())
+    db.session.commit()
+    flash(str(STATUS_MESSAGES[status]), "success")
+    return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
+
+
+@bp.route("/manage/rounds/<int:round_id>/copy", methods=["POST"])
+@organizer_required
+def copy_round(round_id):
+    """One click: the round again, a week later, then its form to adjust the copy."""
+    round_ = get_round_or_404(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        copy = lifecycle.copy_round(round_, actor=current_user._get_current_object())
+    except RoundInvalid as invalid:
+        db.session.rollback()
+        for _field, message in invalid.problems:
+            flash(message, "danger")
+        return redirect(url_for("rounds.manage_contest", contest_id=round_.contest_id))
+    db.session.commit()
+    flash(_("Round copied with its window one week later: check the dates and save."), "success")
+    endpoint = "rounds.edit_round" if copy.kind == "quiz" else "essays.edit_round"
+    return redirect(url_for(endpoint, round_id=copy.id))
+
+
+@bp.route("/manage/rounds/<int:round_id>/delete", methods=["POST"])
+@organizer_required
+def delete_round(round_id):
+    """Delete a round nobody has taken (else the reason, nothing deleted)."""
+    round_ = get_round_or_404(round_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    contest_id = round_.contest_id
+    try:
+        lifecycle.delete_round(round_, actor=current_user._get_current_object())
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(refusal.text, "danger")
+        return redirect(url_for("rounds.manage_contest", contest_id=contest_id))
+    db.session.commit()
+    forget_round(round_id)
+    flash(_("Round deleted."), "success")
+    return redirect(url_for("rounds.manage_contest", contest_id=contest_id))
 
 
 def _topic_choices():
