@@ -156,3 +156,14 @@ def test_the_home_page_links_each_contest_page_and_members_find_their_results(cl
     html = client.get("/").get_data(as_text=True)
     assert f'<a href="/contests/{contest.id}">Cuộc thi tìm hiểu 80 năm</a>' in html
     assert '<a class="nav-link" href="/me/results">Kết quả của tôi</a>' in html
+
+
+def test_the_preview_urls_follow_the_public_base_url_behind_a_proxy(app, client, make):
+    contest = _contest(make)
+    app.config["PUBLIC_BASE_URL"] = "https://thi.example.vn"
+    try:
+        meta = _meta(client.get(f"/contests/{contest.id}").get_data(as_text=True))
+    finally:
+        app.config.pop("PUBLIC_BASE_URL")
+    assert meta["og:url"] == f"https://thi.example.vn/contests/{contest.id}"
+    assert meta["og:image"] == "https://thi.example.vn/static/img/og-card.png"
