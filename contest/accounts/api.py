@@ -85,7 +85,11 @@ class UnitList(ma.Schema):
 
 
 def _check_unit(unit_id):
-    if unit_id is not None and db.session.get(Unit, unit_id) is None:
+    from contest.accounts import scope
+
+    actor = scope.managing_actor()  # an organizer creates members of their scope only
+    if (unit_id is not None and db.session.get(Unit, unit_id) is None) or \
+            (actor is not None and not scope.can_manage_unit(actor, unit_id)):
         raise Refusal("validation_error", 422, details=[{"field": "unit_id", "message": _("Unknown unit.")}])
 
 

@@ -192,11 +192,13 @@ def read_header(table) -> tuple[int | None, dict]:
     return header_line[0], columns
 
 
-def check_rows(table, *, taken: set, paths: dict, create_units: bool, may_grant: bool, today: date) -> Checked:
+def check_rows(table, *, taken: set, paths: dict, create_units: bool, may_grant: bool, today: date,
+               in_scope=None) -> Checked:
     """Every row checked against the others and the database, every problem kept: (line,
     Vietnamese message) for duplicate usernames (in the file, or `taken` in the database),
     unknown or ambiguous unit paths (`paths`: path key -> unit ids), bad roles (and organizer or
-    admin when not `may_grant`), bad emails, bad dates, missing fields."""
+    admin when not `may_grant`), bad emails, bad dates, missing fields; with `in_scope` (path key ->
+    bool, scope.path_in_scope), units outside the organizer's scope."""
     out = Checked()
     head_number, columns = read_header(table)
     if head_number is None:
@@ -243,6 +245,8 @@ def check_rows(table, *, taken: set, paths: dict, create_units: bool, may_grant:
             ambiguous = any(len(paths.get(key[:d], ())) > 1 for d in range(1, len(key) + 1))
             if ambiguous:
                 problems.append(_("The unit “%(path)s” names more than one unit.", path=unit_text))
+            elif in_scope is not None and (ids or create_units) and not in_scope(key):
+                problems.append(_("The unit “%(path)s” is outside the units you manage.", path=unit_text))
             elif not ids and not create_units:
                 problems.append(_("Unknown unit “%(path)s”.", path=unit_text))
             else:
@@ -301,9 +305,12 @@ def import_members(data: bytes, filename: str, actor: User, *, create_units: boo
     for start in range(0, len(names), 500):
         taken |= set(db.session.execute(select(User.username).where(
             User.username.in_(names[start:start + 500]))).scalars())
+    from contest.accounts.scope import managed_unit_ids, path_in_scope
+
     index = path_index()
+    in_scope = None if managed_unit_ids(actor) is None else (lambda key: path_in_scope(key, index, actor))
     checked = check_rows(table, taken=taken, paths=index, create_units=create_units,
-                         may_grant=actor.has_role("admin"), today=utcnow().date())
+                         may_grant=actor.has_role("admin"), today=utcnow().date(), in_scope=in_scope)
     if checked.problems:
         raise Refusal("invalid_file", 422, _("Nothing was created: %(count)s problems were found in the file.",
                                              count=len(checked.problems)), details=checked.problems)
@@ -400,7 +407,10 @@ def update_member(user: User, actor: User, changes: dict, reason: str | None = N
             raise Refusal("forbidden", 403, _("You cannot change your own role."))
     if user.role in ("organizer", "admin") and not actor.has_role("admin") and user.id != actor.id:
         raise Refusal("forbidden", 403, _("Only an administrator can change an organizer or administrator."))
-    if changes.get("unit_id") is not None and db.session.get(Unit, changes["unit_id"]) is None:
+    from contest.accounts.scope import can_manage_unit
+
+    if (changes.get("unit_id") is not None and db.session.get(Unit, changes["unit_id"]) is None) or \
+            ("unit_id" in changes and changes["unit_id"] != user.unit_id and not can_manage_unit(actor, changes["unit_id"])):
         raise Refusal("validation_error", 422, _("Unknown unit."),
                       details=[{"field": "unit_id", "message": _("Unknown unit.")}])
     if "active" in changes and changes["active"] is False and user.id == actor.id:
@@ -450,10 +460,13 @@ def reset_password(user: User, actor: User) -> tuple[str, datetime]:
 
 
 def members_query(q: str | None = None, unit_id: int | None = None, role: str | None = None):
-    """Members by name or username without diacritics, in a unit's subtree, by role; by name."""
+    """Members by name or username without diacritics, in a unit's subtree, by role; by name. On
+    an organizer's route, only the members of their scope (scope.py)."""
+    from contest.accounts.scope import managing_actor, members_in_scope
     from contest.accounts.units import parent_map, subtree_ids
 
-    statement = select(User)
+    actor = managing_actor()
+    statement = select(User) if actor is None else members_in_scope(select(User), actor)
     for word in fold(q or "").split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(User.search_text.like(f"%{escaped}%", escape="\\"))

@@ -130,8 +130,11 @@ def member_counts() -> dict:
 
 
 def tree_rows() -> list[tuple[Unit, int]]:
-    """Every unit with its depth, depth-first, siblings by name folded."""
-    units = db.session.execute(select(Unit)).scalars().all()
+    """Every unit with its depth, depth-first, siblings by name folded; on an organizer's route,
+    only the units of their scope (scope.py), their own unit at the top."""
+    from contest.accounts import scope
+
+    units = db.session.execute(scope.units_in_scope(select(Unit), scope.managing_actor())).scalars().all()
     children = defaultdict(list)
     ids = {u.id for u in units}
     for unit in units:
@@ -158,7 +161,13 @@ def _name(name: str) -> str:
 
 
 def _parent(parent_id):
-    if parent_id is not None and db.session.get(Unit, parent_id) is None:
+    """A parent that exists and, on an organizer's route, is in their scope (scope.py): one who
+    manages a subtree cannot put a unit at the top or under a unit of another subtree."""
+    from contest.accounts import scope
+
+    actor = scope.managing_actor()
+    if (parent_id is not None and db.session.get(Unit, parent_id) is None) or \
+            (actor is not None and not scope.can_manage_unit(actor, parent_id)):
         raise Refusal("validation_error", 422, _("Unknown unit."),
                       details=[{"field": "parent_id", "message": _("Unknown unit.")}])
 
@@ -231,8 +240,11 @@ def import_tree(rows: list[tuple[int, str]]) -> int:
     """The unit tree from a sheet's paths, one a row ((line, path)): all or nothing. Every bad
     row is refused together (422 invalid_file, details by line); else the missing units are
     created and their number returned."""
+    from contest.accounts import scope
+
     problems, paths = [], []
     index = path_index()
+    actor = scope.managing_actor()
     for line, text in rows:
         names = split_path(text)
         if names is None:
@@ -241,6 +253,9 @@ def import_tree(rows: list[tuple[int, str]]) -> int:
             problems.append({"line": line, "message": _("A unit's name is 1 to 200 characters, without “/”.")})
         elif any(len(index.get(tuple(name_key(n) for n in names[:d]), ())) > 1 for d in range(1, len(names) + 1)):
             problems.append({"line": line, "message": _("The unit path “%(path)s” names more than one unit.",
+                                                        path=" / ".join(names))})
+        elif actor is not None and not scope.path_in_scope(tuple(name_key(n) for n in names), index, actor):
+            problems.append({"line": line, "message": _("The unit “%(path)s” is outside the units you manage.",
                                                         path=" / ".join(names))})
         else:
             paths.append(names)

@@ -50,7 +50,12 @@ def _safe_next(target: str | None) -> str:
 
 
 def unit_choices() -> list[tuple[int, str]]:
-    units = db.session.execute(select(Unit)).scalars().all()
+    """Every unit by its path; on an organizer's route, the units of their scope (scope.py)."""
+    from contest.accounts import scope
+
+    actor = scope.managing_actor()  # None off organizer routes (registration): every unit
+    statement = scope.units_in_scope(select(Unit), actor) if actor is not None else select(Unit)
+    units = db.session.execute(statement).scalars().all()
     return sorted(((u.id, u.path_name()) for u in units), key=lambda c: c[1])
 
 
@@ -270,6 +275,10 @@ def _member_page(user, edit_form=None, temporary=None, status=200):
                                   .order_by(Attempt.started_at.desc())).scalars().all()
     entries = db.session.execute(select(Entry).where(Entry.author_id == user.id)
                                  .order_by(Entry.submitted_at.desc())).scalars().all()
+    from contest.rounds.scope import contest_allowed  # only the contests the organizer manages
+
+    attempts = [a for a in attempts if contest_allowed(a.round.contest)]
+    entries = [e for e in entries if contest_allowed(e.round.contest)]
     return render_template("accounts/member.html", member=user, form=form, confirm=ConfirmForm(),
                            attempts=attempts, entries=entries, roles=roles, temporary=temporary), status
 

@@ -52,7 +52,22 @@ class AuditList(ma.Schema):
 
 def trail(args: dict):
     """The trail's SELECT for the filters of the API and of the page (one reading of them): a
-    contest takes in its rounds' rows; an unknown person matches nothing."""
+    contest takes in its rounds' rows; an unknown person matches nothing. An organizer of a
+    subtree sees the rows of their contests only (rounds/scope.py); naming another contest or
+    round is "not found"."""
+    from contest.accounts.scope import managed_unit_ids, managing_actor
+    from contest.rounds.loaders import get_contest_or_404, get_round_or_404
+    from contest.rounds.models import Contest
+    from contest.rounds.scope import contests_in_scope
+
+    within, actor = None, managing_actor()
+    if actor is not None and managed_unit_ids(actor) is not None:
+        for key, loader in (("contest_id", get_contest_or_404), ("round_id", get_round_or_404)):
+            if args.get(key) is not None:
+                loader(args[key])
+        contest_ids = list(db.session.execute(contests_in_scope(select(Contest.id), actor)).scalars())
+        within = (contest_ids, list(db.session.execute(
+            select(Round.id).where(Round.contest_id.in_(contest_ids))).scalars()))
     round_ids = None
     if args.get("contest_id") is not None:
         round_ids = list(db.session.execute(
@@ -63,7 +78,7 @@ def trail(args: dict):
             User.username == normalize_username(args["actor"]))).scalar_one_or_none() or 0
     return trail_query(contest_id=args.get("contest_id"), round_ids=round_ids, round_id=args.get("round_id"),
                        actor_id=actor_id, action=(args.get("action") or "").strip() or None,
-                       since=args.get("since"), until=args.get("until"))
+                       since=args.get("since"), until=args.get("until"), within=within)
 
 
 @blp.route("/audit")

@@ -111,11 +111,17 @@ def events_for(object_type: str, object_id: int) -> list[AuditEvent]:
 
 def trail_query(*, round_ids=None, round_id: int | None = None, contest_id: int | None = None,
                 actor_id: int | None = None, action: str | None = None,
-                since: datetime | None = None, until: datetime | None = None):
+                since: datetime | None = None, until: datetime | None = None, within=None):
     """The SELECT of the trail, newest first, narrowed by whatever is given. A contest matches
     the rows that name it and the rows of its rounds (`round_ids`: many rows name only their
-    round). `action` matches a whole name ("round.publish") or a family ("round.")."""
+    round). `action` matches a whole name ("round.publish") or a family ("round."). `within`
+    (contest ids, round ids) keeps only the rows of those contests and rounds: an organizer's
+    scope (accounts/scope.py)."""
     stmt = select(AuditEvent)
+    if within is not None:
+        contest_ids, scope_round_ids = within
+        stmt = stmt.where(or_(AuditEvent.contest_id.in_(list(contest_ids)),
+                              AuditEvent.round_id.in_(list(scope_round_ids))))
     if contest_id is not None:
         stmt = stmt.where(or_(AuditEvent.contest_id == contest_id,
                               AuditEvent.round_id.in_(list(round_ids or [])) if round_ids else false()))

@@ -10,6 +10,7 @@ from contest.bounds import db_id, db_int
 from contest.extensions import db
 from contest.pagination import page_window, paginate
 from contest.rounds.models import Contest, Round
+from contest.rounds.scope import contests_for_request
 
 bp = Blueprint("audit", __name__, url_prefix="/manage/audit")
 PAGE = 50
@@ -39,7 +40,8 @@ def index():
     window = page_window(request.args.get("page", type=db_int), PAGE)
     page = paginate(trail(filters), window.offset, window.size)
     round_ = db.session.get(Round, filters["round_id"]) if filters["round_id"] else None
-    contests = db.session.execute(db.select(Contest).order_by(Contest.id.desc())).scalars().all()
+    contests = db.session.execute(contests_for_request(
+        db.select(Contest).order_by(Contest.id.desc()))).scalars().all()
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("audit/index.html", events=page["items"], total=page["total"], window=window,
                            pages=window.pages(page["total"]), args=args, contests=contests, round=round_,

@@ -107,10 +107,9 @@ def submit(round_id):
 @roles_required()
 @blp.response(200, EntryOut)
 def get_entry(entry_id):
-    entry = db.session.get(Entry, entry_id)
-    user = current_actor()
-    if entry is None or (entry.author_id != user.id and not user.has_role("organizer")):
-        raise Refusal("not_found", 404)
+    from contest.essays.loaders import get_visible_entry_or_404
+
+    entry = get_visible_entry_or_404(entry_id, current_actor())
     return service.entry_dict(entry)
 
 

@@ -271,7 +271,9 @@ def _save_round_form(round_, form, creating):
 @bp.route("/manage/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
 @organizer_required
 def new_round(contest_id):
-    contest = db.session.get(Contest, contest_id) or abort(404)
+    from contest.rounds.loaders import get_contest_or_404
+
+    contest = get_contest_or_404(contest_id)
     form = EssayRoundForm()
     if request.method == "GET":
         defaults = [(_("Content"), 40, 1), (_("Structure"), 30, 1), (_("Language and style"), 30, 1)]
@@ -314,7 +316,9 @@ def entries(round_id):
 @bp.route("/manage/entries/<int:entry_id>")
 @organizer_required
 def entry_detail(entry_id):
-    entry = db.session.get(Entry, entry_id) or abort(404)
+    from contest.essays.loaders import get_managed_entry_or_404
+
+    entry = get_managed_entry_or_404(entry_id)
     return render_template("essays/entry_detail.html", entry=entry, round=entry.round)
 
 
@@ -322,7 +326,9 @@ def entry_detail(entry_id):
 @organizer_required
 def download_original(file_id):
     """The original upload, for organizers only (judges never get files)."""
-    row = db.session.get(EntryFile, file_id) or abort(404)
+    from contest.essays.loaders import get_entry_file_or_404
+
+    row = get_entry_file_or_404(file_id)
     mimetypes = {"pdf": "application/pdf", "txt": "text/plain; charset=utf-8",
                  "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
     response = Response(row.data, mimetype=mimetypes.get(row.kind, "application/octet-stream"))
@@ -400,7 +406,9 @@ def highlight(body: str, spans) -> Markup:
 @bp.route("/manage/similarity/<int:flag_id>")
 @organizer_required
 def similarity_pair(flag_id):
-    flag = db.session.get(SimilarityFlag, flag_id) or abort(404)
+    from contest.essays.loaders import get_flag_or_404
+
+    flag = get_flag_or_404(flag_id)
     other_title = flag.other_entry.title if flag.other_entry else flag.reference.title
     other_body = flag.other_entry.body if flag.other_entry else flag.reference.body
     passages = flag.passages or {}

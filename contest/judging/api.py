@@ -8,7 +8,7 @@ from contest.accounts.permissions import current_actor, roles_required
 from contest.api import fields
 from contest.api.core import Page, errors, page_of
 from contest.errors import Refusal
-from contest.essays.loaders import get_entry_or_404, get_essay_round_or_404
+from contest.essays.loaders import get_managed_entry_or_404, get_essay_round_or_404
 from contest.essays.service import judge_view
 from contest.extensions import db
 from contest.judging import anthology, service
@@ -201,7 +201,7 @@ def reopen(data, assignment_id):
 def move_prize(data, entry_id):
     """Move a writing entry's prize by hand (it wins over the prize its rank falls in), with a
     reason, recorded in the audit log (`entry.prize`, before → after)."""
-    entry = get_entry_or_404(entry_id)
+    entry = get_managed_entry_or_404(entry_id)
     row = service.move_prize(entry, data["prize"], data["reason"], actor=current_actor(),
                              computed=data["computed"])
     db.session.commit()

@@ -46,9 +46,17 @@ def panel(round_id: int, stage: int) -> list[User]:
         .order_by(User.full_name, User.id)).scalars())
 
 
+def _judges_in_scope(statement):
+    """On an organizer's route, the judges of their subtree only (accounts/scope.py)."""
+    from contest.accounts import scope
+
+    actor = scope.managing_actor()
+    return statement if actor is None else scope.members_in_scope(statement, actor)
+
+
 def all_judges() -> list[User]:
-    return list(db.session.execute(
-        select(User).where(User.role == "judge", User.active.is_(True)).order_by(User.full_name, User.id)
+    return list(db.session.execute(_judges_in_scope(
+        select(User).where(User.role == "judge", User.active.is_(True)).order_by(User.full_name, User.id))
     ).scalars())
 
 
@@ -90,7 +98,7 @@ def remove_from_panel(round_, stage: int, judge_id: int) -> None:
 
 def _judges(judge_ids) -> list[User]:
     ids = list(dict.fromkeys(int(i) for i in judge_ids))
-    found = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(ids))).scalars()}
+    found = {u.id: u for u in db.session.execute(_judges_in_scope(select(User).where(User.id.in_(ids)))).scalars()}
     bad = [i for i in ids if i not in found or found[i].role != "judge" or not found[i].active]
     if bad:
         raise Refusal("validation_error", 422, _l("Only active users with the judge role can judge."),

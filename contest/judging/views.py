@@ -89,8 +89,20 @@ def score(assignment_id):
 
 # --- organizers ------------------------------------------------------------------------------
 
+def _own_unit():
+    """A new judge's unit when none is chosen: an organizer of a unit makes judges of their unit
+    (so that they stay in their scope, accounts/scope.py); others make judges of no unit."""
+    from contest.accounts import scope
+
+    actor = scope.managing_actor()
+    return actor.unit_id if actor is not None and scope.managed_unit_ids(actor) is not None else None
+
+
 def _unit_choices():
-    units = db.session.execute(select(Unit).order_by(Unit.name)).scalars().all()
+    from contest.accounts import scope
+
+    units = db.session.execute(scope.units_in_scope(select(Unit).order_by(Unit.name),
+                                                    scope.managing_actor())).scalars().all()
     return [(0, "—")] + [(u.id, u.path_name()) for u in units]
 
 
@@ -178,7 +190,7 @@ def new_judge(round_id):
             form.username.errors.append(_("This username is taken."))
             return None
         judge = create_user(form.username.data.strip(), form.password.data, form.full_name.data.strip(),
-                            role="judge", unit_id=form.unit_id.data or None)
+                            role="judge", unit_id=form.unit_id.data or _own_unit())
         record_role_granted(judge)
         service.add_to_panel(round_, stage, [judge.id])
         return _("Judge account created and added to the panel.")

@@ -20,6 +20,7 @@ from contest.rounds import service
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
                                     get_visible_attempt_or_404)
 from contest.rounds.models import CONTEST_STATUSES, ROUND_KINDS, STANDINGS_RULES, Contest, Round
+from contest.rounds.scope import contests_for_request, default_owner
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
@@ -96,6 +97,10 @@ class ContestIO(ma.Schema):
     standings_rule = ma.fields.String(load_default="sum", validate=ma.validate.OneOf(STANDINGS_RULES))
     standings_published = ma.fields.Boolean(load_default=False)
     status = ma.fields.String(load_default="published", validate=ma.validate.OneOf(CONTEST_STATUSES))
+    # Owned by the creating organizer's unit (None: platform-wide); members_only limits it to the
+    # members of that unit's subtree (rounds/scope.py).
+    owner_unit_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    members_only = ma.fields.Boolean(load_default=False)
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
 
 
@@ -214,7 +219,9 @@ def essay_criteria(round_: Round) -> list:
 def contest_dict(contest: Contest) -> dict:
     return {"id": contest.id, "title": contest.title, "description": contest.description,
             "standings_rule": contest.standings_rule, "standings_published": contest.standings_published,
-            "status": contest.status, "rounds": [round_dict(r) for r in contest.rounds]}
+            "status": contest.status,
+            "owner_unit_id": contest.owner_unit_id, "members_only": contest.members_only,
+            "rounds": [round_dict(r) for r in contest.rounds]}
 
 
 def _save_round(round_: Round, data: dict, creating: bool):
@@ -253,7 +260,8 @@ def _publish_as_allowed(round_: Round, wanted: bool | None, window_moved: bool) 
 @blp.arguments(Page, location="query")
 @blp.response(200, ContestList)
 def list_contests(args):
-    page = paginate(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()), args)
+    page = paginate(contests_for_request(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())), args)
     page["items"] = [contest_dict(c) for c in page["items"]]
     return page
 
@@ -265,7 +273,8 @@ def list_contests(args):
 def create_contest(data):
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
                       standings_rule=data["standings_rule"], standings_published=data["standings_published"],
-                      status=data["status"], created_by_id=current_actor().id)
+                      status=data["status"], created_by_id=current_actor().id, owner_unit_id=default_owner(current_actor()),
+                      members_only=data.get("members_only", False))
     db.session.add(contest)
     db.session.flush()
     record("contest.create", "contest", contest.id, after={"title": contest.title}, contest_id=contest.id)
@@ -292,9 +301,7 @@ def patch_contest(data, contest_id):
 @blp.response(201, RoundIO)
 @errors(E409=PUBLISH_REFUSED)
 def create_round(data, contest_id):
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise Refusal("not_found", 404)
+    contest = get_contest_or_404(contest_id)
     round_ = Round(contest_id=contest.id)
     db.session.add(round_)
     return _save_round(round_, data, creating=True)

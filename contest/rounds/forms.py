@@ -16,6 +16,7 @@ from contest.rounds.prizes import DEFAULT_PRIZES, parse_prizes_text, prizes_text
 class ContestForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the contest a title.")), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional()])
+    members_only = BooleanField(_l("Only for the members of my unit (and its sub-units)"))
 
 
 class ContestStandingsForm(FlaskForm):

@@ -24,6 +24,10 @@ class Contest(db.Model):
     standings_rule: Mapped[str] = mapped_column(String(10), default="sum", server_default="sum")
     standings_published: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
+    # The unit whose organizers manage it (rounds/scope.py); None: platform-wide, the admins'.
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Limited to members of the owner's subtree (a cell's internal quiz); else open to all.
+    members_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     rounds: Mapped[list["Round"]] = relationship(
         back_populates="contest", order_by="Round.opens_at"

@@ -13,7 +13,9 @@ from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import service, timing
-from contest.rounds.loaders import get_own_attempt_or_404, get_round_or_404, get_visible_attempt_or_404
+from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
+                                    get_visible_attempt_or_404)
+from contest.rounds.scope import contests_for_request, default_owner
 from contest.rounds.forms import ContestForm, ContestStandingsForm, EmptyForm, QuizRoundForm, SubmitForm
 from contest.rounds.models import Attempt, Contest, Round
 from contest.rounds.prediction import PREDICTION_MAX
@@ -30,8 +32,8 @@ bp = Blueprint("rounds", __name__)
 
 @bp.route("/")
 def home():
-    contests = db.session.execute(
-        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())
+    contests = db.session.execute(contests_for_request(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()))
     ).scalars().all()
     now = utcnow()
     return render_template("rounds/home.html", contests=contests, now=now,
@@ -139,8 +141,8 @@ def result(attempt_id):
 @bp.route("/manage/")
 @organizer_required
 def manage():
-    contests = db.session.execute(
-        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc())
+    contests = db.session.execute(contests_for_request(
+        select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.id.desc()))
     ).scalars().all()
     counts = dict(db.session.execute(
         select(Attempt.round_id, func.count(func.distinct(Attempt.user_id))).group_by(Attempt.round_id)).all())
@@ -155,7 +157,8 @@ def new_contest():
     form = ContestForm()
     if form.validate_on_submit():
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
-                          created_by_id=current_user.id)
+                          created_by_id=current_user.id, owner_unit_id=default_owner(current_user),
+                          members_only=bool(form.members_only.data))
         db.session.add(contest)
         db.session.flush()
         record("contest.create", "contest", contest.id, after={"title": contest.title},
@@ -169,7 +172,7 @@ def new_contest():
 @bp.route("/manage/contests/<int:contest_id>")
 @organizer_required
 def manage_contest(contest_id):
-    contest = db.session.get(Contest, contest_id) or abort(404)
+    contest = get_contest_or_404(contest_id)
     now = utcnow()
     return render_template("rounds/manage_contest.html", contest=contest,
                            state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
@@ -192,7 +195,7 @@ def _round_form(form: QuizRoundForm):
 @bp.route("/manage/contests/<int:contest_id>/rounds/new", methods=["GET", "POST"])
 @organizer_required
 def new_round(contest_id):
-    contest = db.session.get(Contest, contest_id) or abort(404)
+    contest = get_contest_or_404(contest_id)
     return _round_editor(contest, None)
 
 
