@@ -9,6 +9,7 @@ from contest.judging.service import unit_name
 from contest.rounds.loaders import get_contest_or_404
 from contest.rounds.models import Contest, Round
 from contest.rounds.prizes import group_winners
+from contest.rounds.scope import manages_contest
 from contest.standings import publishing
 from contest.standings.service import leaderboard
 
@@ -17,9 +18,11 @@ OG_DESCRIPTION_MAX = 200
 
 def get_public_contest_or_404(contest_id: int, user) -> Contest:
     """A contest anyone may open, signed in or not, once it is published (archived ones stay
-    visible); a draft is "not found" but to organizers."""
+    visible); a draft is "not found" but to the organizers who manage it. A members-only contest
+    is the loader's: "not found" to whoever may not see it (rounds/scope.py)."""
     contest = get_contest_or_404(contest_id)
-    if contest.status == "draft" and not (user is not None and user.has_role("organizer")):
+    if contest.status == "draft" and not (user is not None and user.has_role("organizer")
+                                          and manages_contest(user, contest)):
         raise not_found()
     return contest
 

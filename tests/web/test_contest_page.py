@@ -142,6 +142,15 @@ def test_a_draft_is_not_found_but_by_organizers_and_an_archived_one_stays(client
     page = _text(client.get(f"/contests/{contest.id}").get_data(as_text=True))
     assert "Bản nháp: chỉ ban tổ chức xem được cuộc thi này." in page
     client.post("/logout")
+    elsewhere, home = make.unit("Huyện ủy khác"), make.unit("Huyện ủy chủ trì")
+    login(client, make.user(role="organizer", unit=elsewhere))  # organizes another subtree
+    assert client.get(f"/contests/{contest.id}").status_code == 404
+    client.post("/logout")
+    contest.owner_unit_id = home.id
+    db.session.commit()
+    login(client, make.user(role="organizer", unit=home))
+    assert client.get(f"/contests/{contest.id}").status_code == 200
+    client.post("/logout")
     contest.status = "archived"
     db.session.commit()
     response = client.get(f"/contests/{contest.id}")
@@ -167,3 +176,13 @@ def test_the_preview_urls_follow_the_public_base_url_behind_a_proxy(app, client,
         app.config.pop("PUBLIC_BASE_URL")
     assert meta["og:url"] == f"https://thi.example.vn/contests/{contest.id}"
     assert meta["og:image"] == "https://thi.example.vn/static/img/og-card.png"
+
+
+def test_a_members_only_contest_is_not_found_by_strangers(client, make):
+    cell = make.unit("Chi bộ A")
+    contest = _contest(make)
+    contest.owner_unit_id, contest.members_only = cell.id, True
+    db.session.commit()
+    assert client.get(f"/contests/{contest.id}").status_code == 404
+    login(client, make.user(unit=cell))
+    assert client.get(f"/contests/{contest.id}").status_code == 200
