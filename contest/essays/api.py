@@ -9,9 +9,11 @@ from contest.api import fields
 from contest.api.core import Page, errors, paginate
 from contest.errors import Refusal
 from contest.essays import service
-from contest.essays.loaders import get_essay_round_or_404
+from contest.essays.loaders import get_essay_round_or_404, get_visible_entry_or_404
 from contest.essays.models import Entry
 from contest.extensions import db
+from contest.judging import service as judging
+from contest.standings.publishing import can_see_results
 
 blp = Blueprint("api_essays", __name__, description="Writing rounds: entries")
 
@@ -107,10 +109,12 @@ def submit(round_id):
 @roles_required()
 @blp.response(200, EntryOut)
 def get_entry(entry_id):
-    from contest.essays.loaders import get_visible_entry_or_404
-
-    entry = get_visible_entry_or_404(entry_id, current_actor())
-    return service.entry_dict(entry)
+    user = current_actor()
+    entry = get_visible_entry_or_404(entry_id, user)
+    data = service.entry_dict(entry)
+    # The prize of the results (by hand, else its rank's tier), once the author may see results.
+    data["prize"] = judging.entry_prizes(entry.round).get(entry.id) if can_see_results(entry.round, user) else None
+    return data
 
 
 @blp.route("/rounds/<int:round_id>/entries")
@@ -118,6 +122,6 @@ def get_entry(entry_id):
 @blp.arguments(Page, location="query")
 @blp.response(200, EntryList)
 def list_entries(args, round_id):
-    get_essay_round_or_404(round_id)
+    prizes = judging.entry_prizes(get_essay_round_or_404(round_id))
     return paginate(select(Entry).where(Entry.round_id == round_id).order_by(Entry.id), args,
-                    service.entry_dict)
+                    lambda entry: {**service.entry_dict(entry), "prize": prizes.get(entry.id)})

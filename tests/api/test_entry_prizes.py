@@ -97,3 +97,18 @@ def test_the_results_export_has_the_prize_column(client, make):
     assert client.get(f"/api/v1/rounds/{round_.id}/export/leaderboard.xlsx", headers=org).status_code == 404
     quiz = make.round()
     assert client.get(f"/api/v1/rounds/{quiz.id}/export/results.xlsx", headers=org).status_code == 404
+
+
+def test_an_author_reads_the_prize_of_their_entry_only_once_published(client, make):
+    round_, entries = _round(make)
+    round_.results_published = False
+    db.session.commit()
+    author = make.auth(entries[0].author)
+    assert client.get(f"/api/v1/entries/{entries[0].id}", headers=author).json["prize"] is None
+    org = make.auth(make.user(role="organizer"))
+    assert client.get(f"/api/v1/entries/{entries[0].id}", headers=org).json["prize"] == "Giải Nhất"
+    listed = client.get(f"/api/v1/rounds/{round_.id}/entries", headers=org).json["items"]
+    assert [e["prize"] for e in listed] == ["Giải Nhất", "Giải Nhì", "Giải Nhì", None]
+    round_.results_published = True
+    db.session.commit()
+    assert client.get(f"/api/v1/entries/{entries[0].id}", headers=author).json["prize"] == "Giải Nhất"

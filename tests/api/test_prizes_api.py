@@ -96,6 +96,11 @@ def test_two_members_tied_at_the_eighth_consolation_place_both_get_it(client, ma
     assert prizes[3:8] == [(r, "Giải Ba") for r in range(4, 9)]
     assert prizes[8:17] == [(r, "Giải Khuyến khích") for r in range(9, 16)] + [(16, "Giải Khuyến khích")] * 2
     assert prizes[17] == (18, None)
+    from contest.standings.service import prizes_by_member  # what certificates and reports read
+
+    by_member = prizes_by_member(db.session.get(type(round_), round_.id))
+    assert len(by_member) == 17 and sorted(set(by_member.values())) == [
+        "Giải Ba", "Giải Khuyến khích", "Giải Nhì", "Giải Nhất"]
 
 
 def test_a_change_of_prizes_reaches_a_cached_leaderboard(client, make, app):
