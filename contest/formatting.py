@@ -37,6 +37,13 @@ def number(value, digits: int = 0) -> str:
     return babel_decimal(value, format=pattern, locale=get_locale())
 
 
+def score(value) -> str:
+    """A score: one decimal at least, two when it has them (vi "3,0", "7,25"; en "3.0")."""
+    if value is None:
+        return "—"
+    return babel_decimal(value, format="#,##0.0#", locale=get_locale())
+
+
 def percent(fraction, digits: int = 1) -> str:
     """A fraction (0..1) as a percentage: vi "97,5 %" (with a no-break space, as Vietnamese
     writes it), en "97.5%"; "—" for none."""
@@ -87,6 +94,6 @@ def datetimeformat(value, style: str = "full") -> str:
 
 def init_app(app) -> None:
     """The filters; after Flask-Babel's init_app, whose `datetimeformat` this one replaces."""
-    for name, func in (("duration", duration), ("number", number), ("percent", percent),
+    for name, func in (("duration", duration), ("number", number), ("score", score), ("percent", percent),
                        ("when", when), ("datetimeformat", datetimeformat)):
         app.add_template_filter(func, name)

@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
-from contest.formatting import datetimeformat, duration, number, percent, when
+from contest.formatting import datetimeformat, duration, number, percent, score, when
 
 MONDAY_9 = datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)  # 09:00 in Hà Nội
 
@@ -61,3 +61,10 @@ def test_a_naive_moment_is_utc_and_none_is_a_dash(ctx):
     with force_locale("vi"):
         assert when(MONDAY_9.replace(tzinfo=None), "short") == "09:00 7/12/2026 (GMT+7)"
         assert when(None) == "—"
+
+
+def test_scores_keep_their_hundredths_and_show_at_least_tenths(ctx):
+    with force_locale("vi"):
+        assert [score(3), score(7.25), score(82.5), score(None)] == ["3,0", "7,25", "82,5", "—"]
+    with force_locale("en"):
+        assert [score(3), score(7.25)] == ["3.0", "7.25"]

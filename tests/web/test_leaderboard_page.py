@@ -136,4 +136,17 @@ def test_a_phone_sees_each_figure_labelled_in_its_card(client, make):
     round_, _ = board(make, NAMES)
     html = page(client, round_)
     assert '<td class="text-nowrap lb-time" data-label="Thời gian">1 phút 00,0 giây</td>' in html
-    assert '<td class="lb-score" data-label="Điểm">1000' in html
+    assert '<td class="lb-score" data-label="Điểm">1.000,0' in html
+
+
+def test_each_row_shows_its_prize_and_its_score_the_vietnamese_way(client, make):
+    round_, _ = board(make, NAMES, prizes=[{"name": "Giải Nhất", "count": 1}, {"name": "Giải Nhì", "count": 2}])
+    html = page(client, round_)
+    prizes = re.findall(r'<td class="lb-prize" data-label="Giải thưởng">([^<]+)</td>', html)
+    assert prizes == ["Giải Nhất", "Giải Nhì", "Giải Nhì", "—", "—"]
+    assert re.findall(r'<td class="lb-score"[^>]*>([^<]+)</td>', html)[:2] == ["1.000,0", "999,0"]
+
+
+def test_a_round_without_prizes_has_no_prize_column(client, make):
+    round_, _ = board(make, NAMES[:2])
+    assert 'lb-prize' not in page(client, round_)
