@@ -35,7 +35,7 @@ def test_the_contest_page_and_my_results_on_a_phone(live_server, phone, make):
     phone.click("text=Kết quả của tôi")
     expect(phone.locator("h1")).to_have_text("Kết quả của tôi")
     card = phone.locator(f"#result-quiz-{round_.id}")
-    expect(card.locator(".result-score")).to_have_text("Điểm: 80 / 100")
+    expect(card.locator(".result-score")).to_have_text("Điểm: 80,0 / 100,0")
     expect(card.locator(".result-rank")).to_contain_text("Hạng: 2")
     expect(card.locator(".result-prize")).to_have_text("Giải Nhì")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -50,7 +50,7 @@ def test_a_quiz_round_before_and_after_its_results_are_published(client, make):
 
     page = _text(client.get("/me/results").get_data(as_text=True))
     assert "Kết quả của tôi" in page
-    assert ("Tuần thi thứ nhất Cuộc thi Tuần thi thứ nhất · vòng thi trắc nghiệm Điểm: 80 / 100 "
+    assert ("Tuần thi thứ nhất Cuộc thi Tuần thi thứ nhất · vòng thi trắc nghiệm Điểm: 80,0 / 100,0 "
             "Đúng 2/3 câu hỏi Thời gian làm bài: 3 phút 05,2 giây "
             "Nộp lúc 09:20 7/12/2026 (GMT+7) · lượt được tính trong 2 lượt thi của bạn "
             "Chờ công bố kết quả") in page
@@ -61,7 +61,7 @@ def test_a_quiz_round_before_and_after_its_results_are_published(client, make):
     round_.results_published = True
     db.session.commit()
     page = _text(client.get("/me/results").get_data(as_text=True))
-    assert "Điểm: 80 / 100 Đúng 2/3 câu hỏi" in page
+    assert "Điểm: 80,0 / 100,0 Đúng 2/3 câu hỏi" in page
     assert "Hạng: 2 · Giải Nhì" in page and "Chờ công bố kết quả" not in page
     assert "Vòng của người khác" not in page
 
@@ -109,7 +109,7 @@ def test_a_writing_round_shows_the_final_score_only_once_published(client, make)
     round_.results_published = True
     db.session.commit()
     page = _text(client.get("/me/results").get_data(as_text=True))
-    assert "Điểm chung cuộc: 88,50 Hạng: 1 · Giải Nhất" in page
+    assert "Điểm chung cuộc: 88,5 Hạng: 1 · Giải Nhất" in page
     item = client.get("/api/v1/me/results", headers=make.auth(author)).json["items"][0]
     assert (item["kind"], item["title"], item["final_score"], item["rank"], item["prize"]) == (
         "essay", "Tấm gương <Bác Hồ>", 88.5, 1, "Giải Nhất")
