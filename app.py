@@ -107,6 +107,8 @@ def _blueprints(app: Flask) -> None:
     from contest.api.core import Api
     from contest.audit.api import blp as audit_api
     from contest.audit.views import bp as audit_bp
+    from contest.certificates.api import blp as certificates_api
+    from contest.certificates.views import bp as certificates_bp
     from contest.extensions import csrf
     from contest.rounds.api import blp as rounds_api
     from contest.rounds.views import bp as rounds_bp
@@ -127,6 +129,7 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(essays_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(certificates_bp)
     from contest.health import bp as health_bp
 
     app.register_blueprint(health_bp)
@@ -134,7 +137,7 @@ def _blueprints(app: Flask) -> None:
     api = Api(app, spec_kwargs={"info": {"description": "JSON API v1 of the contest platform"}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for blp in (accounts_api, bank_api, rounds_api, standings_api, essays_api, judging_api, audit_api,
-                jobs_api):
+                jobs_api, certificates_api):
         api.register_blueprint(blp, url_prefix="/api/v1")
         csrf.exempt(blp)  # the API takes no cookies, so it needs no CSRF token
     app.before_request(load_api_user)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FEATURES = ["contest.accounts", "contest.api", "contest.audit", "contest.essays", "contest.exports", "contest.judging",
+FEATURES = ["contest.accounts", "contest.api", "contest.audit", "contest.certificates", "contest.essays", "contest.exports", "contest.judging",
             "contest.jobs", "contest.rounds", "contest.standings", "question_bank"]
 EDITING = {"question_bank.service", "question_bank.importer"}  # README: question_bank.editing
 WEB = {"views", "api", "forms"}  # pages and API: they compose features

@@ -47,7 +47,7 @@ def world(client, make):
     ids = {"contest_id": quiz.contest_id, "attempt_id": attempt["id"],
            "question_id": attempt["questions"][0]["id"], "entry_id": entry["id"],
            "assignment_id": assignment, "quiz_round": quiz.id, "essay_round": essay.id,
-           "user_id": member.id, "job_id": "no-such-credentials-sheet",
+           "user_id": member.id, "job_id": "no-such-credentials-sheet", "code": "no-such-certificate",
            "table": "leaderboard", "fmt": "xlsx"}
     return {"auth": make.auth(admin), "ids": ids}
 

@@ -65,7 +65,12 @@ def _world(client, make, clock):
         "table": ["leaderboard", "units", "attempts", "audit"],
         "user_id": [member.id, organizer.id],
         "job_id": ["crawl-credentials", "crawljob"],
+        "code": ["crawlcertificate", "no-such-certificate"],
     }
+    from contest.certificates.models import Certificate
+
+    db.session.add(Certificate(code="crawlcertificate", round_id=published.id, user_id=member.id,
+                               full_name=member.full_name, issued_at=clock()))
     from contest.jobs.models import Job
 
     db.session.add(Job(id="crawljob", kind="export", func_path="contest.jobs.examples:count_to", kwargs={},

@@ -11,9 +11,9 @@ from tests.web.test_essay_pages import login
 from tests.web.test_get_writes_nothing import _forget_the_last_request, _keep_crawl_credentials, _world
 
 # The arguments that name an object of a cell: a contest, its rounds, attempts, entries, files,
-# flags and sheets, a member, a unit.
+# flags and sheets, a member, a unit, a certificate (by its code).
 SCOPED = {"contest_id", "round_id", "attempt_id", "entry_id", "file_id", "flag_id", "assignment_id", "user_id",
-          "unit_id"}
+          "unit_id", "code"}
 # Organizer routes that name no object of a cell: the question bank is the platform's, shared by
 # every organizer; an import's credentials sheet is handed to the organizer who imported only.
 UNSCOPED = {"bank.question", "bank.edit_question", "bank.question_status", "bank.topic",
@@ -84,7 +84,8 @@ def _requests(app, ids):
 
 
 # A body the API's schema takes, so that the answer is the loader's and not the schema's 422.
-BODIES = {"/reopen": {"reason": "Chấm lại"}, "/prize": {"prize": None, "reason": "Chấm lại"}}
+BODIES = {"/reopen": {"reason": "Chấm lại"}, "/prize": {"prize": None, "reason": "Chấm lại"},
+          "/certificates": {"scope": "all"}}
 
 
 def _call(app, client, headers, method, url, form=None):
