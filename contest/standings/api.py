@@ -1,5 +1,6 @@
 """API v1: leaderboards and unit participation of quiz rounds."""
 import marshmallow as ma
+from flask import url_for
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
@@ -12,6 +13,7 @@ from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.search import MAX_QUERY, search_rows
+from contest.certificates.service import of_user as certificates_of_user
 from contest.extensions import db
 from contest.standings.member_results import member_results
 from contest.standings.service import leaderboard, unit_participation
@@ -195,7 +197,7 @@ def round_dashboard(round_id):
 
 class MyCertificate(ma.Schema):
     code = ma.fields.String()
-    url = ma.fields.String()
+    url = ma.fields.String(metadata={"description": "the certificate's PDF (GET /api/v1/certificates/{code}.pdf)"})
 
 
 class MyResultRow(ma.Schema):
@@ -234,6 +236,15 @@ class MyResultList(ma.Schema):
 def my_results(args):
     """Every round the signed-in user took, newest first (the page "Kết quả của tôi"): a quiz
     round's counted attempt, a writing round's entry; rank and prize once published."""
-    rows = member_results(current_actor())
+    user = current_actor()
+    rows = member_results(user)
+    held = {}  # the member's certificates not revoked, one query
+    for certificate in certificates_of_user(user.id):
+        if not certificate.revoked:
+            held.setdefault(certificate.round_id, []).append(
+                {"code": certificate.code,
+                 "url": url_for("api_certificates.certificate_pdf", code=certificate.code)})
+    for row in rows:
+        row["certificates"] = held.get(row["round_id"], [])
     db.session.commit()  # an attempt whose time was up has been scored
     return page_of(rows, args)

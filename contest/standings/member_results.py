@@ -16,8 +16,9 @@ a quiz prize is a function of the rank, ``prize_for_rank``). A published writing
 score comes from the results' own ranking (``judging.service.ranked``), once per such round the
 member entered: writing rounds are few.
 
-``certificates`` is the hook for the certificates feature: a list of ``{code, url}`` per row,
-empty until that feature lists the member's certificates here.
+``certificates`` is a list of ``{code, url}`` per row, empty here: the page and the API fill
+it from the certificates feature (``certificates.service.of_user``, one query, revoked ones left
+out), which sits above the standings and so cannot be read from here.
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from contest.standings.public import get_public_contest_or_404, plain_summary, r
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.service import leaderboard, unit_participation
 from contest.bounds import db_int
+from contest.certificates.service import of_user as certificates_of_user
 from contest.pagination import PageWindow, page_of, page_window
 
 bp = Blueprint("standings", __name__)
@@ -193,6 +194,14 @@ def contest_page(contest_id):
 @bp.route("/me/results")
 @login_required
 def my_results():
-    rows = member_results(current_user._get_current_object())
+    user = current_user._get_current_object()
+    rows = member_results(user)
+    held = {}  # the rows' certificates hook: the member's certificates not revoked, one query
+    for certificate in certificates_of_user(user.id):
+        if not certificate.revoked:
+            held.setdefault(certificate.round_id, []).append(
+                {"code": certificate.code, "url": url_for("certificates.certificate_pdf", code=certificate.code)})
+    for row in rows:
+        row["certificates"] = held.get(row["round_id"], [])
     db.session.commit()  # expire_overdue may have scored an attempt whose time was up
     return render_template("standings/my_results.html", rows=rows)

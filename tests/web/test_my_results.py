@@ -166,3 +166,29 @@ def test_a_fixed_number_of_statements_for_one_or_ten_rounds(make):
     one = _statements(make, 1)
     ten = _statements(make, 10)
     assert one == ten and one <= 5
+
+
+def test_the_member_s_certificates_are_linked_revoked_and_others_left_out(client, make):
+    from contest.certificates.models import Certificate
+
+    me, other = make.user(full_name="Lê Thị Mai"), make.user()
+    round_ = _quiz(make, "Tuần có giấy chứng nhận")
+    _attempt(round_, me, 80)
+    _attempt(round_, other, 90)
+    make.clock.set(round_.closes_at + timedelta(minutes=5))
+    round_.results_published = True
+    mine = Certificate(code="k7mpx3qa9tzrmine", round_id=round_.id, user_id=me.id, full_name="Lê Thị Mai", prize="Giải Nhì")
+    db.session.add_all([mine, Certificate(code="othersothersothers", round_id=round_.id, user_id=other.id,
+                                          full_name="Khác", prize="Giải Nhất")])
+    db.session.commit()
+    login(client, me)
+    html = client.get("/me/results").get_data(as_text=True)
+    assert '<a class="btn btn-sm btn-outline-success me-2" href="/certificates/k7mpx3qa9tzrmine.pdf">Giấy chứng nhận</a>' in html
+    assert "othersothersothers" not in html
+    item = client.get("/api/v1/me/results", headers=make.auth(me)).json["items"][0]
+    assert item["certificates"] == [{"code": "k7mpx3qa9tzrmine", "url": "/api/v1/certificates/k7mpx3qa9tzrmine.pdf"}]
+    assert client.get("/certificates/k7mpx3qa9tzrmine.pdf").status_code == 200  # the link works
+    mine.revoked_at = make.clock()
+    db.session.commit()
+    assert "k7mpx3qa9tzrmine" not in client.get("/me/results").get_data(as_text=True)
+    assert client.get("/api/v1/me/results", headers=make.auth(me)).json["items"][0]["certificates"] == []
