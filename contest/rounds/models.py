@@ -61,6 +61,9 @@ class Round(db.Model):
     # Frozen when the round closes: the true answer to the prediction question and ranks.
     prediction_truth: Mapped[int | None]
     standings_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The longest extra time granted for the round (service.grant_extra_time keeps it): the last
+    # member may answer until the close plus this, read with the round and no other query.
+    longest_extra_seconds: Mapped[int] = mapped_column(default=0, server_default="0")
     # essay
     min_words: Mapped[int | None]
     max_words: Mapped[int | None]

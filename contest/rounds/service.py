@@ -187,6 +187,8 @@ def grant_extra_time(round_: Round, user, minutes: int, reason: str | None, acto
     grant.granted_by_id = getattr(actor, "id", None)
     grant.at = utcnow()
     db.session.flush()
+    round_.longest_extra_seconds = db.session.execute(
+        select(func.max(ExtraTime.seconds)).where(ExtraTime.round_id == round_.id)).scalar() or 0
     done = ExtraTimeGranted(grant, before)
     current = db.session.execute(
         select(Attempt).where(Attempt.round_id == round_.id, Attempt.user_id == user.id,
@@ -354,9 +356,7 @@ def expire_overdue(round_id: int | None = None, user_id: int | None = None, atte
 def close_for_everyone(round_: Round):
     """The round's close plus the longest extra time granted for it: the last moment a member
     given extra time may still be answering (the close itself when nobody has extra time)."""
-    longest = db.session.execute(
-        select(func.max(ExtraTime.seconds)).where(ExtraTime.round_id == round_.id)).scalar() or 0
-    return round_.closes_at + timedelta(seconds=longest)
+    return round_.closes_at + timedelta(seconds=round_.longest_extra_seconds or 0)
 
 
 def round_closed(round_: Round) -> bool:

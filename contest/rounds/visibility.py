@@ -79,3 +79,13 @@ def listed_statuses(user) -> list[str]:
     """
     organizer = is_organizer(user)
     return [s for s in CONTEST_STATUSES if visibility(s, organizer) == LISTED]
+
+
+def reachable_statuses() -> list[str]:
+    """The statuses of the contests a member may open (listed or read-only): their own results of
+    an archived contest stay theirs; a draft's are hidden with the draft.
+
+    >>> reachable_statuses()
+    ['published', 'archived']
+    """
+    return [s for s in CONTEST_STATUSES if visibility(s, organizer=False) != HIDDEN]

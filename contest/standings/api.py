@@ -1,5 +1,6 @@
 """API v1: leaderboards and unit participation of quiz rounds."""
 import marshmallow as ma
+from flask import url_for
 from flask_smorest import Blueprint
 
 from contest.accounts.permissions import current_actor, roles_required
@@ -12,6 +13,9 @@ from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.search import MAX_QUERY, search_rows
+from contest.certificates.service import of_user as certificates_of_user
+from contest.extensions import db
+from contest.standings.member_results import member_results
 from contest.standings.service import leaderboard, unit_participation
 
 blp = Blueprint("api_standings", __name__, description="Leaderboards")
@@ -189,3 +193,58 @@ class Dashboard(ma.Schema):
 def round_dashboard(round_id):
     """The live dashboard of a quiz round (organizers): cached per round and 5-second period."""
     return cached_dashboard(get_quiz_round_or_404(round_id))
+
+
+class MyCertificate(ma.Schema):
+    code = ma.fields.String()
+    url = ma.fields.String(metadata={"description": "the certificate's PDF (GET /api/v1/certificates/{code}.pdf)"})
+
+
+class MyResultRow(ma.Schema):
+    kind = ma.fields.String(metadata={"description": "`quiz` or `essay`"})
+    round_id = ma.fields.Integer()
+    round = ma.fields.String()
+    contest_id = ma.fields.Integer()
+    contest = ma.fields.String()
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    published = ma.fields.Boolean(metadata={"description": "the round's results are published and final: "
+                                                           "until then `rank`, `prize` and `final_score` are null"})
+    rank = ma.fields.Integer(allow_none=True)
+    prize = ma.fields.String(allow_none=True)
+    attempt_id = ma.fields.Integer(allow_none=True, metadata={"description": "quiz: the counted attempt"})
+    attempts = ma.fields.Integer(allow_none=True, metadata={"description": "quiz: the member's finished attempts"})
+    score = ma.fields.Float(allow_none=True)
+    max_score = ma.fields.Float(allow_none=True)
+    correct_count = ma.fields.Integer(allow_none=True)
+    question_count = ma.fields.Integer(allow_none=True)
+    duration_seconds = ma.fields.Float(allow_none=True)
+    entry_id = ma.fields.Integer(allow_none=True)
+    title = ma.fields.String(allow_none=True, metadata={"description": "writing: the entry's title"})
+    final_score = ma.fields.Float(allow_none=True, metadata={"description": "writing: once published"})
+    certificates = ma.fields.List(ma.fields.Nested(MyCertificate))
+
+
+class MyResultList(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MyResultRow))
+    total = ma.fields.Integer()
+
+
+@blp.route("/me/results")
+@roles_required()
+@blp.arguments(Page, location="query")
+@blp.response(200, MyResultList)
+def my_results(args):
+    """Every round the signed-in user took, newest first (the page "Kết quả của tôi"): a quiz
+    round's counted attempt, a writing round's entry; rank and prize once published."""
+    user = current_actor()
+    rows = member_results(user)
+    held = {}  # the member's certificates not revoked, one query
+    for certificate in certificates_of_user(user.id):
+        if not certificate.revoked:
+            held.setdefault(certificate.round_id, []).append(
+                {"code": certificate.code,
+                 "url": url_for("api_certificates.certificate_pdf", code=certificate.code)})
+    for row in rows:
+        row["certificates"] = held.get(row["round_id"], [])
+    db.session.commit()  # an attempt whose time was up has been scored
+    return page_of(rows, args)

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contest.accounts.permissions import organizer_required
+from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
@@ -12,9 +12,12 @@ from contest.standings import publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
 from contest.standings.exports import contest_export_file, export_file, report_file
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
+from contest.standings.member_results import member_results
+from contest.standings.public import get_public_contest_or_404, plain_summary, round_winners
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.service import leaderboard, unit_participation
 from contest.bounds import db_int
+from contest.certificates.service import of_user as certificates_of_user
 from contest.pagination import PageWindow, page_of, page_window
 
 bp = Blueprint("standings", __name__)
@@ -173,3 +176,32 @@ def round_dashboard(round_id):
 def _interval(value: str) -> int:
     """The refresh interval a test may shorten, between 0.2 s and a minute."""
     return min(max(int(value), 200), 60000)
+
+
+# --- the public contest page and a member's own results (issue 9 points 2 and 4) -------------
+
+@bp.route("/contests/<int:contest_id>")
+def contest_page(contest_id):
+    """A contest as anyone may share it (no sign-in for a published or archived contest): its
+    rules, rounds and windows, links to what is published, the winners of each published round."""
+    contest = get_public_contest_or_404(contest_id, _viewer())
+    rounds = [{"round": r, "published": publishing.can_see_results(r, None), "winners": round_winners(r)}
+              for r in contest.rounds]
+    return render_template("standings/contest_page.html", contest=contest, rounds=rounds,
+                           summary=plain_summary(contest.description))
+
+
+@bp.route("/me/results")
+@login_required
+def my_results():
+    user = current_user._get_current_object()
+    rows = member_results(user)
+    held = {}  # the rows' certificates hook: the member's certificates not revoked, one query
+    for certificate in certificates_of_user(user.id):
+        if not certificate.revoked:
+            held.setdefault(certificate.round_id, []).append(
+                {"code": certificate.code, "url": url_for("certificates.certificate_pdf", code=certificate.code)})
+    for row in rows:
+        row["certificates"] = held.get(row["round_id"], [])
+    db.session.commit()  # expire_overdue may have scored an attempt whose time was up
+    return render_template("standings/my_results.html", rows=rows)

@@ -33,9 +33,13 @@ def upgrade():
     )
     with op.batch_alter_table('extra_time', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_extra_time_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('longest_extra_seconds', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.drop_column('longest_extra_seconds')
     with op.batch_alter_table('extra_time', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_extra_time_user_id'))
     op.drop_table('extra_time')
