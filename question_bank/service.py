@@ -393,3 +393,28 @@ def responses(*, round_id: int | None = None, question_ids=None) -> list:
     return [Response(attempt_id=a, question_id=q, selected=tuple(sel or ()), correct=bool(ok),
                      attempt_correct=cc or 0, attempt_items=qc or 0)
             for a, q, sel, ok, cc, qc in db.session.execute(stmt)]
+
+
+def question_statistics_table(round_id: int):
+    """The round's item analysis as a sheet of its report (api-v1.md: "question statistics"):
+    per question seen, its text, how often it was seen and answered right, its discrimination and
+    what needs checking — the flags of the round's analysis page, hardest-to-trust first."""
+    from flask_babel import gettext as _
+    from sqlalchemy.orm import selectinload
+
+    from contest.exports.writer import Column, Table
+    from question_bank import analysis
+
+    stats = analysis.item_stats(responses(round_id=round_id))
+    texts = {q.id: q.current.text if q.current else "" for q in db.session.execute(
+        select(Question).where(Question.id.in_(list(stats))).options(selectinload(Question.current))).scalars()}
+    ordered = sorted(stats.values(), key=lambda s: (
+        not s.needs_check, s.discrimination if s.discrimination is not None else 2, s.question_id))
+    columns = [Column(_("Question"), "int"), Column(_("Question text"), "text"), Column(_("Times drawn"), "int"),
+               Column(_("Answered right"), "int"), Column(_("Left unanswered"), "int"),
+               Column(_("Facility"), "percent"), Column(_("Discrimination"), "float"),
+               Column(_("To check"), "text")]
+    rows = [(s.question_id, texts.get(s.question_id, ""), s.seen, s.correct, s.unanswered, s.facility,
+             round(s.discrimination, 2) if s.discrimination is not None else None,
+             " ".join(f.message for f in s.flags)) for s in ordered]
+    return Table(_("Item analysis"), columns, rows)

@@ -17,6 +17,7 @@ from contest.certificates.service import of_user as certificates_of_user
 from contest.extensions import db
 from contest.standings.member_results import member_results
 from contest.standings.service import leaderboard, unit_participation
+from question_bank.service import question_statistics_table
 
 blp = Blueprint("api_standings", __name__, description="Leaderboards")
 
@@ -150,7 +151,8 @@ def round_export(round_id, table, fmt):
 @roles_required("organizer")
 @errors(E404="`not_found`: no such quiz round")
 def round_report(round_id):
-    return report_file(get_quiz_round_or_404(round_id))
+    round_ = get_quiz_round_or_404(round_id)
+    return report_file(round_, more=[question_statistics_table(round_.id)])
 class DashboardBucket(ma.Schema):
     start = ma.fields.DateTime()
     label = ma.fields.String()

@@ -103,11 +103,11 @@ def summary_table(round_) -> Table:
     return Table(_("Summary"), columns, rows)
 
 
-def report_tables(round_) -> list[Table]:
-    """The round's report, one sheet per table. The question statistics (item analysis) live in
-    question_bank.editing, above standings: the lead may add them from the composing view."""
+def report_tables(round_, more=()) -> list[Table]:
+    """The round's report, one sheet per table. `more` are sheets of features above standings,
+    which the composing view passes in: the question statistics (question_bank.editing)."""
     board = leaderboard_table(round_)  # first: reading the ranks freezes them once the round closed
-    return [summary_table(round_), board, units_table(round_), audit_table(round_)]
+    return [summary_table(round_), board, units_table(round_), *more, audit_table(round_)]
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,13 +129,13 @@ def export_file(round_, table: str, fmt: str):
         "Content-Disposition": f'attachment; filename="round-{round_.id}-{table}.{fmt}"'})
 
 
-def report_file(round_):
-    """The round's report workbook as a download."""
+def report_file(round_, more=()):
+    """The round's report workbook as a download (`more`: as report_tables)."""
     from flask import Response
 
     from contest.exports.writer import write_xlsx
 
-    return Response(write_xlsx(*report_tables(round_)), mimetype=XLSX,
+    return Response(write_xlsx(*report_tables(round_, more)), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="round-{round_.id}-report.xlsx"'})
 
 

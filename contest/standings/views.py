@@ -16,6 +16,7 @@ from contest.standings.member_results import member_results
 from contest.standings.public import get_public_contest_or_404, plain_summary, round_winners
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.service import leaderboard, unit_participation
+from question_bank.service import question_statistics_table
 from contest.bounds import db_int
 from contest.certificates.service import of_user as certificates_of_user
 from contest.pagination import PageWindow, page_of, page_window
@@ -161,7 +162,8 @@ def export(round_id, table, fmt):
 @bp.route("/rounds/<int:round_id>/report.xlsx")
 @organizer_required
 def report(round_id):
-    return report_file(get_quiz_round_or_404(round_id))
+    round_ = get_quiz_round_or_404(round_id)
+    return report_file(round_, more=[question_statistics_table(round_.id)])
 @bp.route("/manage/rounds/<int:round_id>/dashboard")
 @organizer_required
 def round_dashboard(round_id):

@@ -95,7 +95,14 @@ def test_the_report_workbook_has_its_sheets_and_says_the_ranks_are_final(client,
     assert client.get(f"/api/v1/rounds/{round_.id}/report.xlsx", headers=make.auth(make.user())).status_code == 403
     response = client.get(f"/api/v1/rounds/{round_.id}/report.xlsx", headers=organizer)
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Tổng quan", "Bảng xếp hạng", "Đơn vị", "Nhật ký thao tác"]
+    assert book.sheetnames == ["Tổng quan", "Bảng xếp hạng", "Đơn vị", "Phân tích câu hỏi", "Nhật ký thao tác"]
+    items = list(book["Phân tích câu hỏi"].iter_rows(values_only=True))
+    assert items[0] == ("Câu hỏi", "Nội dung câu hỏi", "Số lần được rút", "Số lần trả lời đúng",
+                        "Số lần bỏ trống", "Độ dễ", "Độ phân biệt", "Cần xem lại")
+    # Two attempts of 3 questions each, submitted blank: 6 draws, none right, all unanswered.
+    assert sum(r[2] for r in items[1:]) == 6 and {r[3] for r in items[1:]} == {0}
+    assert [r[4] for r in items[1:]] == [r[2] for r in items[1:]]
+    assert {r[5] for r in items[1:]} == {0} and book["Phân tích câu hỏi"]["F2"].number_format.endswith("%")
     summary = {r[0]: r[1:] for r in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
     assert summary["Xếp hạng chính thức"][0] == "Có"
     assert summary["Lượt thi"][2] == 2
