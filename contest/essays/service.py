@@ -259,3 +259,46 @@ def entry_dict(entry: Entry) -> dict:
             "publish_consent": bool(entry.publish_consent),
             "files": [{"id": f.id, "kind": f.kind, "filename": f.filename, "size": f.size,
                        "uploaded_at": f.uploaded_at} for f in entry.files]}
+
+
+def run_similarity(round_, progress=None) -> int:
+    """Compare every entry of the round with the others and with the reference texts; the
+    flags are replaced by the new findings. Flushes; the caller commits."""
+    from sqlalchemy import delete
+
+    from contest.essays import similarity
+    from contest.essays.models import ReferenceText, SimilarityFlag
+
+    settings = settings_for(round_)
+    entries = dict(db.session.execute(select(Entry.id, Entry.body).where(Entry.round_id == round_.id)
+                                      .order_by(Entry.id)).all())
+    refs = dict(db.session.execute(select(ReferenceText.id, ReferenceText.body)
+                                   .where(ReferenceText.round_id == round_.id)).all())
+    if progress:
+        progress(0.1)
+    matches = similarity.find_similar(entries, settings.similarity_limit, refs)
+    if progress:
+        progress(0.9)
+    db.session.execute(delete(SimilarityFlag).where(SimilarityFlag.round_id == round_.id))
+    now = utcnow()
+    for m in matches:
+        db.session.add(SimilarityFlag(
+            round_id=round_.id, entry_id=m.a, other_entry_id=None if m.b_is_reference else m.b,
+            reference_id=m.b if m.b_is_reference else None, score=m.overlap,
+            passages={"a": [list(p) for p in m.passages_a], "b": [list(p) for p in m.passages_b]},
+            checked_at=now))
+    db.session.flush()
+    return len(matches)
+
+
+def similarity_job(job, round_id: int) -> dict:
+    """The background job of the similarity check (the page shows its progress)."""
+    from contest.jobs.service import report_progress
+    from contest.rounds.models import Round
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise Refusal("not_found", 404)
+    flagged = run_similarity(round_, progress=lambda f: report_progress(job, f))
+    db.session.commit()
+    return {"flagged": flagged}

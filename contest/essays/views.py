@@ -4,18 +4,20 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from contest.accounts.permissions import login_required, organizer_required
+from contest.accounts.permissions import current_actor, login_required, organizer_required
 from contest.clock import utcnow
 from contest.errors import Refusal
-from contest.essays import service, similarity, text
+from contest.essays import service, text
 from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, EssayRoundForm,
                                   ReferenceForm, UploadForm)
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
+from contest.jobs.loaders import get_visible_job_or_404
+from contest.jobs.service import enqueue
 from contest.judging import anthology
 from contest.judging import service as judging
 from contest.judging.criteria import round_criteria, set_criteria
@@ -361,36 +363,23 @@ def similarity_page(round_id):
         if body is not None:
             flash(_("The source has no text."), "danger")
     elif request.method == "POST" and request.form.get("action") == "check" and check_form.validate_on_submit():
-        count = run_similarity(round_)
-        flash(_("Similarity check done: %(count)s pairs flagged.", count=count), "success")
-        return redirect(url_for("essays.similarity_page", round_id=round_id))
+        # Every entry against every other: longer than a request may take on a big round.
+        job = enqueue("similarity", "contest.essays.service:similarity_job", started_by=current_actor(),
+                      round_id=round_.id)
+        db.session.commit()
+        return redirect(url_for("essays.similarity_page", round_id=round_id, job=job.id))
+    job = None
+    if request.args.get("job"):
+        try:
+            job = get_visible_job_or_404(request.args["job"][:32], current_actor())
+        except Refusal:
+            job = None
     flags = db.session.execute(select(SimilarityFlag).where(SimilarityFlag.round_id == round_id)
                                .order_by(SimilarityFlag.score.desc())).scalars().all()
     references = db.session.execute(select(ReferenceText).where(ReferenceText.round_id == round_id)
                                     .order_by(ReferenceText.id)).scalars().all()
     return render_template("essays/similarity.html", round=round_, settings=settings, flags=flags,
-                           references=references, ref_form=ref_form, check_form=check_form)
-
-
-def run_similarity(round_) -> int:
-    """Compare every entry of the round with the others and with the reference texts; the
-    flags are replaced by the new findings."""
-    settings = service.settings_for(round_)
-    entries = dict(db.session.execute(select(Entry.id, Entry.body).where(Entry.round_id == round_.id)
-                                      .order_by(Entry.id)).all())
-    refs = dict(db.session.execute(select(ReferenceText.id, ReferenceText.body)
-                                   .where(ReferenceText.round_id == round_.id)).all())
-    matches = similarity.find_similar(entries, settings.similarity_limit, refs)
-    db.session.execute(delete(SimilarityFlag).where(SimilarityFlag.round_id == round_.id))
-    now = utcnow()
-    for m in matches:
-        db.session.add(SimilarityFlag(
-            round_id=round_.id, entry_id=m.a, other_entry_id=None if m.b_is_reference else m.b,
-            reference_id=m.b if m.b_is_reference else None, score=m.overlap,
-            passages={"a": [list(p) for p in m.passages_a], "b": [list(p) for p in m.passages_b]},
-            checked_at=now))
-    db.session.commit()
-    return len(matches)
+                           references=references, ref_form=ref_form, check_form=check_form, job=job)
 
 
 def highlight(body: str, spans) -> Markup:

@@ -2,10 +2,12 @@
 publication, prizes and stages; similarity flags."""
 import io
 
+import pytest
 from sqlalchemy import select
 
 from contest.essays.models import Entry, SimilarityFlag
 from contest.extensions import db
+from contest.jobs.models import Job
 from contest.judging.models import Assignment, Criterion, PrizeOverride
 from tests.api.test_essay_entries import docx_bytes, essay_round, words
 from tests.web.test_essay_pages import login
@@ -176,7 +178,13 @@ def test_shortlist_opens_a_final_stage_with_its_own_judges(client, make):
     assert results[2]["rank"] == 3 and results[2]["final_score"] is not None
 
 
-def test_similar_entries_are_flagged_with_passages(client, make):
+@pytest.fixture
+def inline_jobs(app, monkeypatch):
+    """Background jobs (the similarity check) finished before the request answers."""
+    monkeypatch.setitem(app.config, "JOBS_INLINE", True)
+
+
+def test_similar_entries_are_flagged_with_passages(client, make, inline_jobs):
     round_ = essay_round(make, min_words=5, max_words=2000)
     shared = ("Bác Hồ dạy chúng ta phải cần kiệm liêm chính chí công vô tư và luôn luôn gần gũi nhân dân "
               "học tập suốt đời không ngừng nghỉ để phục vụ Tổ quốc và nhân dân ")
@@ -189,7 +197,12 @@ def test_similar_entries_are_flagged_with_passages(client, make):
     login(client, organizer)
     client.post(f"/essays/manage/rounds/{round_.id}/similarity",
                 data={"action": "reference", "ref-title": "Di chúc", "ref-body": " ".join(f"từ{i}" for i in range(150))})
-    client.post(f"/essays/manage/rounds/{round_.id}/similarity", data={"action": "check"})
+    checked = client.post(f"/essays/manage/rounds/{round_.id}/similarity", data={"action": "check"})
+    job_id = checked.headers["Location"].rsplit("job=", 1)[1]
+    page = client.get(checked.headers["Location"]).get_data(as_text=True)  # the progress bar, then the pairs
+    assert f'data-job-url="/api/v1/jobs/{job_id}"' in page and 'aria-label="Kiểm tra trùng lặp"' in page
+    job = db.session.get(Job, job_id)
+    assert (job.kind, job.status, job.progress, job.result) == ("similarity", "done", 1.0, {"flagged": 2})
     flags = db.session.execute(select(SimilarityFlag)).scalars().all()
     pairs = {(f.entry_id, f.other_entry_id, f.reference_id is not None) for f in flags}
     entries = [e.id for e in db.session.execute(select(Entry).order_by(Entry.id)).scalars()]
@@ -326,7 +339,7 @@ def test_auto_assignment_with_an_empty_panel_says_so_and_makes_nothing(client, m
 
 # --- what a member wrote is shown as text on every page ------------------------------------------
 
-def test_markup_like_text_comes_back_whole_and_shows_escaped_to_judges_organizers_and_in_highlights(client, make):
+def test_markup_like_text_comes_back_whole_and_shows_escaped_to_judges_organizers_and_in_highlights(client, make, inline_jobs):
     from tests.web.test_essay_pages import MARKUP_LIKE
 
     round_ = essay_round(make, min_words=5, max_words=2000)
