@@ -143,7 +143,7 @@ class RegistrationRefused(Exception):
 
 def resolve_unit(options: Options, unit_id: int | None, code: str | None) -> tuple[int | None, Settings]:
     """The unit a registration goes into and the settings that apply; raises RegistrationRefused."""
-    if options.codes and (code or "").strip():
+    if (code or "").strip():
         found = db.session.execute(select(RegistrationCode).where(
             RegistrationCode.code == normalize_code(code))).scalar_one_or_none()
         if found is None:

@@ -632,11 +632,9 @@ def registration_decide(user_id):
     from contest.accounts import registration
     from contest.accounts.forms import ConfirmForm
     from contest.accounts.loaders import get_user_or_404
-    from contest.errors import not_found, Refusal
+    from contest.errors import Refusal
 
     user = get_user_or_404(user_id)
-    if not user.pending:
-        raise not_found()
     form = ConfirmForm()
     if form.validate_on_submit() and form.action.data in ("approve", "reject"):
         name = user.full_name
