@@ -112,7 +112,13 @@ def _create(data, role):
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
         raise Refusal("forbidden", 403, _("Self-registration is closed."))
+    from contest.accounts import registration
+
+    _check_unit(data.get("unit_id"))
+    settings = registration.api_settings(data.get("unit_id"))  # the unit's registration settings
     user = _create(data, "member")
+    if settings.approval_required:
+        registration.hold_for_approval(user)
     db.session.commit()
     return user
 

@@ -264,3 +264,20 @@ def forget_unit(unit_id: int) -> None:
         for row in db.session.execute(select(model).where(model.unit_id == unit_id)).scalars():
             db.session.delete(row)
     db.session.flush()
+
+
+def api_settings(unit_id: int | None) -> Settings:
+    """The settings that apply to a registration through the API (whose body has no code): a
+    closed unit, or one that asks for its code, is refused (Refusal 403 ``forbidden``); without a
+    unit, refused only where the platform's own row requires one (registration through the API
+    has never required a unit). The caller holds the account when approval is required."""
+    has_platform_row = db.session.execute(select(RegistrationSetting.id).where(
+        RegistrationSetting.unit_id.is_(None))).first() is not None
+    settings = unit_settings(unit_id) if unit_id is not None else platform_settings()
+    if not settings.open:
+        raise Refusal("forbidden", 403, _l("Registration is closed for this unit."))
+    if unit_id is not None and settings.code_required:
+        raise Refusal("forbidden", 403, _l("Your unit asks for its invitation code: register on the registration page."))
+    if unit_id is None and has_platform_row and settings.unit_required:
+        raise Refusal("validation_error", 422, details=[{"field": "unit_id", "message": _l("Choose your unit.")}])
+    return settings

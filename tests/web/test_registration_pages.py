@@ -220,3 +220,21 @@ def test_an_expired_temporary_password_says_so(client, make, clock):
     assert EXPIRED in page
     wrong = client.post("/login", data={"username": "binh", "password": "nope-nope"}).get_data(as_text=True)
     assert EXPIRED not in wrong and "Sai tên đăng nhập hoặc mật khẩu." in wrong
+
+
+def test_the_api_registration_follows_the_units_settings(client, make):
+    closed = make.unit("Chi bộ Đóng")
+    coded = make.unit("Chi bộ Mã")
+    held = make.unit("Chi bộ Duyệt")
+    _set(closed, open=False)
+    _set(coded, open=True, code_required=True)
+    _set(held, open=True, approval_required=True)
+    body = {"username": "le.mai", "password": PASSWORD, "full_name": "Lê Thị Mai"}
+    for unit in (closed, coded):
+        answer = client.post("/api/v1/auth/register", json={**body, "unit_id": unit.id})
+        assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "forbidden"
+    assert _users() == []
+    assert client.post("/api/v1/auth/register", json={**body, "unit_id": held.id}).status_code == 201
+    user = db.session.execute(select(User).where(User.username == "le.mai")).scalar_one()
+    assert user.pending and not user.active
+    assert client.post("/api/v1/auth/register", json={**body, "username": "khong.don.vi"}).status_code == 201
