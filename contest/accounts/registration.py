@@ -237,7 +237,8 @@ def pending_query(actor):
     """The pending registrations the actor manages, oldest first."""
     from contest.accounts import scope
 
-    statement = select(User).where(User.pending.is_(True)).order_by(User.created_at, User.id)
+    statement = (select(User).where(User.pending.is_(True), User.active.is_(False))
+                 .order_by(User.created_at, User.id))
     return scope.members_in_scope(statement, actor)
 
 
