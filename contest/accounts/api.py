@@ -8,7 +8,7 @@ from sqlalchemy import select
 from contest.accounts.models import ROLES, ApiToken, Unit
 from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
-from contest.accounts.service import (SignInDelayed, UsernameTaken, WeakPassword, WrongPassword, authenticate,
+from contest.accounts.service import (SignInDelayed, SignInRefused, UsernameTaken, WeakPassword, WrongPassword, authenticate,
                                       record_role_granted,
                                       change_password, create_user, delay_message, password_problem)
 from contest.api import fields
@@ -112,7 +112,13 @@ def _create(data, role):
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
         raise Refusal("forbidden", 403, _("Self-registration is closed."))
+    from contest.accounts import registration
+
+    _check_unit(data.get("unit_id"))
+    settings = registration.api_settings(data.get("unit_id"))  # the unit's registration settings
     user = _create(data, "member")
+    if settings.approval_required:
+        registration.hold_for_approval(user)
     db.session.commit()
     return user
 
@@ -128,6 +134,8 @@ def issue_token(data):
     except SignInDelayed as delayed:
         raise Refusal("rate_limited", 429, delay_message(delayed.seconds),
                       headers={"Retry-After": str(delayed.seconds)})
+    except SignInRefused as refused:  # pending approval, or an expired temporary password
+        raise Refusal("invalid_credentials", 401, refused.message)
     if user is None:
         raise Refusal("invalid_credentials", 401, _("Wrong username or password."))
     _row, token = ApiToken.issue(user)

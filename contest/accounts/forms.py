@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Email, ValidationError
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
 from contest.accounts.service import password_problem, username_exists
@@ -13,6 +13,8 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
+    """Only what taking part needs: name, username, password, and the unit or its code as the
+    registration settings ask (registration.py; the view sets the unit choices)."""
     full_name = StringField(_l("Full name"), validators=[
         DataRequired(_l("Enter your full name.")), Length(min=2, max=200)])
     username = StringField(_l("Username"), validators=[DataRequired(_l("Choose a username."))])
@@ -21,10 +23,8 @@ class RegisterForm(FlaskForm):
         Length(min=MIN_PASSWORD, max=200, message=_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD))])
     confirm = PasswordField(_l("Repeat the password"), validators=[
         EqualTo("password", message=_l("The two passwords are not the same."))])
-    unit_id = SelectField(_l("Unit"), coerce=int, validators=[DataRequired(_l("Choose your unit."))])
-    email = EmailField(_l("Email (optional)"), validators=[Optional(), Email(_l("This email address is not valid."))])
-    phone = TelField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
-    date_of_birth = DateField(_l("Date of birth (optional)"), validators=[Optional()])
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    code = StringField(_l("Invitation code of your unit"), validators=[Optional(), Length(max=32)])
 
     def validate_username(self, field):
         name = normalize_username(field.data)
@@ -88,3 +88,10 @@ class UnitMergeForm(FlaskForm):
 class ConfirmForm(FlaskForm):
     """A button with CSRF (deactivate, reactivate, reset)."""
     action = HiddenField()
+
+
+class RegistrationSettingForm(FlaskForm):
+    open = BooleanField(_l("Registration open"))
+    unit_required = BooleanField(_l("A unit is required"))
+    code_required = BooleanField(_l("Invitation code required"))
+    approval_required = BooleanField(_l("An organizer approves each registration"))

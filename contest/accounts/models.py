@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default="member")
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    # Registered themselves where the unit's settings ask for approval: inactive until an
+    # organizer approves (registration.py); the sign-in says so instead of "wrong password".
+    pending: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Set by an import or a reset: the password was handed out by an organizer, so the member
     # must choose their own before anything else (pages redirect, the API answers 403).
     must_change_password: Mapped[bool] = mapped_column(default=False)
@@ -178,3 +181,28 @@ class ApiToken(db.Model):
             return None
         return row, row.user
 
+
+
+class RegistrationSetting(db.Model):
+    """How members may register themselves into a unit's subtree (registration.py); the row with
+    no unit is the platform's (for registering without a unit, and the default of every unit)."""
+
+    __tablename__ = "registration_setting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), unique=True)
+    open: Mapped[bool] = mapped_column(default=True)
+    unit_required: Mapped[bool] = mapped_column(default=True)
+    code_required: Mapped[bool] = mapped_column(default=False)
+    approval_required: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RegistrationCode(db.Model):
+    """A unit's invitation code, printed on the notice sent to it. Kept in the clear: organizers
+    print and download the list again whenever they need it, and a code only lets someone ask to
+    join that unit (registration closes it, approval checks it, regenerating replaces it)."""
+
+    __tablename__ = "registration_code"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

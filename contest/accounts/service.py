@@ -26,6 +26,23 @@ class WrongPassword(Exception):
     """The current password given to change it is not the account's."""
 
 
+class SignInRefused(Exception):
+    """The password is right but the account cannot sign in now; `message` says why in words
+    the member can act on (only ever told to someone who knows the password)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class AccountPending(SignInRefused):
+    """A self-registration that waits for an organizer's approval."""
+
+
+class PasswordExpired(SignInRefused):
+    """A temporary password (from a reset) past its time."""
+
+
 class WeakPassword(Exception):
     """The new password would be refused at registration too; `message` says why."""
 
@@ -84,7 +101,8 @@ def delay_message(seconds: int) -> str:
 
 
 def authenticate(username: str, password: str, device: str | None = None) -> User | None:
-    """The user if the password is right, else None. Raises SignInDelayed, without checking the
+    """The user if the password is right, else None; AccountPending or PasswordExpired (after
+    the right password only) when the account cannot sign in yet or any more. Raises SignInDelayed, without checking the
     password, while the account waits after too many wrong passwords (see throttle.py); `device`
     (from known_device()) counts this browser's attempts apart from everyone else's."""
     name = normalize_username(username)
@@ -93,10 +111,17 @@ def authenticate(username: str, password: str, device: str | None = None) -> Use
     if user is None:
         verify_password(_DUMMY_HASH, password or "")
         return None
-    if not user.active or not verify_password(user.password_hash, password or ""):
+    if not verify_password(user.password_hash, password or ""):
+        return None
+    if user.pending and not user.active:
+        throttle.succeeded(name, device)
+        raise AccountPending(_("Your account is waiting for approval. An organizer of your unit will "
+                               "approve it; you can sign in after that."))
+    if not user.active:
         return None
     if user.password_expires_at is not None and user.password_expires_at <= utcnow():
-        return None  # a temporary password (reset) past its time: ask the organizer again
+        throttle.succeeded(name, device)
+        raise PasswordExpired(_("Your temporary password has expired. Ask your organizer for a new one."))
     throttle.succeeded(name, device)
     return user
 

@@ -210,6 +210,9 @@ def merge_units(source: Unit, target: Unit) -> dict:
                                   .values(parent_id=target.id)).rowcount
     record("unit.merge", "unit", target.id, before={"merged_id": source.id, "merged_name": source.name},
            after={"members_moved": members, "units_moved": children})
+    from contest.accounts.registration import forget_unit
+
+    forget_unit(source.id)  # its registration settings and invitation code
     db.session.expire_all()
     db.session.delete(db.session.get(Unit, source.id))
     db.session.flush()

@@ -10,7 +10,7 @@ from contest.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
 from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.models import Unit
 from contest.accounts.redirects import safe_next
-from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, UsernameTaken, WeakPassword,
+from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, SignInRefused, UsernameTaken, WeakPassword,
                                       WrongPassword, authenticate, change_password, create_user,
                                       delay_message, end_all_sessions, end_session, known_device,
                                       known_device_cookie, start_session)
@@ -73,6 +73,10 @@ def login():
             flash(delay_message(delayed.seconds), "danger")
             return (render_template("accounts/login.html", form=form), 429,
                     {"Retry-After": str(delayed.seconds)})
+        except SignInRefused as refused:  # pending approval, or an expired temporary password
+            db.session.commit()  # the right password: the failure count is cleared
+            flash(refused.message, "warning")
+            return render_template("accounts/login.html", form=form), 403
         if user is None:
             flash(_("Wrong username or password."), "danger")
         else:
@@ -140,23 +144,39 @@ def sign_out_everywhere():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    if not current_app.config.get("SELF_REGISTRATION", True):
+    from contest.accounts import registration
+
+    options = registration.registration_options(current_app.config.get("SELF_REGISTRATION", True))
+    if options.closed:
         flash(_("Registration is closed. Ask your organizers for an account."), "warning")
         return redirect(url_for("accounts.login"))
     form = RegisterForm()
-    form.unit_id.choices = [(0, _("— choose your unit —"))] + unit_choices()
-    if form.validate_on_submit():
+    listed = set(options.listed_ids)
+    form.unit_id.choices = [(0, _("— choose your unit —"))] + [c for c in unit_choices() if c[0] in listed]
+    if request.method == "POST":
+        valid = form.validate_on_submit()
         try:
-            user = create_user(form.username.data, form.password.data, form.full_name.data,
-                               unit_id=form.unit_id.data or None, email=form.email.data,
-                               phone=form.phone.data, date_of_birth=form.date_of_birth.data,
-                               locale=session.get("locale"))
-        except UsernameTaken:
-            form.username.errors.append(_("This username is already taken. Please choose another."))
-        else:
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
-            return _sign_in(user, redirect(url_for("rounds.home")))
-    return render_template("accounts/register.html", form=form)
+            unit_id, settings = registration.resolve_unit(options, form.unit_id.data, form.code.data)
+        except registration.RegistrationRefused as refused:
+            getattr(form, refused.field).errors = list(getattr(form, refused.field).errors) + [str(refused.message)]
+            valid = False
+        if valid:
+            try:
+                user = create_user(form.username.data, form.password.data, form.full_name.data,
+                                   unit_id=unit_id, locale=session.get("locale"))
+            except UsernameTaken:
+                form.username.errors.append(_("This username is already taken. Please choose another."))
+            else:
+                if settings.approval_required:
+                    registration.hold_for_approval(user)
+                    db.session.commit()
+                    flash(_("Thank you, %(name)s. Your registration has been received: an organizer of your "
+                            "unit will approve it, and you can sign in after that.", name=user.full_name), "success")
+                    return redirect(url_for("accounts.login"))
+                flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
+                return _sign_in(user, redirect(url_for("rounds.home")))
+    return render_template("accounts/register.html", form=form, show_units=bool(listed),
+                           show_code=options.codes)
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -484,3 +504,146 @@ def unit_import():
     flash(_("%(n)s units have been created.", n=created), "success")
     return redirect(url_for("accounts.units"))
 
+
+
+# --- registration settings, invitation codes, pending registrations (organizer) ----------------
+
+def _registration_page(status=200):
+    from contest.accounts import registration, scope
+    from contest.accounts.forms import ConfirmForm, RegistrationSettingForm
+    from contest.pagination import paginate
+
+    actor = current_user._get_current_object()
+    choices = unit_choices()
+    own = registration.own_settings()
+    ids = [unit_id for unit_id, _name in choices]
+    rows = [{"id": unit_id, "name": name, "own": unit_id in own, "settings": registration.unit_settings(unit_id)}
+            for unit_id, name in choices]
+    pending = paginate(registration.pending_query(actor), 0, 500)
+    return render_template("accounts/registration.html", rows=rows, codes=registration.codes_of(ids),
+                           printed=registration.printed, platform=registration.platform_settings(),
+                           manages_all=scope.managed_unit_ids(actor) is None, pending=pending,
+                           form=RegistrationSettingForm(formdata=None), confirm=ConfirmForm(formdata=None),
+                           enabled=current_app.config.get("SELF_REGISTRATION", True)), status
+
+
+@bp.route("/registration")
+@organizer_required
+def registration_settings():
+    return _registration_page()
+
+
+@bp.route("/registration/platform", methods=["POST"])
+@organizer_required
+def registration_platform():
+    """The platform's own settings (registering without a unit, and every unit's default): only
+    for those who manage everything."""
+    from flask import abort
+
+    from contest.accounts import registration, scope
+    from contest.accounts.forms import RegistrationSettingForm
+
+    if scope.managed_unit_ids(current_user._get_current_object()) is not None:
+        abort(404)
+    form = RegistrationSettingForm()
+    if form.validate_on_submit():
+        registration.save_settings(None, {name: getattr(form, name).data for name in registration.SETTING_FIELDS})
+        db.session.commit()
+        flash(_("The registration settings have been saved."), "success")
+    return redirect(url_for("accounts.registration_settings"))
+
+
+@bp.route("/registration/units/<int:unit_id>", methods=["POST"])
+@organizer_required
+def registration_unit(unit_id):
+    from contest.accounts import registration
+    from contest.accounts.forms import RegistrationSettingForm
+    from contest.accounts.loaders import get_unit_or_404
+
+    unit = get_unit_or_404(unit_id)
+    form = RegistrationSettingForm()
+    if form.validate_on_submit():
+        if request.form.get("action") == "inherit":
+            registration.inherit_settings(unit.id)
+        else:
+            registration.save_settings(unit.id, {name: getattr(form, name).data
+                                                 for name in ("open", "code_required", "approval_required")})
+        db.session.commit()
+        flash(_("The registration settings have been saved."), "success")
+    return redirect(url_for("accounts.registration_settings"))
+
+
+@bp.route("/registration/units/<int:unit_id>/code", methods=["POST"])
+@organizer_required
+def registration_code(unit_id):
+    """Generate the unit's invitation code, or a new one (the old one stops working)."""
+    from contest.accounts import registration
+    from contest.accounts.forms import ConfirmForm
+    from contest.accounts.loaders import get_unit_or_404
+
+    unit = get_unit_or_404(unit_id)
+    if ConfirmForm().validate_on_submit():
+        code = registration.new_code(unit.id)
+        db.session.commit()
+        flash(_("The invitation code of %(unit)s is now %(code)s.", unit=unit.path_name(),
+                code=registration.printed(code)), "success")
+    return redirect(url_for("accounts.registration_settings"))
+
+
+@bp.route("/registration/codes", methods=["POST"])
+@organizer_required
+def registration_codes_missing():
+    """A code for every unit of the organizer's scope that has none yet."""
+    from contest.accounts import registration
+    from contest.accounts.forms import ConfirmForm
+
+    if ConfirmForm().validate_on_submit():
+        ids = [unit_id for unit_id, _name in unit_choices()]
+        have = registration.codes_of(ids)
+        for unit_id in ids:
+            if unit_id not in have:
+                registration.new_code(unit_id)
+        db.session.commit()
+        flash(_("%(n)s invitation codes have been generated.", n=len(ids) - len(have)), "success")
+    return redirect(url_for("accounts.registration_settings"))
+
+
+@bp.route("/registration/codes.xlsx")
+@organizer_required
+def registration_codes_sheet():
+    """The invitation codes of the organizer's units, to print on the notices."""
+    from flask import Response
+
+    from contest.accounts import registration
+    from contest.exports.writer import Column, Table, write_xlsx
+
+    choices = unit_choices()
+    codes = registration.codes_of([unit_id for unit_id, _name in choices])
+    table = Table(_("Invitation codes"), [Column(_("Unit")), Column(_("Invitation code"))],
+                  [(name, registration.printed(codes[unit_id])) for unit_id, name in choices if unit_id in codes])
+    return Response(write_xlsx(table), mimetype=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="ma-moi-dang-ky.xlsx"', "Cache-Control": "no-store"})
+
+
+@bp.route("/registration/pending/<int:user_id>", methods=["POST"])
+@organizer_required
+def registration_decide(user_id):
+    """Approve or reject a pending registration of the organizer's scope (others are not found)."""
+    from contest.accounts import registration
+    from contest.accounts.forms import ConfirmForm
+    from contest.accounts.loaders import get_user_or_404
+    from contest.errors import Refusal
+
+    user = get_user_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and form.action.data in ("approve", "reject"):
+        name = user.full_name
+        try:
+            registration.decide(user, form.action.data == "approve")
+        except Refusal as refusal:
+            _refused(refusal)
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now sign in.", name=name) if form.action.data == "approve"
+                  else _("The registration of %(name)s has been rejected.", name=name), "success")
+    return redirect(url_for("accounts.registration_settings"))

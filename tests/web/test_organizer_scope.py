@@ -20,13 +20,14 @@ UNSCOPED = {"bank.question", "bank.edit_question", "bank.question_status", "bank
             "accounts.members_credentials", "api_accounts.download_credentials_api"}
 # Organizer routes without an object in the path: lists (filtered, tested below) and forms.
 LISTS = {"rounds.manage", "audit.index", "accounts.members", "accounts.units", "api_audit.audit_list",
-         "api_accounts.list_members"}
+         "api_accounts.list_members", "accounts.registration_settings", "accounts.registration_codes_sheet"}
 NO_OBJECT = {"bank.index", "bank.bulk", "bank.export", "bank.import_page", "bank.new_question", "bank.template",
              "bank.topics", "rounds.new_contest", "accounts.import_members_page", "accounts.members_template",
              "accounts.unit_create", "accounts.unit_import", "api_rounds.create_contest", "api_bank.list_questions",
              "api_bank.create_question_api", "api_bank.import_questions", "api_bank.list_topics",
              "api_bank.create_topic", "api_accounts.create_unit", "api_accounts.create_user_api",
-             "api_accounts.import_members_api"}
+             "api_accounts.import_members_api", "accounts.registration_platform",
+             "accounts.registration_codes_missing"}
 
 
 def _organizer_rules(app):
