@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from contest.accounts import token_cache
 from contest.accounts.models import ROLES, ApiToken, Unit
 from contest.accounts.permissions import current_actor, roles_required
 from contest.accounts.rules import MIN_PASSWORD, normalize_username, valid_username
@@ -148,6 +149,7 @@ def issue_token(data):
 @blp.response(204)
 def revoke_token():
     g.api_token.revoked_at = utcnow()
+    token_cache.forget_token(g.api_token)
     db.session.commit()
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from contest.accounts.models import ApiToken
+from contest.accounts import token_cache
 from contest.api.core import is_api_request
 from contest.errors import Refusal
 
@@ -43,7 +43,7 @@ def _load_bearer(header: str) -> None:
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Refusal("unauthorized", 401)
-    found = ApiToken.find_user(token.strip())
+    found = token_cache.find_user(token.strip())
     if found is None:
         raise Refusal("unauthorized", 401)
     g.api_token, g.api_user = found

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from contest.accounts import throttle
+from contest.accounts import throttle, token_cache
 from contest.accounts.models import ApiToken, LoginSession, User
 from contest.accounts.rules import hash_password, normalize_username, password_weakness, verify_password
 from contest.clock import utcnow
@@ -225,6 +225,7 @@ def end_all_sessions(user: User, api_tokens: bool = False, keep_current: bool = 
         statement = statement.where(LoginSession.key_hash != LoginSession.digest(user.session_key))
     ended = db.session.execute(statement).rowcount
     if api_tokens:
+        token_cache.forget_user(user.id)  # the very next request with one of them is refused
         tokens = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         if keep_token is not None:
             tokens = tokens.where(ApiToken.id != keep_token.id)

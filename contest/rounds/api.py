@@ -408,8 +408,7 @@ def get_attempt(attempt_id):
 @blp.response(200, AnswerOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
 def save(data, attempt_id, question_id):
-    get_own_attempt_or_404(attempt_id, current_actor())
-    saved = service.save_answer(attempt_id, question_id, data["option_ids"])
+    saved = service.save_own_answer(current_actor(), attempt_id, question_id, data["option_ids"])
     db.session.commit()
     return {"question_id": saved.question_id, "option_ids": saved.option_ids, "saved_at": saved.saved_at}
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, cast, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from contest.clock import utcnow
+from contest.dbtypes import UTCDateTime
 from contest.errors import Refusal
 from contest.extensions import db
 from contest.rounds import options as option_rules
@@ -257,6 +258,65 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
     row.saved_at = now
     db.session.flush()  # the caller commits, which ends the FOR SHARE lock
     return SavedAnswer(question_id, keys, now)
+
+
+# The most frequent write of a round (every member, every answer, the last hour's spike), so it
+# is one statement when it succeeds: the attempt check and the write together, in SQL.
+FAST_KEYS_MAX = 64  # more keys than any question has options: left to the checked path
+
+
+def save_own_answer(user, attempt_id: int, question_id: int, option_ids: list[int]) -> SavedAnswer:
+    """Save one answer of `user`'s own attempt: one conditional UPDATE of the answer row that
+    holds only if the attempt is the user's, in progress and within its deadline + grace (read
+    FOR SHARE in the same statement on PostgreSQL, so a submit still waits for the save and a
+    save after the submit is refused), and every key is one of the question's (a single-answer
+    question takes at most one). When no row changes, the checked path (the loader and
+    save_answer) says why: 404, 409 attempt_closed or 422 invalid_option.
+
+    The deadline is compared with the app's clock (utcnow), passed as a parameter, and
+    attempt.deadline already holds the member's extra time."""
+    now = utcnow()
+    keys = list(dict.fromkeys(int(o) for o in option_ids))
+    if len(keys) <= FAST_KEYS_MAX and _update_answer(user.id, attempt_id, question_id, keys, now) == 1:
+        return SavedAnswer(question_id, keys, now)
+    from contest.rounds.loaders import get_own_attempt_or_404
+
+    get_own_attempt_or_404(attempt_id, user)
+    return save_answer(attempt_id, question_id, keys)
+
+
+def _update_answer(user_id: int, attempt_id: int, question_id: int, keys: list[int], now) -> int:
+    aq, attempt = AttemptQuestion.__table__.c, Attempt.__table__
+    dialect = db.session.get_bind().dialect.name
+    at = literal(now, UTCDateTime)
+    if dialect == "postgresql":
+        def option_of(key):
+            return aq.option_keys.op("->>")(str(key))
+
+        selected = func.json_build_array(*[cast(option_of(k), Integer) for k in keys])
+        in_time = attempt.c.deadline + func.make_interval(0, 0, 0, 0, 0, 0, Round.grace_seconds) >= at
+    else:
+        def option_of(key):
+            return func.json_extract(aq.option_keys, f'$."{key}"')
+
+        selected = func.json_array(*[option_of(k) for k in keys])
+        # julianday() is a float: a millisecond of slack keeps "exactly at the limit" inside.
+        in_time = ((func.julianday(at)
+                    - func.julianday(attempt.c.deadline)) * 86400.0 <= Round.grace_seconds + 0.001)
+    open_attempt = (
+        select(attempt.c.id).join(Round, Round.id == attempt.c.round_id)
+        .where(attempt.c.id == attempt_id, attempt.c.user_id == user_id,
+               attempt.c.status == "in_progress", in_time)
+        .with_for_update(read=True, of=attempt))
+    statement = (update(AttemptQuestion.__table__)
+                 .where(aq.attempt_id == attempt_id, aq.question_id == question_id,
+                        aq.attempt_id.in_(open_attempt),
+                        *[option_of(k).is_not(None) for k in keys])
+                 .values(selected=selected if keys else [], saved_at=now))
+    if len(keys) > 1:
+        statement = statement.where(select(QuestionVersion.id).where(
+            QuestionVersion.id == aq.version_id, QuestionVersion.kind == "multiple").exists())
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
 
 
 def save_prediction(attempt_id: int, prediction: int | None):
