@@ -45,10 +45,12 @@ def _last_id():
     return db.session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
-def _rows_after(last):
+def _rows_after(last, object_type=None):
     db.session.expire_all()
-    return db.session.execute(select(AuditEvent).where(AuditEvent.id > last)
-                              .order_by(AuditEvent.id)).scalars().all()
+    stmt = select(AuditEvent).where(AuditEvent.id > last)
+    if object_type is not None:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    return db.session.execute(stmt.order_by(AuditEvent.id)).scalars().all()
 
 
 def _expect(action, object_type, object_id, actor, before, after, reason=None, status=200):
@@ -348,11 +350,171 @@ def judging_normalize(client, make, clock):
                     {"normalize_scores": True}, status=302))
 
 
+def round_edit_page(client, make, clock):
+    make.questions(6)
+    round_ = make.round(title="Tuần thi")  # opens 09:00 Hà Nội time today, closes a week later
+    org = sign_in(client, make.user(role="organizer"))
+    form = {"title": "Tuần thi đã sửa", "opens_at": "2026-12-07T09:00", "closes_at": "2026-12-14T09:00",
+            "duration_minutes": "10", "question_count": "5", "max_attempts": "1", "counting": "best",
+            "tie_break": "duration", "shuffle_options": "y", "grace_seconds": "10", "prizes": ""}
+    return (lambda: client.post(f"/manage/rounds/{round_.id}/edit", data=form),
+            _expect("round.update", "round", round_.id, org, {"title": "Tuần thi"}, {"title": "Tuần thi đã sửa"},
+                    status=302))
+
+
+def round_extra_time_in_progress(client, make, clock):
+    round_ = make.quiz(duration_seconds=600)
+    org, member = make.user(role="organizer"), make.user()
+    attempt, _ = rounds.start_attempt(round_, member)
+    db.session.commit()
+    deadline = attempt.deadline
+    return (lambda: client.post(f"/api/v1/rounds/{round_.id}/extra-time", headers=make.auth(org),
+                                json={"user_id": member.id, "minutes": 5, "reason": "Mạng yếu"}),
+            _expect("attempt.extra_time", "attempt", attempt.id, org, {"deadline": _iso(deadline)},
+                    {"deadline": _iso(deadline + timedelta(minutes=5))}, reason="Mạng yếu"))
+
+
+def round_publish_quiz_page(client, make, clock):
+    round_ = _closed_quiz(make, results_published=True)
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/manage/rounds/{round_.id}/publish", data={"publish": "0"}),
+            _expect("round.unpublish", "round", round_.id, org, {"results_published": True},
+                    {"results_published": False}, status=302))
+
+
+def contest_standings_page(client, make, clock):
+    contest = make.contest()
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/manage/contests/{contest.id}/standings", data={"standings_rule": "best"}),
+            _expect("contest.update", "contest", contest.id, org, {"standings_rule": "sum"},
+                    {"standings_rule": "best"}, status=302))
+
+
+def contest_create(client, make, clock):
+    org = make.user(role="organizer")
+    return (lambda: client.post("/api/v1/contests", headers=make.auth(org), json={"title": "Cuộc thi mới"}),
+            _expect("contest.create", "contest", ANY, org, None, {"title": "Cuộc thi mới"}, status=201))
+
+
+def entry_prize_page(client, make, clock):
+    round_, entries = judged_round(make, [{"title": "Bài A", "author": "Nguyễn Văn An", "score": 90},
+                                          {"title": "Bài B", "author": "Trần Thị Bình", "score": 50}])
+    round_.prizes = [{"name": "Giải Nhất", "count": 1}]
+    db.session.commit()
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/judging/manage/rounds/{round_.id}/results/prize", data={
+                "prize-entry_id": entries[1].id, "prize-prize": "Giải Nhất", "prize-reason": "Hội đồng thống nhất"}),
+            _expect("entry.prize", "entry", entries[1].id, org, {"prize": None, "by_hand": False},
+                    {"prize": "Giải Nhất", "by_hand": True}, reason="Hội đồng thống nhất", status=302))
+
+
+def certificate_revoke_page(client, make, clock):
+    make.questions(4)
+    round_ = make.round(question_count=3)
+    _taken(make, round_, make.user(full_name="Nguyễn Thị Hoa"))
+    clock.set(round_.closes_at + timedelta(minutes=1))
+    round_.results_published = True
+    db.session.commit()
+    certificates.issue(round_, "all")
+    db.session.commit()
+    cert = db.session.execute(select(Certificate)).scalar_one()
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/certificates/{cert.code}/revoke", data={"reason": "Cấp nhầm"}),
+            _expect("certificate.revoke", "certificate", cert.id, org, {"revoked": False}, {"revoked": True},
+                    reason="Cấp nhầm", status=302))
+
+
+def member_role_page(client, make, clock):
+    member = make.user(full_name="Nguyễn Văn Bình")
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/members/{member.id}/edit", data={
+                "full_name": "Nguyễn Văn Bình", "unit_id": "0", "role": "judge"}),
+            _expect("user.role", "user", member.id, org, {"role": "member"}, {"role": "judge"}, status=302))
+
+
+def member_deactivate_page(client, make, clock):
+    member = make.user()
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/members/{member.id}/active", data={"action": "deactivate"}),
+            _expect("user.deactivate", "user", member.id, org, {"active": True}, {"active": False}, status=302))
+
+
+def member_reset_page(client, make, clock):
+    member = make.user()
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/members/{member.id}/reset", data={"action": "reset"}),
+            _expect("user.password_reset", "user", member.id, org, None, {"expires_at": ANY}, status=ANY))
+
+
+def unit_rename_page(client, make, clock):
+    unit = make.unit("Chi bộ Cũ")
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/units/{unit.id}/rename", data={"name": "Chi bộ Mới", "parent_id": "0"}),
+            _expect("unit.rename", "unit", unit.id, org, {"name": "Chi bộ Cũ"}, {"name": "Chi bộ Mới"}, status=302))
+
+
+def question_bulk_retire(client, make, clock):
+    question = make.questions(1)[0]
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post("/manage/bank/bulk", data={"ids": [question.id], "action": "retire",
+                                                           "target_topic_id": "0"}),
+            _expect("question.retire", "question", question.id, org, {"status": "approved"},
+                    {"status": "retired"}, status=302))
+
+
+def _assigned(client, make):
+    from tests.api.test_judging_api import essay_round, submit
+
+    round_ = essay_round(make, min_words=5)
+    submit(client, make, round_, make.user(unit=make.unit()))
+    judges = [make.user(role="judge", unit=make.unit()) for _ in range(2)]
+    org = make.user(role="organizer")
+    assert client.post(f"/api/v1/rounds/{round_.id}/assignments", headers=make.auth(org),
+                       json={"judge_ids": [j.id for j in judges]}).status_code == 201
+    return round_, judges, org
+
+
+def sheet_submit(client, make, clock):
+    from tests.api.test_judging_api import sheet
+
+    round_, judges, _org = _assigned(client, make)
+    row = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalar_one()
+    return (lambda: client.put(f"/api/v1/judging/assignments/{row.id}", headers=make.auth(judges[0]),
+                               json=sheet(round_, 30, 20, 20)),
+            _expect("sheet.submit", "assignment", row.id, judges[0], ANY, ANY)
+            | {"before_has": {"status": "assigned"}, "after_has": {"status": "submitted", "total": pytest.approx(500 / 7)}})  # weighted
+
+
+def assignment_unassign_page(client, make, clock):
+    round_, judges, org = _assigned(client, make)
+    row = db.session.execute(select(Assignment).where(Assignment.judge_id == judges[0].id)).scalar_one()
+    sign_in(client, org)
+    return (lambda: client.post(f"/judging/manage/rounds/{round_.id}/unassign", data={"assignment_id": row.id}),
+            _expect("assignment.unassign", "assignment", row.id, org, ANY, None, status=302)
+            | {"before_has": {"judge_id": judges[0].id, "status": "assigned"}})
+
+
+def panel_remove_page(client, make, clock):
+    round_, judges, org = _assigned(client, make)
+    extra = make.user(role="judge", unit=make.unit())
+    from contest.judging import service as judging
+
+    judging.add_to_panel(round_, 1, [extra.id], audit=False)
+    db.session.commit()
+    sign_in(client, org)
+    return (lambda: client.post(f"/judging/manage/rounds/{round_.id}/panel/remove", data={"judge_id": extra.id}),
+            _expect("assignment.panel_remove", "round", round_.id, org, ANY, ANY, status=302))
+
+
 CASES = [round_publish, round_unpublish, round_publish_page, round_close_early, round_window, round_draw,
          round_prizes, round_copy, round_delete, round_extra_time, contest_update, contest_publish_standings,
          contest_status_page, entry_prize, certificate_revoke, user_role, user_deactivate, user_update,
          user_password_reset, user_import, unit_create, unit_move, unit_merge, question_create, question_edit,
-         question_retire, bank_import, sheet_reopen, assignment_auto, judging_normalize]
+         question_retire, bank_import, sheet_reopen, assignment_auto, judging_normalize,
+         round_edit_page, round_extra_time_in_progress, round_publish_quiz_page, contest_standings_page,
+         contest_create, entry_prize_page, certificate_revoke_page, member_role_page, member_deactivate_page,
+         member_reset_page, unit_rename_page, question_bulk_retire, sheet_submit, assignment_unassign_page,
+         panel_remove_page]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
@@ -361,7 +523,7 @@ def test_each_action_writes_exactly_one_audit_row(client, make, clock, case):
     last = _last_id()
     response = act()
     assert response.status_code == expected["status"], response.get_data(as_text=True)[:500]
-    rows = _rows_after(last)
+    rows = _rows_after(last, expected["object_type"])
     assert [(r.action, r.object_type) for r in rows] == [(expected["action"], expected["object_type"])]
     row = rows[0]
     got = {"action": row.action, "object_type": row.object_type, "object_id": row.object_id,
