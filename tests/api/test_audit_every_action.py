@@ -627,3 +627,52 @@ def _state(model, object_id):
     db.session.expire_all()
     row = db.session.get(model, object_id)
     return {c.name: getattr(row, c.name) for c in model.__table__.columns} if row is not None else None
+
+
+# --- one transaction: the change and its row persist together or not at all --------------------
+
+def _database():
+    """Every row of every table, read on a connection of its own (what is committed), but the
+    sign-in bookkeeping (tokens, sessions: their last use is noted as they are used)."""
+    skip = {"api_token", "login_session"}
+    with db.engine.connect() as conn:
+        return {name: sorted(map(repr, conn.execute(table.select()).all()))
+                for name, table in db.metadata.tables.items() if name not in skip}
+
+
+TRANSACTION_CASES = [round_publish, round_close_early, round_prizes, round_copy, round_delete, contest_update,
+                     entry_prize, certificate_revoke, user_role, user_import, unit_move, unit_merge, question_edit,
+                     question_retire, bank_import, sheet_reopen, assignment_auto, sheet_submit, round_edit_page]
+
+
+@pytest.mark.parametrize("mode", ["record_fails", "commit_fails"])
+@pytest.mark.parametrize("case", TRANSACTION_CASES, ids=lambda c: c.__name__)
+def test_a_failed_change_leaves_neither_the_change_nor_its_row(client, make, clock, monkeypatch, case, mode):
+    """``record_fails``: the audit row cannot be written (the change was made just before it);
+    ``commit_fails``: the request's one commit fails after the change and its row are flushed.
+    Either way the request answers 500 and the database is exactly as before: the row is never
+    written without the change, nor the change without its row."""
+    from flask import has_request_context
+
+    import contest.audit.service as audit
+
+    act, expected = case(client, make, clock)
+    before = _database()
+    if mode == "record_fails":
+        def broken(*args, **kwargs):
+            raise RuntimeError("the audit log is unavailable")
+        monkeypatch.setattr(audit, "AuditEvent", broken)
+    else:
+        real_commit = db.session.commit
+
+        def commit():
+            if not has_request_context():
+                return real_commit()
+            db.session.flush()
+            raise RuntimeError("the database went away at the commit")
+        monkeypatch.setattr(db.session, "commit", commit)
+    response = act()
+    monkeypatch.undo()
+    assert response.status_code == 500, response.get_data(as_text=True)[:300]
+    db.session.rollback()
+    assert _database() == before
