@@ -54,8 +54,9 @@ def _rows_after(last, object_type=None):
 
 
 def _expect(action, object_type, object_id, actor, before, after, reason=None, status=200):
+    """``actor`` None: the platform itself did it (actor=SYSTEM)."""
     return {"action": action, "object_type": object_type, "object_id": object_id,
-            "actor_id": actor.id, "before": before, "after": after, "reason": reason, "status": status}
+            "actor_id": actor.id if actor is not None else None, "before": before, "after": after, "reason": reason, "status": status}
 
 
 def _closed_quiz(make, **fields):
@@ -506,6 +507,48 @@ def panel_remove_page(client, make, clock):
             _expect("assignment.panel_remove", "round", round_.id, org, ANY, ANY, status=302))
 
 
+def certificate_issue(client, make, clock):
+    make.questions(4)
+    round_ = make.round(question_count=3)
+    for name in ("Nguyễn Thị Hoa", "Trần Văn Bảo"):
+        _taken(make, round_, make.user(full_name=name))
+    clock.set(round_.closes_at + timedelta(minutes=1))
+    round_.results_published = True
+    db.session.commit()
+    from contest.standings.service import freeze_if_closed
+
+    freeze_if_closed(round_)  # the final ranks first (round.freeze, by the platform)
+    org = make.user(role="organizer")
+    make.app.config["JOBS_INLINE"] = True  # the job runs in the request (jobs_inline puts it back)
+    return (lambda: client.post(f"/api/v1/rounds/{round_.id}/certificates", headers=make.auth(org),
+                                json={"scope": "all"}),
+            _expect("certificate.issue", "round", round_.id, org, {"issued": 0}, {"issued": 2, "scope": "all"},
+                    status=202))
+
+
+def certificate_settings_page(client, make, clock):
+    contest = make.contest()
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/manage/contests/{contest.id}/certificates", data={
+                "signer_name": "Lê Văn Đức", "signer_title": "Trưởng ban tổ chức", "template": ""},
+                content_type="multipart/form-data"),
+            _expect("certificate.settings", "contest", contest.id, org,
+                    {"signer_name": None, "signer_title": None}, {"signer_name": "Lê Văn Đức",
+                                                                  "signer_title": "Trưởng ban tổ chức"}, status=302))
+
+
+def round_freeze(client, make, clock):
+    """The final ranks are computed by the platform at the first read after the close."""
+    make.questions(4)
+    round_ = make.round(question_count=3)
+    _taken(make, round_, make.user())
+    clock.set(round_.closes_at + timedelta(minutes=1))
+    org = make.user(role="organizer")
+    return (lambda: client.get(f"/api/v1/rounds/{round_.id}/leaderboard", headers=make.auth(org)),
+            _expect("round.freeze", "round", round_.id, None, {"standings_frozen_at": None, "prediction_truth": None},
+                    {"standings_frozen_at": _iso(clock()), "prediction_truth": None, "ranked": 1}))
+
+
 CASES = [round_publish, round_unpublish, round_publish_page, round_close_early, round_window, round_draw,
          round_prizes, round_copy, round_delete, round_extra_time, contest_update, contest_publish_standings,
          contest_status_page, entry_prize, certificate_revoke, user_role, user_deactivate, user_update,
@@ -514,11 +557,19 @@ CASES = [round_publish, round_unpublish, round_publish_page, round_close_early, 
          round_edit_page, round_extra_time_in_progress, round_publish_quiz_page, contest_standings_page,
          contest_create, entry_prize_page, certificate_revoke_page, member_role_page, member_deactivate_page,
          member_reset_page, unit_rename_page, question_bulk_retire, sheet_submit, assignment_unassign_page,
-         panel_remove_page]
+         panel_remove_page, certificate_issue, certificate_settings_page, round_freeze]
+
+
+@pytest.fixture
+def jobs_inline(app):
+    """Background jobs run in the request (certificate.issue is recorded by its job)."""
+    inline = app.config.get("JOBS_INLINE")
+    yield
+    app.config["JOBS_INLINE"] = inline
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
-def test_each_action_writes_exactly_one_audit_row(client, make, clock, case):
+def test_each_action_writes_exactly_one_audit_row(client, make, clock, jobs_inline, case):
     act, expected = case(client, make, clock)
     last = _last_id()
     response = act()
