@@ -9,7 +9,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from redis.exceptions import RedisError
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
 naming_convention = {
@@ -21,6 +22,20 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+
+
+@event.listens_for(Engine, "savepoint")
+def _savepoint_inside_the_transaction(conn, name):
+    """On SQLite, a SAVEPOINT opened while no transaction is open (pysqlite begins one only
+    before its first INSERT, UPDATE or DELETE) *is* the transaction, and releasing it commits:
+    a topic made by a bank import under ``begin_nested`` was committed on its own, before the
+    questions and the audit row, and stayed when they failed. Open the transaction first, so
+    the savepoint nests in the request's one transaction as it does on PostgreSQL."""
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    if not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN")
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -23,7 +23,7 @@ from contest.accounts.models import ROLES, User
 from contest.accounts.rules import generate_password, hash_generated_password, normalize_username, valid_username
 from contest.accounts.service import end_all_sessions, search_text
 from contest.accounts.units import ensure_paths, name_key, path_index, split_path
-from contest.audit.service import record
+from contest.audit.service import record, record_change
 from contest.clock import utcnow
 from contest.dbtypes import fold, nfc
 from contest.errors import Refusal
@@ -425,10 +425,10 @@ def update_member(user: User, actor: User, changes: dict, reason: str | None = N
         user.search_text = search_text(name, user.username)
     if "unit_id" in changes:
         user.unit_id = changes["unit_id"]
-    if before["full_name"] != user.full_name or before["unit_id"] != user.unit_id:
-        record("user.update", "user", user.id, actor=actor,
-               before={"full_name": before["full_name"], "unit_id": before["unit_id"]},
-               after={"full_name": user.full_name, "unit_id": user.unit_id}, reason=reason)
+    # The changed fields only: a new name alone does not list the unit that stayed.
+    record_change("user.update", "user", user.id,
+                  {"full_name": before["full_name"], "unit_id": before["unit_id"]},
+                  {"full_name": user.full_name, "unit_id": user.unit_id}, actor=actor, reason=reason)
     if "role" in changes and changes["role"] != user.role:
         user.role = changes["role"]
         record("user.role", "user", user.id, actor=actor, before={"role": before["role"]},

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from contest.audit.service import record
+from contest.audit.service import SYSTEM, record, record_change
 from contest.certificates import rules
 from contest.certificates.models import Certificate, CertificateBundle, CertificateSettings
 from contest.clock import utcnow
@@ -82,10 +82,11 @@ def issued_user_ids(round_id: int) -> set[int]:
     return set(db.session.execute(select(Certificate.user_id).where(Certificate.round_id == round_id)).scalars())
 
 
-def issue(round_, scope: str, progress=None) -> dict:
+def issue(round_, scope: str, progress=None, actor=None) -> dict:
     """Issue the missing certificates of the round (the caller checked it is published).
     ``progress(done, total)`` is called after each committed batch when given (the job);
-    without it nothing is committed (the caller commits). Returns the counts."""
+    without it nothing is committed (the caller commits). Returns the counts. Audited
+    ``certificate.issue`` (who started it: ``actor``), in the transaction of the last batch."""
     people = recipients(round_, scope)
     have = issued_user_ids(round_.id)
     missing = [p for p in people if p.user_id not in have]
@@ -101,14 +102,24 @@ def issue(round_, scope: str, progress=None) -> dict:
             created += 1
         if progress is not None:
             try:
+                db.session.flush()  # a duplicate fails here, before the audit row is added
+                if start + BATCH >= len(missing):
+                    _record_issued(round_, scope, len(have), len(missing), actor)
                 db.session.commit()
             except IntegrityError:  # another run issued some of them meanwhile: keep theirs
                 db.session.rollback()
-                return issue(round_, scope, progress)
+                return issue(round_, scope, progress, actor)
             progress(start + len(missing[start:start + BATCH]), len(missing))
         else:
             db.session.flush()
+            if start + BATCH >= len(missing):
+                _record_issued(round_, scope, len(have), len(missing), actor)
     return {"issued": created, "already": len(people) - len(missing), "total": len(people)}
+
+
+def _record_issued(round_, scope: str, had: int, added: int, actor) -> None:
+    record("certificate.issue", "round", round_.id, actor=actor or None, before={"issued": had},
+           after={"issued": had + added, "scope": scope}, round_id=round_.id, contest_id=round_.contest_id)
 
 
 ISSUE_SHARE = 0.2  # of the progress bar: issuing; the rest is laying out the PDF
@@ -122,8 +133,11 @@ def issue_job(job, round_id: int, scope: str, base_url: str | None = None) -> di
     round_ = db.session.get(Round, round_id)
     if round_ is None or not is_published(round_):
         raise not_published()
+    from contest.accounts.models import User
+
+    starter = db.session.get(User, job.started_by_id) if job.started_by_id else None
     counts = issue(round_, scope, progress=lambda done, total: report_progress(
-        job, ISSUE_SHARE * done / total if total else ISSUE_SHARE))
+        job, ISSUE_SHARE * done / total if total else ISSUE_SHARE), actor=starter or SYSTEM)
     db.session.commit()
     report_progress(job, ISSUE_SHARE)
     build_bundle(round_, render.base_url(base_url), progress=lambda done, total: report_progress(
@@ -231,6 +245,7 @@ def save_settings(contest_id: int, *, template: str | None, signer_name: str | N
     if settings is None:
         settings = CertificateSettings(contest_id=contest_id)
         db.session.add(settings)
+    old = _settings_state(settings)
     settings.template = template
     settings.signer_name = (signer_name or "").strip()[:200] or None
     settings.signer_title = (signer_title or "").strip()[:200] or None
@@ -241,4 +256,14 @@ def save_settings(contest_id: int, *, template: str | None, signer_name: str | N
     settings.updated_at = utcnow()
     forget_bundles(db.session.execute(select(Round.id).where(Round.contest_id == contest_id)).scalars().all())
     db.session.flush()
+    record_change("certificate.settings", "contest", contest_id, old, _settings_state(settings), actor=actor,
+                  contest_id=contest_id)
     return settings
+
+
+def _settings_state(settings: CertificateSettings) -> dict:
+    """What the audit log keeps of the settings: the template's text, the signer, and of the
+    image its type and size (not its bytes)."""
+    return {"template": settings.template, "signer_name": settings.signer_name,
+            "signer_title": settings.signer_title, "image_type": settings.image_type,
+            "image_bytes": len(settings.image) if settings.image else None}
