@@ -51,6 +51,13 @@ class PasswordChangeForm(FlaskForm):
         EqualTo("new_password", message=_l("The two passwords are not the same."))])
 
 
+class ProfileForm(FlaskForm):
+    """A member's own contact details; the name and the unit are the organizers' (they are what
+    rankings and certificates print)."""
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+
+
 # --- members and units (organizer) ------------------------------------------------------------
 
 from flask_wtf.file import FileField, FileRequired  # noqa: E402

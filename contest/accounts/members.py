@@ -173,6 +173,27 @@ class Checked:
     new_paths: list = field(default_factory=list)  # unit paths to create (create_units)
 
 
+def clean_contact(email: str | None, phone: str | None) -> tuple[str | None, str | None, list[tuple[str, str]]]:
+    """An email and a phone number as stored (blank = none; the email normalised, lower case),
+    with what is wrong with them as (field, message): the one check of an import row and of a
+    member's profile.
+
+    >>> clean_contact(" An.Nguyen@Example.VN ", "0912 345 678")[:2]
+    ('an.nguyen@example.vn', '0912 345 678')
+    >>> len(clean_contact("an@", "12")[2])  # both refused, each with its message
+    2
+    """
+    email, phone, problems = (email or "").strip() or None, (phone or "").strip() or None, []
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            problems.append(("email", _("The email “%(email)s” is not valid.", email=email)))
+    if phone and (len(phone) > 30 or not re.fullmatch(r"[0-9 +().-]{6,30}", phone)):
+        problems.append(("phone", _("The phone number “%(phone)s” is not valid.", phone=phone)))
+    return email, phone, problems
+
+
 def _text(value) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -259,15 +280,8 @@ def check_rows(table, *, taken: set, paths: dict, create_units: bool, may_grant:
                               role=_text(get("role"))))
         elif role in ("organizer", "admin") and not may_grant:
             problems.append(_("Only an administrator can grant the organizer or administrator role."))
-        email = _text(get("email")) or None
-        if email:
-            try:
-                email = validate_email(email, check_deliverability=False).normalized.lower()
-            except EmailNotValidError:
-                problems.append(_("The email “%(email)s” is not valid.", email=email))
-        phone = _text(get("phone")) or None
-        if phone and (len(phone) > 30 or not re.fullmatch(r"[0-9 +().-]{6,30}", phone)):
-            problems.append(_("The phone number “%(phone)s” is not valid.", phone=phone))
+        email, phone, contact = clean_contact(_text(get("email")), _text(get("phone")))
+        problems += [message for _field, message in contact]
         birth = parse_date(get("date_of_birth"), today)
         if birth is False:
             problems.append(_("The date of birth “%(date)s” is not valid: write dd/mm/yyyy.",
@@ -389,6 +403,18 @@ def take_credentials(job_id: str, actor: User) -> bytes | None:
 
 def _snapshot(user: User) -> dict:
     return {"full_name": user.full_name, "unit_id": user.unit_id, "role": user.role, "active": user.active}
+
+
+def update_contact(user: User, email: str | None, phone: str | None) -> User:
+    """A member's own contact details (their profile), checked as an import row's are; 422 with
+    each problem, nothing changed. Flushes; the caller commits."""
+    email, phone, problems = clean_contact(email, phone)
+    if problems:
+        raise Refusal("validation_error", 422, problems[0][1],
+                      details=[{"field": field, "message": message} for field, message in problems])
+    user.email, user.phone = email, phone
+    db.session.flush()
+    return user
 
 
 def update_member(user: User, actor: User, changes: dict, reason: str | None = None) -> User:

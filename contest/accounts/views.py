@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from contest.accounts.forms import LoginForm, PasswordChangeForm, RegisterForm
+from contest.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.models import Unit
 from contest.accounts.redirects import safe_next
@@ -15,6 +15,7 @@ from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, SignIn
                                       delay_message, end_all_sessions, end_session, known_device,
                                       known_device_cookie, start_session)
 from contest.dbtypes import fold
+from contest.errors import Refusal
 from contest.extensions import LOCALES, db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -102,6 +103,30 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("rounds.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    """One's own profile: name, username, unit (kept by the organizers) and contact details."""
+    from contest.accounts.members import update_contact
+
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            update_contact(user, form.email.data, form.phone.data)
+        except Refusal as refused:
+            db.session.rollback()
+            for problem in refused.details or []:
+                getattr(form, problem["field"]).errors.append(problem["message"])
+        else:
+            db.session.commit()
+            flash(_("Your contact details have been saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    unit = db.session.get(Unit, user.unit_id) if user.unit_id else None
+    return render_template("accounts/profile.html", form=form, member=user,
+                           unit=unit.path_name() if unit else None)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
