@@ -39,10 +39,11 @@ self.addEventListener("activate", function (event) {
 
 // Only a page the server marked as the member's own attempt (X-Offline-Page: attempt), reached
 // without a redirect (a finished attempt redirects to its result: its stored page is dropped).
+// The response given is the worker's own copy (cloned before the page reads the original).
 function keepPage(url, response) {
   return caches.open(PAGES).then(function (cache) {
     if (response.ok && !response.redirected && response.headers.get("X-Offline-Page") === "attempt") {
-      return cache.put(url, response.clone());
+      return cache.put(url, response);
     }
     if (response.redirected || response.status === 404 || response.status === 403) return cache.delete(url);
   });
@@ -50,11 +51,16 @@ function keepPage(url, response) {
 
 function attemptPage(event, url) {
   return fetch(event.request).then(function (response) {
-    event.waitUntil(keepPage(url, response));
+    event.waitUntil(keepPage(url, response.clone()));
     return response;
   }).catch(function () {
     return caches.open(PAGES).then(function (cache) { return cache.match(url); }).then(function (hit) {
-      return hit || Response.error();
+      if (!hit) return Response.error();
+      // Said in the page, so that attempt.js knows its server time is an earlier visit's.
+      return hit.text().then(function (html) {
+        return new Response(html.replace('<div id="attempt" ', '<div id="attempt" data-from-cache="1" '),
+          { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+      });
     });
   });
 }
