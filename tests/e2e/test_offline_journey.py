@@ -75,3 +75,40 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, brow
         assert saved == {1: [int(chosen[1])], 2: [int(chosen[2])], 3: [int(chosen[3])], 4: []}
     finally:
         context.close()
+
+
+def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(live_server, browser, make, clock):
+    member = make.user(password="mat-khau-du-dai")
+    make.questions(4)
+    make.round(title="Tuần thi về muộn", question_count=3, duration_seconds=600)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{live_server}/login")
+        page.fill("#username", member.username)
+        page.fill("#password", "mat-khau-du-dai")
+        page.click("main button[type=submit]")
+        page.click("text=Tuần thi về muộn")
+        page.click("form[action$='/start'] button")
+        expect(page.locator("#countdown")).not_to_have_text("--:--")
+        context.set_offline(True)
+        page.locator(".question[data-position='2'] .form-check-label").first.click()
+        expect(page.locator("[data-testid=sync-status]")).to_have_text("Đang chờ gửi: 1 câu")
+        clock.advance(minutes=11)  # the server's time runs out while the phone has no network
+        context.set_offline(False)
+        expect(page.locator("[data-testid=sync-status]")).to_have_text(
+            "Không được nhận vì gửi đến sau khi hết giờ: 1 câu.", timeout=20_000)
+        expect(page.locator(".question[data-position='2'] .save-state")).to_have_text(
+            "Không được nhận: câu trả lời đến máy chủ sau khi đã hết giờ.")
+        expect(page.locator("#connection")).to_have_text("Đã hết giờ: lượt thi này không nhận thêm câu trả lời.")
+        # The member stays to read it, then goes on by the link (no redirect hides the refusal).
+        page.wait_for_timeout(2000)
+        assert re.search(r"/attempts/\d+$", page.url)
+        link = page.locator("#result-link")
+        expect(link).to_be_visible()
+        expect(link).to_have_text("Xem kết quả của bạn")
+        db.session.expire_all()
+        assert all(aq.selected is None for aq in db.session.execute(db.select(Attempt)).scalar_one().questions)
+    finally:
+        context.close()
