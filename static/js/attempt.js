@@ -68,7 +68,7 @@
     }
     if (refused) parts.push(msg.msgRefused.replace("__N__", refused));
     syncStatus.textContent = parts.join(" ");
-    syncStatus.className = "small mt-1 fw-semibold " + (refused ? "text-danger" : waiting ? "text-warning-emphasis" : "text-success");
+    syncStatus.className = "small mt-1 fw-semibold " + (refused ? "text-danger-emphasis" : waiting ? "text-warning-emphasis" : "text-success-emphasis");
     syncStatus.dataset.waiting = String(waiting);
   }
   // Refused after the time was up (409 attempt_closed): said on the question and in the bar,
@@ -189,7 +189,7 @@
         return false;
       });
     }).catch(function () {
-      setState(qid, msg.msgError, "text-warning");
+      setState(qid, msg.msgError, "text-warning-emphasis");
       if (!closed) connection.textContent = msg.msgOffline;
       showSync();
       scheduleRetry();
@@ -253,7 +253,7 @@
         return false;
       });
     }).catch(function () {
-      setPredictionState(msg.msgError, "text-warning");
+      setPredictionState(msg.msgError, "text-warning-emphasis");
       if (!closed) connection.textContent = msg.msgOffline;
       showSync();
       scheduleRetry();

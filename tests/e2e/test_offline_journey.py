@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from contest.rounds.models import Attempt
+from tests.e2e.test_accessibility import _violations
 
 
 def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, browser, make):
@@ -61,6 +62,7 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, brow
         expect(page.locator(".nav-q[data-position='3']")).to_have_attribute("aria-label", "Câu 3: đã trả lời")
         # The countdown runs from the deadline in the page, on the server's clock.
         expect(page.locator("#countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
+        assert _violations(page) == []  # the page reopened offline, waiting answers said, for everyone
         db.session.expire_all()
         assert [aq.selected is not None for aq in db.session.execute(db.select(Attempt)).scalar_one().questions] \
             == [True, False, False, False]
@@ -108,6 +110,7 @@ def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(live_server
         link = page.locator("#result-link")
         expect(link).to_be_visible()
         expect(link).to_have_text("Xem kết quả của bạn")
+        assert _violations(page) == []
         db.session.expire_all()
         assert all(aq.selected is None for aq in db.session.execute(db.select(Attempt)).scalar_one().questions)
     finally:
