@@ -12,6 +12,17 @@ from contest.rounds.models import Attempt
 from tests.e2e.test_accessibility import _violations
 
 
+def stored_pages(page, wanted: int) -> int:
+    """How many attempt pages the service worker keeps, waited for until it is `wanted` (10 s)."""
+    count = None
+    for _ in range(50):
+        count = page.evaluate("async () => (await (await caches.open('attempt-pages-v1')).keys()).length")
+        if count == wanted:
+            break
+        page.wait_for_timeout(200)
+    return count
+
+
 def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, browser, make):
     member = make.user(password="mat-khau-du-dai")
     make.questions(6)
@@ -31,7 +42,7 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, brow
         # The worker controls the page (registered since the sign-in page) and has stored it.
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         attempt_url = page.url
-        page.wait_for_function("async () => !!(await (await caches.open('attempt-pages-v1')).match(location.href))")
+        assert stored_pages(page, 1) == 1
         attempt_id = int(re.search(r"/attempts/(\d+)$", attempt_url).group(1))
         status = page.locator("[data-testid=sync-status]")
 
@@ -75,6 +86,10 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, brow
         attempt = db.session.get(Attempt, attempt_id)
         saved = {aq.position: aq.public_ids(aq.selected or []) for aq in attempt.questions}
         assert saved == {1: [int(chosen[1])], 2: [int(chosen[2])], 3: [int(chosen[3])], 4: []}
+        # Signing out forgets the stored attempt page: the next person on the phone cannot reopen it.
+        with page.expect_navigation():
+            page.evaluate("document.querySelector(\"form[action='/logout']\").submit()")
+        assert stored_pages(page, 0) == 0
     finally:
         context.close()
 
