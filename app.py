@@ -133,6 +133,9 @@ def _blueprints(app: Flask) -> None:
     from contest.health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from contest.pwa import bp as pwa_bp
+
+    app.register_blueprint(pwa_bp)
 
     api = Api(app, spec_kwargs={"info": {"description": "JSON API v1 of the contest platform"}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

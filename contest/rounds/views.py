@@ -115,10 +115,13 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
     view = service.attempt_view(attempt)
     if prediction_text is None:
         prediction_text = "" if view["prediction"] is None else str(view["prediction"])
-    return render_template("rounds/take.html", attempt=attempt, round=attempt.round, view=view,
+    html = render_template("rounds/take.html", attempt=attempt, round=attempt.round, view=view,
                            form=SubmitForm(), readonly=readonly, prediction_text=prediction_text,
                            prediction_error=prediction_error, prediction_max=PREDICTION_MAX,
-                           extra_minutes=service.extra_seconds(attempt.round_id, attempt.user_id) // 60), status
+                           extra_minutes=service.extra_seconds(attempt.round_id, attempt.user_id) // 60)
+    # The member's own attempt is the one page the service worker may keep for a reload offline
+    # (static/js/sw.js); an organizer's read-only view of it is never kept.
+    return html, status, ({} if readonly else {"X-Offline-Page": "attempt"})
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -9,13 +9,33 @@
   const attemptId = root.dataset.attemptId;
   const deadline = Date.parse(root.dataset.deadline);
   const grace = parseInt(root.dataset.grace || "0", 10) * 1000;
-  const offset = Date.parse(root.dataset.serverTime) - Date.now(); // server minus device clock
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const storeKey = "attempt-" + attemptId + "-pending";
   const msg = root.dataset;
   const connection = document.getElementById("connection");
   let closed = false;
   let retryTimer = null;
+  // Kept on the device per attempt, beside the queue: what the server acknowledged (answers,
+  // prediction, when) and the answers it refused because they came after the time was up.
+  const savedKey = "attempt-" + attemptId + "-saved";
+  const refusedKey = "attempt-" + attemptId + "-refused";
+  const pageKey = "attempt-" + attemptId + "-page";
+  const syncStatus = document.getElementById("sync-status");
+  const resultLink = document.getElementById("result-link");
+  function loadJSON(key, empty) {
+    try { return JSON.parse(localStorage.getItem(key)) || empty; } catch (e) { return empty; }
+  }
+  function storeJSON(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  // The page reopened by the service worker without a network (data-from-cache, sw.js) is the one
+  // stored at an earlier visit: its server time is that visit's, so the offset between the
+  // server's clock and this device's measured at the last visit online is used instead.
+  const fromCache = root.dataset.fromCache === "1";
+  const seen = loadJSON(pageKey, {});
+  const offset = fromCache && typeof seen.offset === "number" ? seen.offset
+    : Date.parse(root.dataset.serverTime) - Date.now(); // server minus device clock
+  if (!fromCache) storeJSON(pageKey, { offset: offset });
 
   function serverNow() { return Date.now() + offset; }
 
@@ -24,6 +44,40 @@
   }
   function storePending(pending) {
     try { localStorage.setItem(storeKey, JSON.stringify(pending)); } catch (e) { /* private mode */ }
+  }
+
+  function pad2(n) { return (n < 10 ? "0" : "") + n; }
+  function acknowledged(key, value, savedAt) {
+    const saved = loadJSON(savedKey, { answers: {} });
+    if (key === "prediction") saved.prediction = value; else saved.answers[key] = value;
+    const at = Date.parse(savedAt);
+    saved.at = isNaN(at) ? Date.now() : at;
+    storeJSON(savedKey, saved);
+  }
+  // What is on the server and what still waits on this device, in words (the bar under the clock).
+  function showSync() {
+    if (!syncStatus) return;
+    const waiting = Object.keys(loadPending()).length;
+    const refused = loadJSON(refusedKey, []).length;
+    const saved = loadJSON(savedKey, { answers: {} });
+    const parts = [];
+    if (waiting) parts.push(msg.msgWaiting.replace("__N__", waiting));
+    else if (saved.at) {
+      const at = new Date(saved.at);
+      parts.push(msg.msgSavedAt.replace("__T__", pad2(at.getHours()) + ":" + pad2(at.getMinutes())));
+    }
+    if (refused) parts.push(msg.msgRefused.replace("__N__", refused));
+    syncStatus.textContent = parts.join(" ");
+    syncStatus.className = "small mt-1 fw-semibold " + (refused ? "text-danger-emphasis" : waiting ? "text-warning-emphasis" : "text-success-emphasis");
+    syncStatus.dataset.waiting = String(waiting);
+  }
+  // Refused after the time was up (409 attempt_closed): said on the question and in the bar,
+  // kept on the device, never dropped without a word.
+  function refuse(key) {
+    const pending = loadPending(); delete pending[key]; storePending(pending);
+    const refused = loadJSON(refusedKey, []);
+    if (refused.indexOf(String(key)) === -1) refused.push(String(key));
+    storeJSON(refusedKey, refused);
   }
 
   function questionBox(qid) { return root.querySelector('.question[data-question="' + qid + '"]'); }
@@ -113,11 +167,20 @@
           delete pending[qid];
           storePending(pending);
         }
-        setState(qid, msg.msgSaved, "text-success");
-        connection.textContent = "";
-        return true;
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          acknowledged(qid, optionIds, body.saved_at);
+          setState(qid, msg.msgSaved, "text-success");
+          if (!closed) connection.textContent = "";
+          showSync();
+          return true;
+        });
       }
-      if (response.status === 409) { closeAttempt(); return false; }
+      if (response.status === 409) {
+        refuse(qid);
+        setState(qid, msg.msgLate, "text-danger");
+        closeAttempt();
+        return false;
+      }
       if (response.status >= 500 || response.status === 429) throw new Error("retry");
       return response.json().then(function (body) {
         setState(qid, (body.error && body.error.message) || msg.msgError, "text-danger");
@@ -126,8 +189,9 @@
         return false;
       });
     }).catch(function () {
-      setState(qid, msg.msgError, "text-warning");
-      connection.textContent = msg.msgOffline;
+      setState(qid, msg.msgError, "text-warning-emphasis");
+      if (!closed) connection.textContent = msg.msgOffline;
+      showSync();
       scheduleRetry();
       return false;
     });
@@ -167,11 +231,20 @@
           delete pending.prediction;
           storePending(pending);
         }
-        setPredictionState(msg.msgSaved, "text-success");
-        connection.textContent = "";
-        return true;
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          acknowledged("prediction", value, body.saved_at);
+          setPredictionState(msg.msgSaved, "text-success");
+          if (!closed) connection.textContent = "";
+          showSync();
+          return true;
+        });
       }
-      if (response.status === 409) { closeAttempt(); return false; }
+      if (response.status === 409) {
+        refuse("prediction");
+        setPredictionState(msg.msgLate, "text-danger");
+        closeAttempt();
+        return false;
+      }
       if (response.status >= 500 || response.status === 429) throw new Error("retry");
       return response.json().then(function (body) {
         setPredictionState((body.error && body.error.message) || msg.msgError, "text-danger");
@@ -180,8 +253,9 @@
         return false;
       });
     }).catch(function () {
-      setPredictionState(msg.msgError, "text-warning");
-      connection.textContent = msg.msgOffline;
+      setPredictionState(msg.msgError, "text-warning-emphasis");
+      if (!closed) connection.textContent = msg.msgOffline;
+      showSync();
       scheduleRetry();
       return false;
     });
@@ -198,6 +272,7 @@
     const pending = loadPending();
     pending.prediction = read.value;
     storePending(pending);
+    showSync();
     sendPrediction(read.value);
   }
   if (predictionInput) {
@@ -220,16 +295,26 @@
     }));
   }
   function scheduleRetry() {
-    if (retryTimer || closed) return;
+    if (retryTimer) return;
     retryTimer = setTimeout(function () { retryTimer = null; flush(); }, 3000);
   }
 
+  // Closed (time up or submitted elsewhere): to the result at once, unless answers still wait
+  // on the device (they are sent when the network is back, and accepted or refused in words) or
+  // some were refused (the member reads which before going on through the link).
+  let leaving = false;
   function closeAttempt() {
-    if (closed) return;
-    closed = true;
-    root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
-    if (predictionInput) predictionInput.disabled = true;
+    if (!closed) {
+      closed = true;
+      root.querySelectorAll(".question input").forEach(function (i) { i.disabled = true; });
+      if (predictionInput) predictionInput.disabled = true;
+    }
+    showSync();
     connection.textContent = msg.msgClosed;
+    if (Object.keys(loadPending()).length) { scheduleRetry(); return; }
+    if (loadJSON(refusedKey, []).length) { if (resultLink) resultLink.hidden = false; return; }
+    if (leaving) return;
+    leaving = true;
     setTimeout(function () { window.location.href = root.dataset.resultUrl; }, 1500);
   }
 
@@ -242,10 +327,29 @@
       pending[qid] = ids;
       storePending(pending);
       markNavigator(qid);
+      showSync();
       send(qid, ids);
     });
   });
 
+  // A page reopened from the service worker's cache shows the answers as they stood at that
+  // earlier visit: the ones the server acknowledged since then are put back from the device.
+  if (fromCache) {
+    const saved = loadJSON(savedKey, { answers: {} });
+    Object.keys(saved.answers).forEach(function (qid) {
+      const box = questionBox(qid);
+      if (!box) return;
+      box.querySelectorAll("input").forEach(function (i) { i.checked = saved.answers[qid].indexOf(parseInt(i.value, 10)) !== -1; });
+      setState(qid, msg.msgSaved, "text-success");
+    });
+    if ("prediction" in saved && predictionInput) {
+      predictionInput.value = saved.prediction === null ? "" : String(saved.prediction);
+    }
+  }
+  loadJSON(refusedKey, []).forEach(function (key) {
+    if (key === "prediction") setPredictionState(msg.msgLate, "text-danger");
+    else if (questionBox(key)) setState(key, msg.msgLate, "text-danger");
+  });
   // Restore answers chosen on this device that had not reached the server yet.
   const pending = loadPending();
   if ("prediction" in pending) {
@@ -264,9 +368,12 @@
   });
   storePending(pending);
   root.querySelectorAll(".question").forEach(function (box) { markNavigator(box.dataset.question); });
+  showSync();
   flush();
   summarize();
+  // Sent again when the network comes back, and every 15 s while anything still waits.
   window.addEventListener("online", flush);
+  setInterval(function () { if (Object.keys(loadPending()).length && !retryTimer) flush(); }, 15000);
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   const countdown = document.getElementById("countdown");
@@ -326,8 +433,7 @@
     event.target.disabled = true;
     clearTimeout(predictionTimer);
     flush().then(function () {
-      localStorage.removeItem(storeKey);
-      localStorage.removeItem(flagKey);
+      [storeKey, flagKey, savedKey, refusedKey, pageKey].forEach(function (k) { localStorage.removeItem(k); });
       form.submit();
     });
   });
