@@ -549,6 +549,42 @@ def round_freeze(client, make, clock):
                     {"standings_frozen_at": _iso(clock()), "prediction_truth": None, "ranked": 1}))
 
 
+def topic_rename_page(client, make, clock):
+    topic = make.topic("Chủ đề cũ")
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/manage/bank/topics/{topic.id}", data={"name": "Chủ đề mới", "parent_id": "0"}),
+            _expect("topic.update", "topic", topic.id, org, ANY, ANY, status=302)
+            | {"before_has": {"name": "Chủ đề cũ"}, "after_has": {"name": "Chủ đề mới"}})
+
+
+def assignment_hand_page(client, make, clock):
+    from contest.essays.models import Entry
+
+    round_, judges, org = _assigned(client, make)
+    from contest.judging import service as judging
+
+    extra = make.user(role="judge", unit=make.unit())
+    judging.add_to_panel(round_, 1, [extra.id], audit=False)  # the form offers the panel's judges
+    db.session.commit()
+    entry = db.session.execute(select(Entry)).scalar_one()
+    sign_in(client, org)
+    return (lambda: client.post(f"/judging/manage/rounds/{round_.id}/assign/hand",
+                                data={"hand-entry_code": entry.code, "hand-judge_id": extra.id}),
+            _expect("assignment.hand", "assignment", ANY, org, None,
+                    {"entry": entry.code, "judge_id": extra.id, "stage": 1, "status": "assigned",
+                     "panel_added": []}, status=302))
+
+
+def shortlist_page(client, make, clock):
+    round_, entries = judged_round(make, [{"title": "Bài A", "author": "Nguyễn Văn An", "score": 90},
+                                          {"title": "Bài B", "author": "Trần Thị Bình", "score": 50}],
+                                   published=False)
+    org = sign_in(client, make.user(role="organizer"))
+    return (lambda: client.post(f"/judging/manage/rounds/{round_.id}/results/shortlist", data={"short-top_n": "1"}),
+            _expect("stage.shortlist", "round", round_.id, org, ANY, ANY, status=302)
+            | {"before_has": {"current_stage": 1}})
+
+
 CASES = [round_publish, round_unpublish, round_publish_page, round_close_early, round_window, round_draw,
          round_prizes, round_copy, round_delete, round_extra_time, contest_update, contest_publish_standings,
          contest_status_page, entry_prize, certificate_revoke, user_role, user_deactivate, user_update,
@@ -557,7 +593,8 @@ CASES = [round_publish, round_unpublish, round_publish_page, round_close_early, 
          round_edit_page, round_extra_time_in_progress, round_publish_quiz_page, contest_standings_page,
          contest_create, entry_prize_page, certificate_revoke_page, member_role_page, member_deactivate_page,
          member_reset_page, unit_rename_page, question_bulk_retire, sheet_submit, assignment_unassign_page,
-         panel_remove_page, certificate_issue, certificate_settings_page, round_freeze]
+         panel_remove_page, certificate_issue, certificate_settings_page, round_freeze,
+         topic_rename_page, assignment_hand_page, shortlist_page]
 
 
 @pytest.fixture
