@@ -109,5 +109,6 @@ def test_sign_in_page_names_the_demo_accounts_only_in_demo_mode(app, client):
     finally:
         app.config["DEMO"] = False
     assert "Ban tổ chức: admin / admin" in html and "Giám khảo: giamkhao1–3 / giamkhao" in html
+    assert "Các thành viên khác: thisinh1–12 / thisinh" in html
     assert ("Các mật khẩu ngắn này chỉ có trong dữ liệu dùng thử; ở nơi khác chúng sẽ bị từ chối, "
             "vì mật khẩu phải có ít nhất 8 ký tự.") in html
