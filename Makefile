@@ -24,7 +24,7 @@ instance/secret_key:
 run: install instance/secret_key
 	$(PY) -m flask db upgrade
 	$(PY) -m flask load-demo
-	$(PY) -m flask run --host 127.0.0.1 --port $(PORT)
+	DEMO=1 $(PY) -m flask run --host 127.0.0.1 --port $(PORT)
 
 # Production: DATABASE_URL (PostgreSQL) and REDIS_URL from the environment; README "Production".
 serve-prod: install instance/secret_key

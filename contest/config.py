@@ -76,6 +76,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     SELF_REGISTRATION = os.environ.get("SELF_REGISTRATION", "1") == "1"
+    # `make run` sets DEMO=1: the sign-in page lists the demo accounts and says why their short
+    # passwords exist (load-demo writes them directly; registration would refuse them).
+    DEMO = os.environ.get("DEMO") == "1"
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Ho_Chi_Minh")
     # Shown in every page's header: the platform's name (default: "Học tập và làm theo Bác",

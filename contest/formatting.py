@@ -44,6 +44,14 @@ def score(value) -> str:
     return babel_decimal(value, format="#,##0.0#", locale=get_locale())
 
 
+def plain(value) -> str:
+    """A setting's number as written by hand: no trailing zeros, at most two decimals
+    (vi plain(10) → "10", plain(1.5) → "1,5"; en "1.5"); "—" for none."""
+    if value is None:
+        return "—"
+    return babel_decimal(value, format="#,##0.##", locale=get_locale())
+
+
 def percent(fraction, digits: int = 1) -> str:
     """A fraction (0..1) as a percentage: vi "97,5 %" (with a no-break space, as Vietnamese
     writes it), en "97.5%"; "—" for none."""
@@ -94,6 +102,6 @@ def datetimeformat(value, style: str = "full") -> str:
 
 def init_app(app) -> None:
     """The filters; after Flask-Babel's init_app, whose `datetimeformat` this one replaces."""
-    for name, func in (("duration", duration), ("number", number), ("score", score), ("percent", percent),
+    for name, func in (("duration", duration), ("number", number), ("score", score), ("plain", plain), ("percent", percent),
                        ("when", when), ("datetimeformat", datetimeformat)):
         app.add_template_filter(func, name)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from contest.formatting import number
+
 MIN_SEEN = 5
 LOW_FACILITY = 0.2
 HIGH_FACILITY = 0.95
@@ -99,7 +101,7 @@ def flags_for(seen: int, facility: float | None, discrimination: float | None,
     if discrimination is not None and discrimination < LOW_DISCRIMINATION:
         flags.append(Flag("low_discrimination", str(_l(
             "Discrimination is %(value)s: members who did well on the rest of the test did not do better here; the question may be ambiguous or mis-keyed.",
-            value=f"{discrimination:.2f}"))))
+            value=number(discrimination, 2)))))
     return flags
 
 

@@ -8,6 +8,12 @@
   const msg = root.dataset;
   const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const charts = {};
+  // Numbers in the page's language, as the server writes them (vi 3.000 · 7,5; en 3,000 · 7.5).
+  const lang = document.documentElement.lang || undefined;
+  const count = new Intl.NumberFormat(lang);
+  const points = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+  function n(x) { return count.format(x); }
+  function sc(x) { return typeof x === "number" ? points.format(x) : x; }
 
   function chart(id, type, labels, datasets, horizontal) {
     if (typeof Chart === "undefined") return;
@@ -35,28 +41,28 @@
   }
 
   function show(d) {
-    document.getElementById("fig-active").textContent = d.active_now;
-    document.getElementById("fig-started").textContent = d.started;
-    document.getElementById("fig-finished").textContent = d.finished;
+    document.getElementById("fig-active").textContent = n(d.active_now);
+    document.getElementById("fig-started").textContent = n(d.started);
+    document.getElementById("fig-finished").textContent = n(d.finished);
     const labels = d.buckets.map(function (b) { return b.label; });
     chart("chart-buckets", "bar", labels, [
       { label: msg.startedLabel, data: d.buckets.map(function (b) { return b.started; }), backgroundColor: "#0d6efd" },
       { label: msg.finishedLabel, data: d.buckets.map(function (b) { return b.finished; }), backgroundColor: "#198754" }]);
-    rows("table-buckets", d.buckets.map(function (b) { return [b.label, b.started, b.finished]; }));
-    chart("chart-scores", "bar", d.scores.map(function (s) { return s.score; }),
+    rows("table-buckets", d.buckets.map(function (b) { return [b.label, n(b.started), n(b.finished)]; }));
+    chart("chart-scores", "bar", d.scores.map(function (s) { return sc(s.score); }),
       [{ label: msg.countLabel, data: d.scores.map(function (s) { return s.count; }), backgroundColor: "#b02a37" }]);
-    rows("table-scores", d.scores.map(function (s) { return [s.score, s.count]; }));
+    rows("table-scores", d.scores.map(function (s) { return [sc(s.score), n(s.count)]; }));
     chart("chart-units", "bar", d.units.map(function (u) { return u.unit; }),
       [{ label: msg.participantsLabel, data: d.units.map(function (u) { return u.participants; }), backgroundColor: "#6f42c1" }], true);
-    rows("table-units", d.units.map(function (u) { return [u.unit, u.participants]; }));
+    rows("table-units", d.units.map(function (u) { return [u.unit, n(u.participants)]; }));
     const list = document.getElementById("missed");
     list.replaceChildren();
     d.missed.forEach(function (m) {
       const li = document.createElement("li");
       li.className = "list-group-item d-flex justify-content-between";
       const text = document.createElement("span"); text.textContent = m.text;
-      const n = document.createElement("span"); n.className = "badge text-bg-danger ms-2"; n.textContent = m.missed;
-      li.append(text, n);
+      const badge = document.createElement("span"); badge.className = "badge text-bg-danger ms-2"; badge.textContent = count.format(m.missed);
+      li.append(text, badge);
       list.appendChild(li);
     });
   }

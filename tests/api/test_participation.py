@@ -33,7 +33,7 @@ def _units(client, round_):
 
 def _page_cells(client, round_):
     html = client.get(f"/rounds/{round_.id}/units").get_data(as_text=True)
-    return re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td>\s*<td>([\d.]+%)</td>", html)
+    return re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td>\s*<td>([\d,]+\u00a0%)</td>", html)
 
 
 def test_participation_rates_roll_up_the_unit_tree(client, make):
@@ -45,13 +45,13 @@ def test_participation_rates_roll_up_the_unit_tree(client, make):
     assert rows["Chi bộ B"]["participation_rate"] == 0 and rows["Chi bộ B"]["average_score"] is None
     assert rows["Chi bộ A"]["average_score"] == 0  # nobody answered
     page = client.get(f"/rounds/{round_.id}/units").get_data(as_text=True)
-    assert "Chi bộ A" in page and "66.7%" in page
+    assert "Chi bộ A" in page and "66,7\u00a0%" in page
 
 
 def test_a_closed_rounds_unit_table_does_not_change_when_members_register_or_move(client, make):
     round_, (committee, cell_a, cell_b), (a1, a2, a3) = _closed_round_with_units(make)
     before = {"Đảng ủy Khối": (4, 2, 0.5, 0.0), "Chi bộ A": (3, 2, 0.6667, 0.0), "Chi bộ B": (1, 0, 0.0, None)}
-    page_before = [("Chi bộ A", "3", "2", "66.7%"), ("Đảng ủy Khối", "4", "2", "50.0%"), ("Chi bộ B", "1", "0", "0.0%")]
+    page_before = [("Chi bộ A", "3", "2", "66,7\u00a0%"), ("Đảng ủy Khối", "4", "2", "50,0\u00a0%"), ("Chi bộ B", "1", "0", "0,0\u00a0%")]
     assert _units(client, round_) == before  # the first reader after the close freezes it
     assert _page_cells(client, round_) == page_before
     assert db.session.query(UnitParticipation).filter_by(round_id=round_.id).count() == 3

@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale
 
-from contest.formatting import datetimeformat, duration, number, percent, score, when
+from contest.formatting import datetimeformat, duration, number, percent, plain, score, when
 
 MONDAY_9 = datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc)  # 09:00 in Hà Nội
 
@@ -32,6 +32,13 @@ def test_numbers_in_vietnamese_and_english(ctx):
         assert [number(3, 1), number(3000), number(82.5, 2), number(None)] == ["3,0", "3.000", "82,50", "—"]
     with force_locale("en"):
         assert [number(3, 1), number(3000), number(82.5, 2)] == ["3.0", "3,000", "82.50"]
+
+
+def test_plain_drops_trailing_zeros_for_settings(ctx):
+    with force_locale("vi"):
+        assert [plain(10), plain(1.5), plain(2.25), plain(None)] == ["10", "1,5", "2,25", "—"]
+    with force_locale("en"):
+        assert [plain(10), plain(1.5), plain(1000)] == ["10", "1.5", "1,000"]
 
 
 def test_percentages_take_a_fraction(ctx):

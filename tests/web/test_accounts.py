@@ -98,3 +98,17 @@ def test_demo_data_loads_once(app, ctx):
     second = runner.invoke(args=["load-demo"])
     assert "already loaded" in second.output
     assert db.session.query(Round).count() == 3
+
+
+def test_sign_in_page_names_the_demo_accounts_only_in_demo_mode(app, client):
+    """Issue 12 point 6: the demo's short passwords are said to be demo-only, never shown elsewhere."""
+    assert "demo-accounts" not in client.get("/login").get_data(as_text=True)
+    app.config["DEMO"] = True
+    try:
+        html = client.get("/login").get_data(as_text=True)
+    finally:
+        app.config["DEMO"] = False
+    assert "Ban tổ chức: admin / admin" in html and "Giám khảo: giamkhao1–3 / giamkhao" in html
+    assert "Các thành viên khác: thisinh1–12 / thisinh" in html
+    assert ("Các mật khẩu ngắn này chỉ có trong dữ liệu dùng thử; ở nơi khác chúng sẽ bị từ chối, "
+            "vì mật khẩu phải có ít nhất 8 ký tự.") in html

@@ -45,7 +45,7 @@ def test_the_contest_units_page_switches_between_rate_and_participants(client, m
     by_rate = client.get(f"/contests/{contest.id}/units").get_data(as_text=True)
     assert [row.split("|")[3] for row in _cells(by_rate, "contest-units")[1:]] == \
         ["Huyện ủy A", "Chi bộ A2", "Tỉnh ủy", "Huyện ủy B", "Chi bộ A1"]
-    assert "66.7%" in by_rate and 'aria-current="true" href="/contests/%d/units?by=rate"' % contest.id in by_rate
+    assert "66,7\u00a0%" in by_rate and 'aria-current="true" href="/contests/%d/units?by=rate"' % contest.id in by_rate
     by_people = client.get(f"/contests/{contest.id}/units?by=participants").get_data(as_text=True)
     assert [row.split("|")[3] for row in _cells(by_people, "contest-units")[1:]] == \
         ["Tỉnh ủy", "Huyện ủy A", "Chi bộ A2", "Huyện ủy B", "Chi bộ A1"]

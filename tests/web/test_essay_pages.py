@@ -17,7 +17,7 @@ def login(client, user):
 def test_round_page_shows_rules_limits_and_the_way_in(client, make):
     round_ = essay_round(make, rules="Viết về tấm gương Bác Hồ.", min_words=300, max_words=1500)
     html = client.get(f"/rounds/{round_.id}", follow_redirects=True).get_data(as_text=True)
-    assert "Viết về tấm gương Bác Hồ." in html and "300" in html and "1500" in html
+    assert "Viết về tấm gương Bác Hồ." in html and "300" in html and "1.500" in html
     login(client, make.user())
     html = client.get(f"/essays/rounds/{round_.id}").get_data(as_text=True)
     assert f"/essays/rounds/{round_.id}/write" in html and f"/essays/rounds/{round_.id}/upload" in html

@@ -109,8 +109,8 @@ def test_organizer_assigns_sees_every_score_and_publishes(client, make):
     client.post("/logout")
     login(client, organizer)
     html = client.get(f"/judging/manage/rounds/{round_.id}/results").get_data(as_text=True)
-    assert "100.00" in html and "28.57" in html  # every judge's total
-    assert "71.43" in html  # the spread
+    assert "<strong>100,0</strong>" in html and "<strong>28,57</strong>" in html  # every judge's total
+    assert "71,43" in html  # the spread
     assert "table-warning" in html  # flagged: a gap above 20
     assert authors[0].full_name in html
     public_before = client.get(f"/essays/rounds/{round_.id}/results")
@@ -172,7 +172,7 @@ def test_shortlist_opens_a_final_stage_with_its_own_judges(client, make):
     assert len(items[0]["criteria"]) == 3 and items[0]["criteria"][0]["id"] not in ids  # the stage's own criteria
     # Stage 1 scores stay visible to the organizer.
     html = client.get(f"/judging/manage/rounds/{round_.id}/results?stage=1").get_data(as_text=True)
-    assert "64.29" in html and "42.86" in html  # (30·2 + 15 + 15)·100/140, (20·2 + 10 + 10)·100/140
+    assert "64,29" in html and "42,86" in html  # (30·2 + 15 + 15)·100/140, (20·2 + 10 + 10)·100/140
     results = client.get(f"/api/v1/rounds/{round_.id}/results", headers=make.auth(organizer)).json["items"]
     assert [r["stage"] for r in results] == [2, 2, 1]
     assert results[2]["rank"] == 3 and results[2]["final_score"] is not None
@@ -257,7 +257,7 @@ def test_other_judges_are_labelled_other_judge_1_never_with_the_viewers_own_numb
     html = client.get(f"/judging/assignments/{second.id}").get_data(as_text=True)
     box = html[html.index('id="other-judges"'):]
     box = box[:box.index("</div>")]
-    assert '<p class="small mb-1">Giám khảo khác 1: 82.50</p>' in box
+    assert '<p class="small mb-1">Giám khảo khác 1: 82,5</p>' in box
     assert "Giám khảo 1" not in html and "Giám khảo 2" not in html and "Giám khảo khác 2" not in html
     assert judges[0].full_name not in html and judges[1].full_name not in box
 

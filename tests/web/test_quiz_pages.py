@@ -61,7 +61,7 @@ def test_review_marks_the_right_options_and_the_members_choice(client, make):
     client.post(f"/attempts/{attempt_id}/submit", data={})
     make.clock.advance(hours=3)
     page = html.unescape(client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True))
-    assert 'data-testid="score">0.0 / 3.0</p>' in page
+    assert 'data-testid="score">0,0 / 3,0</p>' in page
     for aq in attempt.questions:
         right = next(o.text for o in aq.version.options if o.is_correct)
         assert re.search(rf"✔ {re.escape(right)}\s*</li>", page)

@@ -48,7 +48,7 @@ def test_member_takes_round_and_sees_score(client, make):
     result = client.post(f"/attempts/{attempt_id}/submit", data={})
     assert result.status_code == 302
     page = client.get(result.headers["Location"]).get_data(as_text=True)
-    assert '<p class="display-5 fw-bold mb-1" data-testid="score">3.0 / 5.0</p>' in page
+    assert '<p class="display-5 fw-bold mb-1" data-testid="score">3,0 / 5,0</p>' in page
     assert "3 phút 00,0 giây" in page  # time taken, as a person reads it
 
 
@@ -105,7 +105,7 @@ def test_expired_attempt_is_scored_with_what_was_saved(client, make):
     attempt = db.session.get(Attempt, attempt_id)
     db.session.refresh(attempt)
     assert attempt.status == "expired" and attempt.score == 1 and attempt.duration_seconds == 300
-    assert "<span>1.0 / 5.0</span>" in page
+    assert "<span>1,0 / 5,0</span>" in page
 
 
 def test_within_grace_is_accepted(client, make):
