@@ -489,7 +489,8 @@ def members_query(q: str | None = None, unit_id: int | None = None, role: str | 
     """Members by name or username without diacritics, in a unit's subtree, by role; by name. On
     an organizer's route, only the members of their scope (scope.py)."""
     from contest.accounts.scope import managing_actor, members_in_scope
-    from contest.accounts.units import parent_map, subtree_ids
+    from contest.accounts.scope import subtree_ids
+    from contest.accounts.units import parent_map
 
     actor = managing_actor()
     statement = select(User) if actor is None else members_in_scope(select(User), actor)

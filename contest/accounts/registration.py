@@ -259,14 +259,6 @@ def decide(user: User, approve: bool) -> None:
     db.session.flush()
 
 
-def forget_unit(unit_id: int) -> None:
-    """A unit merged away: its settings and code go with it (flushes)."""
-    for model in (RegistrationSetting, RegistrationCode):
-        for row in db.session.execute(select(model).where(model.unit_id == unit_id)).scalars():
-            db.session.delete(row)
-    db.session.flush()
-
-
 def api_settings(unit_id: int | None) -> Settings:
     """The settings that apply to a registration through the API (whose body has no code): a
     closed unit, or one that asks for its code, is refused (Refusal 403 ``forbidden``); without a

@@ -15,6 +15,8 @@ organizer role (``roles_required("organizer")``), found by ``on_organizer_route`
 organizer route that loads its objects through a loader cannot escape it; the lists filter their
 queries with ``members_in_scope`` and ``contests_in_scope``.
 """
+from collections import defaultdict
+
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import select
 
@@ -27,10 +29,27 @@ def _parent_map() -> dict:
     return dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
 
 
-def unit_subtree_ids(unit_id: int) -> set[int]:
-    """The unit and every unit inside it (units.subtree_ids on the stored tree)."""
-    from contest.accounts.units import subtree_ids
+def subtree_ids(root_id: int, parent_of: dict) -> set[int]:
+    """The unit and every unit inside it.
 
+    >>> sorted(subtree_ids(1, {1: None, 2: 1, 3: 2, 4: None}))
+    [1, 2, 3]
+    """
+    children = defaultdict(list)
+    for child, parent in parent_of.items():
+        children[parent].append(child)
+    found, stack = set(), [root_id]
+    while stack:
+        node = stack.pop()
+        if node in found:
+            continue
+        found.add(node)
+        stack.extend(children.get(node, ()))
+    return found
+
+
+def unit_subtree_ids(unit_id: int) -> set[int]:
+    """The unit and every unit inside it (subtree_ids on the stored tree)."""
     return subtree_ids(unit_id, _parent_map())
 
 

@@ -1,15 +1,16 @@
 """The unit tree (đơn vị): create, rename, move, merge, import from paths, members counted.
 
-The rules are plain functions (`would_make_cycle`, `split_path`, `subtree_ids`, `member_counts_of`);
+The rules are plain functions (`would_make_cycle`, `split_path`, `member_counts_of`);
 the services below apply them, record each change (`unit.create`, `unit.rename`, `unit.move`,
 `unit.merge`, `unit.import`) in the caller's transaction and flush; the request commits.
 """
 from collections import defaultdict
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
-from contest.accounts.models import Unit, User
+from contest.accounts.scope import subtree_ids
+from contest.accounts.models import RegistrationCode, RegistrationSetting, Unit, User
 from contest.audit.service import record
 from contest.dbtypes import fold, nfc
 from contest.errors import Refusal
@@ -44,25 +45,6 @@ def would_make_cycle(unit_id: int, new_parent_id: int | None, parent_of: dict) -
         seen.add(node)
         node = parent_of.get(node)
     return False
-
-
-def subtree_ids(root_id: int, parent_of: dict) -> set[int]:
-    """The unit and every unit inside it.
-
-    >>> sorted(subtree_ids(1, {1: None, 2: 1, 3: 2, 4: None}))
-    [1, 2, 3]
-    """
-    children = defaultdict(list)
-    for child, parent in parent_of.items():
-        children[parent].append(child)
-    found, stack = set(), [root_id]
-    while stack:
-        node = stack.pop()
-        if node in found:
-            continue
-        found.add(node)
-        stack.extend(children.get(node, ()))
-    return found
 
 
 def split_path(text: str) -> list[str] | None:
@@ -210,9 +192,8 @@ def merge_units(source: Unit, target: Unit) -> dict:
                                   .values(parent_id=target.id)).rowcount
     record("unit.merge", "unit", target.id, before={"merged_id": source.id, "merged_name": source.name},
            after={"members_moved": members, "units_moved": children})
-    from contest.accounts.registration import forget_unit
-
-    forget_unit(source.id)  # its registration settings and invitation code
+    for model in (RegistrationSetting, RegistrationCode):  # its registration settings and code go too
+        db.session.execute(delete(model).where(model.unit_id == source.id))
     db.session.expire_all()
     db.session.delete(db.session.get(Unit, source.id))
     db.session.flush()

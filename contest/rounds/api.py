@@ -408,7 +408,11 @@ def get_attempt(attempt_id):
 @blp.response(200, AnswerOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
 def save(data, attempt_id, question_id):
-    saved = service.save_own_answer(current_actor(), attempt_id, question_id, data["option_ids"])
+    user = current_actor()
+    saved = service.save_own_answer(user, attempt_id, question_id, data["option_ids"])
+    if saved is None:  # no row changed: the checked path says why (404, 409, 422)
+        get_own_attempt_or_404(attempt_id, user)
+        saved = service.save_answer(attempt_id, question_id, data["option_ids"])
     db.session.commit()
     return {"question_id": saved.question_id, "option_ids": saved.option_ids, "saved_at": saved.saved_at}
 

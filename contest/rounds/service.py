@@ -265,13 +265,14 @@ def save_answer(attempt_id: int, question_id: int, option_ids: list[int]) -> Sav
 FAST_KEYS_MAX = 64  # more keys than any question has options: left to the checked path
 
 
-def save_own_answer(user, attempt_id: int, question_id: int, option_ids: list[int]) -> SavedAnswer:
+def save_own_answer(user, attempt_id: int, question_id: int, option_ids: list[int]) -> SavedAnswer | None:
     """Save one answer of `user`'s own attempt: one conditional UPDATE of the answer row that
     holds only if the attempt is the user's, in progress and within its deadline + grace (read
     FOR SHARE in the same statement on PostgreSQL, so a submit still waits for the save and a
     save after the submit is refused), and every key is one of the question's (a single-answer
-    question takes at most one). When no row changes, the checked path (the loader and
-    save_answer) says why: 404, 409 attempt_closed or 422 invalid_option.
+    question takes at most one). None when no row changes: the caller then takes the checked
+    path (the loader, then save_answer), which says why: 404, 409 attempt_closed or 422
+    invalid_option.
 
     The deadline is compared with the app's clock (utcnow), passed as a parameter, and
     attempt.deadline already holds the member's extra time."""
@@ -279,10 +280,7 @@ def save_own_answer(user, attempt_id: int, question_id: int, option_ids: list[in
     keys = list(dict.fromkeys(int(o) for o in option_ids))
     if len(keys) <= FAST_KEYS_MAX and _update_answer(user.id, attempt_id, question_id, keys, now) == 1:
         return SavedAnswer(question_id, keys, now)
-    from contest.rounds.loaders import get_own_attempt_or_404
-
-    get_own_attempt_or_404(attempt_id, user)
-    return save_answer(attempt_id, question_id, keys)
+    return None
 
 
 def _update_answer(user_id: int, attempt_id: int, question_id: int, keys: list[int], now) -> int:

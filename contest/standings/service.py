@@ -20,7 +20,7 @@ from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
 from contest.standings import participation, publishing
 from contest.standings.models import Standing, UnitParticipation
-from contest.standings.prizes import with_prizes
+from contest.rounds.prizes import with_prizes
 
 
 

@@ -1,7 +1,7 @@
 import doctest
 
-from contest.standings import prizes
-from contest.standings.prizes import assign_prizes
+from contest.rounds import prizes
+from contest.rounds.prizes import assign_prizes
 
 
 def test_doctests():
