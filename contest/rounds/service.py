@@ -2,7 +2,8 @@
 
 The invariants are kept where two simultaneous requests meet, in the database:
 - start: a unique (round, member, number) and a partial unique index on in-progress attempts;
-- save: the attempt row is read FOR SHARE, so a save and a submit never interleave;
+- save: the attempt row is read FOR SHARE (inside the save's one conditional UPDATE), so a save
+  and a submit never interleave;
 - submit/expire: a conditional UPDATE ... WHERE status = 'in_progress' finishes an attempt once.
 """
 import random
