@@ -77,16 +77,18 @@ def can_manage_user(user, target: User) -> bool:
 
 
 def members_in_scope(statement, user):
-    """A select of User narrowed to the members the user manages."""
-    ids = managed_unit_ids(user)
+    """A select of User narrowed to the members the user manages; `None` (``managing_actor()``
+    off an organizer's route) narrows nothing: no organizer scope applies there."""
+    ids = None if user is None else managed_unit_ids(user)
     if ids is None:
         return statement
     return statement.where(User.unit_id.in_(sorted(ids)))
 
 
 def units_in_scope(statement, user):
-    """A select of Unit narrowed to the units the user manages."""
-    ids = managed_unit_ids(user)
+    """A select of Unit narrowed to the units the user manages; `None` narrows nothing (as
+    ``members_in_scope``): the registration page lists every unit."""
+    ids = None if user is None else managed_unit_ids(user)
     if ids is None:
         return statement
     return statement.where(Unit.id.in_(sorted(ids)))
