@@ -127,7 +127,7 @@ def path_in_scope(key: tuple, index: dict, user) -> bool:
     the unit it names, or, for a path to be created, the deepest unit of it that exists, is one
     the user manages (a new unit at the top is the platform's, not theirs).
 
-    (Worked examples: tests/unit/test_scope.py, which needs the database for the tree.)
+    (Worked examples, on the database: tests/api/test_scope.py, the import of cell A.)
     """
     ids = managed_unit_ids(user)
     if ids is None:
