@@ -96,16 +96,18 @@ def can_manage_user(user, target: User) -> bool:
 
 
 def members_in_scope(statement, user):
-    """A select of User narrowed to the members the user manages."""
-    ids = managed_unit_ids(user)
+    """A select of User narrowed to the members the user manages; `None` (``managing_actor()``
+    off an organizer's route) narrows nothing: no organizer scope applies there."""
+    ids = None if user is None else managed_unit_ids(user)
     if ids is None:
         return statement
     return statement.where(User.unit_id.in_(sorted(ids)))
 
 
 def units_in_scope(statement, user):
-    """A select of Unit narrowed to the units the user manages."""
-    ids = managed_unit_ids(user)
+    """A select of Unit narrowed to the units the user manages; `None` narrows nothing (as
+    ``members_in_scope``): the registration page lists every unit."""
+    ids = None if user is None else managed_unit_ids(user)
     if ids is None:
         return statement
     return statement.where(Unit.id.in_(sorted(ids)))
@@ -144,7 +146,7 @@ def path_in_scope(key: tuple, index: dict, user) -> bool:
     the unit it names, or, for a path to be created, the deepest unit of it that exists, is one
     the user manages (a new unit at the top is the platform's, not theirs).
 
-    (Worked examples: tests/unit/test_scope.py, which needs the database for the tree.)
+    (Worked examples, on the database: tests/api/test_scope.py, the import of cell A.)
     """
     ids = managed_unit_ids(user)
     if ids is None:
