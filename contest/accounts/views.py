@@ -54,9 +54,7 @@ def unit_choices() -> list[tuple[int, str]]:
     """Every unit by its path; on an organizer's route, the units of their scope (scope.py)."""
     from contest.accounts import scope
 
-    actor = scope.managing_actor()  # None off organizer routes (registration): every unit
-    statement = scope.units_in_scope(select(Unit), actor) if actor is not None else select(Unit)
-    units = db.session.execute(statement).scalars().all()
+    units = db.session.execute(scope.units_in_scope(select(Unit), scope.managing_actor())).scalars().all()
     return sorted(((u.id, u.path_name()) for u in units), key=lambda c: c[1])
 
 
