@@ -29,6 +29,43 @@ def live_server(app, clock):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
+class Network:
+    """The phone's network, cut and restored (`network.off(context)`, `network.on(context)`).
+
+    Chromium's offline emulation does not always hold a request that passes through the service
+    worker without its answer (the API: the worker leaves it to the network): now and then a copy
+    goes on to the server. A dead network delivers nothing, so while it is cut the server's side
+    drops whatever still arrives at the API (503, which the page treats as the network: waiting,
+    will resend)."""
+
+    def __init__(self, app):
+        self.cut = False
+        self.app = app
+        self.inner = app.wsgi_app
+        app.wsgi_app = self._wsgi
+
+    def _wsgi(self, environ, start_response):
+        if self.cut and environ.get("PATH_INFO", "").startswith("/api/"):
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"the test cut the network"]
+        return self.inner(environ, start_response)
+
+    def off(self, context):
+        self.cut = True
+        context.set_offline(True)
+
+    def on(self, context):
+        self.cut = False
+        context.set_offline(False)
+
+
+@pytest.fixture
+def network(app, live_server):
+    cut = Network(app)
+    yield cut
+    app.wsgi_app = cut.inner
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

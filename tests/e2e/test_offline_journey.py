@@ -23,52 +23,12 @@ def stored_pages(page, wanted: int) -> int:
     return count
 
 
-class Network:
-    """The phone's network, cut and restored. Chromium's offline emulation (and routing) does not
-    always hold a request that passes through the service worker without its answer (the API: the
-    worker leaves it to the network); now and then it sends a copy on anyway. A dead network
-    delivers nothing, so while it is cut the server's side drops whatever still arrives (503, which
-    the page treats as the network: waiting, will resend)."""
-
-    def __init__(self, context, app):
-        self.context = context
-        self.cut = False
-        context.route("**/api/**", self._route)
-        self.app = app
-        self.inner = app.wsgi_app
-        app.wsgi_app = self._wsgi
-
-    def _route(self, route):
-        if self.cut:
-            route.abort("internetdisconnected")
-        else:
-            route.continue_()
-
-    def _wsgi(self, environ, start_response):
-        if self.cut and environ.get("PATH_INFO", "").startswith("/api/"):
-            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-            return [b"network cut by the test"]
-        return self.inner(environ, start_response)
-
-    def off(self):
-        self.cut = True
-        self.context.set_offline(True)
-
-    def on(self):
-        self.cut = False
-        self.context.set_offline(False)
-
-    def close(self):
-        self.app.wsgi_app = self.inner
-
-
-def test_answers_survive_a_reload_offline_and_reach_the_server(app, live_server, browser, make):
+def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, browser, make, network):
     member = make.user(password="mat-khau-du-dai")
     make.questions(6)
     make.round(title="Tuần thi mất mạng", question_count=4, duration_seconds=900)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
                                   timezone_id="Asia/Ho_Chi_Minh")
-    network = Network(context, app)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
@@ -98,7 +58,7 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(app, live_server,
         at = first.saved_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:%M")
         expect(status).to_have_text(f"Đã lưu trên máy chủ lúc {at}")
 
-        network.off()
+        network.off(context)
         chosen[2] = choose(2)
         chosen[3] = choose(3)
         expect(status).to_have_text("Đang chờ gửi: 2 câu")
@@ -118,7 +78,7 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(app, live_server,
         assert [aq.selected is not None for aq in db.session.execute(db.select(Attempt)).scalar_one().questions] \
             == [True, False, False, False]
 
-        network.on()  # the `online` event sends the queue
+        network.on(context)  # the `online` event sends the queue
         expect(status).to_have_text(re.compile(r"^Đã lưu trên máy chủ lúc \d\d:\d\d$"), timeout=20_000)
         expect(page.locator("#connection")).to_have_text("")
         assert page.evaluate(f"localStorage.getItem('attempt-{attempt_id}-pending')") == "{}"
@@ -132,15 +92,13 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(app, live_server,
         assert stored_pages(page, 0) == 0
     finally:
         context.close()
-        network.close()
 
 
-def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(app, live_server, browser, make, clock):
+def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(live_server, browser, make, clock, network):
     member = make.user(password="mat-khau-du-dai")
     make.questions(4)
     make.round(title="Tuần thi về muộn", question_count=3, duration_seconds=600)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    network = Network(context, app)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
@@ -151,11 +109,11 @@ def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(app, live_s
         page.click("text=Tuần thi về muộn")
         page.click("form[action$='/start'] button")
         expect(page.locator("#countdown")).not_to_have_text("--:--")
-        network.off()
+        network.off(context)
         page.locator(".question[data-position='2'] .form-check-label").first.click()
         expect(page.locator("[data-testid=sync-status]")).to_have_text("Đang chờ gửi: 1 câu")
         clock.advance(minutes=11)  # the server's time runs out while the phone has no network
-        network.on()
+        network.on(context)
         expect(page.locator("[data-testid=sync-status]")).to_have_text(
             "Không được nhận vì gửi đến sau khi hết giờ: 1 câu.", timeout=20_000)
         expect(page.locator(".question[data-position='2'] .save-state")).to_have_text(
@@ -172,4 +130,3 @@ def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(app, live_s
         assert all(aq.selected is None for aq in db.session.execute(db.select(Attempt)).scalar_one().questions)
     finally:
         context.close()
-        network.close()

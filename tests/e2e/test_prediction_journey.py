@@ -41,7 +41,7 @@ def saved_prediction():
     return db.session.execute(db.select(Attempt)).scalar_one().prediction
 
 
-def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_server, phone, browser, make):
+def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_server, phone, browser, make, network):
     member = make.user(password="mat-khau-du-dai")
     make.questions(3)
     make.round(title="Tuần thi dự đoán", question_count=3, prediction_prompt="Bao nhiêu người đúng hết?")
@@ -89,11 +89,11 @@ def test_prediction_typed_reloaded_on_another_device_offline_and_submitted(live_
         other.context.close()
 
     # Offline: kept on the phone, sent when the connection is back.
-    page.context.set_offline(True)
+    network.off(page.context)
     page.locator("#prediction").fill("43")
     expect(page.locator("#connection")).not_to_be_empty()
     assert saved_prediction() == 42
-    page.context.set_offline(False)
+    network.on(page.context)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator("#prediction-state")).to_have_text("Đã lưu")
     assert saved_prediction() == 43

@@ -52,7 +52,7 @@ def test_member_registers_takes_round_reloads_and_submits(live_server, phone, ma
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_answer_chosen_offline_is_sent_when_back_online(live_server, phone, make):
+def test_answer_chosen_offline_is_sent_when_back_online(live_server, phone, make, network):
     member = make.user(password="mat-khau-du-dai")
     make.questions(3)
     make.round(title="Tuần thi ngoại tuyến", question_count=3)
@@ -64,11 +64,11 @@ def test_answer_chosen_offline_is_sent_when_back_online(live_server, phone, make
     page.click("text=Tuần thi ngoại tuyến")
     page.click("form[action$='/start'] button")
     expect(page.locator("#countdown")).not_to_have_text("--:--")  # the page's script has loaded
-    page.context.set_offline(True)
+    network.off(page.context)
     box = page.locator(".question").nth(0)
     box.locator(".form-check-label").first.click()
     expect(page.locator("#connection")).not_to_be_empty()
-    page.context.set_offline(False)
+    network.on(page.context)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(box.locator(".save-state")).to_have_class(re.compile("text-success"))
     db.session.expire_all()
