@@ -196,7 +196,7 @@ def resolve_unit(options: Options, unit_id: int | None, code: str | None) -> tup
         if not settings.open:
             raise RegistrationRefused("code", _l("Registration is closed for this unit."))
         return found.unit_id, settings
-    if unit_id:
+    if unit_id and options.listed_ids:  # no list offered (only codes): a unit id sent is not a choice
         if unit_id not in options.listed_ids:
             raise RegistrationRefused("unit_id", _l("Choose your unit."))
         return unit_id, unit_settings(unit_id)
