@@ -1,7 +1,7 @@
 """Sign in, sign out, register, choose the language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -167,9 +167,23 @@ def sign_out_everywhere():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Self-registration as the platform's and units' settings allow (registration.py); reached
+    from a contest's page (?contest=<id>), that contest's own switch narrows them (for_contest)."""
     from contest.accounts import registration
+    from contest.bounds import db_id
+    from contest.standings.public import get_public_contest_or_404
 
     options = registration.registration_options(current_app.config.get("SELF_REGISTRATION", True))
+    contest = None
+    if request.args.get("contest") is not None:
+        contest_id = db_id(request.args.get("contest"))
+        if contest_id is None:
+            abort(404)
+        contest = get_public_contest_or_404(contest_id, current_user if current_user.is_authenticated else None)
+        options = registration.for_contest(options, contest.registration)
+    if options.closed_by_contest:
+        flash(_("This contest does not take registrations. Ask its organizers for an account."), "warning")
+        return redirect(url_for("standings.contest_page", contest_id=contest.id))
     if options.closed:
         flash(_("Registration is closed. Ask your organizers for an account."), "warning")
         return redirect(url_for("accounts.login"))
@@ -197,9 +211,10 @@ def register():
                             "unit will approve it, and you can sign in after that.", name=user.full_name), "success")
                     return redirect(url_for("accounts.login"))
                 flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
-                return _sign_in(user, redirect(url_for("rounds.home")))
+                home = url_for("standings.contest_page", contest_id=contest.id) if contest else url_for("rounds.home")
+                return _sign_in(user, redirect(home))
     return render_template("accounts/register.html", form=form, show_units=bool(listed),
-                           show_code=options.codes)
+                           show_code=options.codes, contest=contest)
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -180,7 +180,8 @@ def new_contest():
         # A contest made on the pages starts as a draft: members see it once it is published.
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
                           created_by_id=current_user.id, owner_unit_id=default_owner(current_user),
-                          members_only=bool(form.members_only.data), status="draft")
+                          members_only=bool(form.members_only.data), status="draft",
+                          prizes=form.prize_tiers(), registration=form.registration.data)
         db.session.add(contest)
         db.session.flush()
         record("contest.create", "contest", contest.id, after={"title": contest.title},
@@ -198,7 +199,7 @@ def manage_contest(contest_id):
     now = utcnow()
     return render_template("rounds/manage_contest.html", contest=contest,
                            state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
-                           standings_form=ContestStandingsForm(standings_rule=contest.standings_rule),
+                           standings_form=ContestStandingsForm.of(contest),
                            form=EmptyForm(), counts=lifecycle.participant_counts([r.id for r in contest.rounds]))
 
 

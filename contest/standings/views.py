@@ -1,10 +1,11 @@
 """Pages: a quiz round's leaderboard and unit participation; publishing results."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.redirects import safe_next
+from contest.accounts.registration import for_contest, registration_options
 from contest.extensions import db
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
@@ -13,7 +14,7 @@ from contest.standings.contests import contest_standings, contest_units, update_
 from contest.standings.exports import contest_export_file, export_file, report_file
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.member_results import member_results
-from contest.standings.public import get_public_contest_or_404, plain_summary, round_winners
+from contest.standings.public import contest_winners, get_public_contest_or_404, plain_summary, round_winners
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.service import leaderboard, unit_participation
 from question_bank.service import question_statistics_table
@@ -109,7 +110,8 @@ def contest_export_units(contest_id, fmt):
 @bp.route("/manage/contests/<int:contest_id>/standings", methods=["POST"])
 @organizer_required
 def contest_standings_settings(contest_id):
-    """The organizer's contest page: save the standings rule, or publish (publish=1) or hide
+    """The organizer's contest page: save the standings rule, the contest's prize tiers and its
+    self-registration switch, or publish (publish=1) or hide
     (publish=0) the contest standings. Audited (contests.update_contest)."""
     contest = get_contest_or_404(contest_id)
     form = ContestStandingsForm()
@@ -121,9 +123,18 @@ def contest_standings_settings(contest_id):
         message = _("Standings published: everyone can now see them.") if wanted else _("Standings hidden again.")
     else:
         if not form.validate_on_submit():
-            abort(400)
-        update_contest(contest, {"standings_rule": form.standings_rule.data},
-                       actor=current_user._get_current_object())
+            if not form.prizes.errors:  # the CSRF token or a choice no page offers
+                abort(400)
+            for error in form.prizes.errors:
+                flash(error, "danger")
+            return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
+        changes = {"standings_rule": form.standings_rule.data}
+        # Only what the form sent: a client posting the rule alone keeps the tiers and the switch.
+        if "prizes" in request.form:
+            changes["prizes"] = form.prize_tiers()
+        if "registration" in request.form:
+            changes["registration"] = form.registration.data
+        update_contest(contest, changes, actor=current_user._get_current_object())
         message = _("Contest saved.")
     db.session.commit()
     flash(message, "success")
@@ -189,8 +200,13 @@ def contest_page(contest_id):
     contest = get_public_contest_or_404(contest_id, _viewer())
     rounds = [{"round": r, "published": publishing.can_see_results(r, None), "winners": round_winners(r)}
               for r in contest.rounds]
+    registration_open = False
+    if not current_user.is_authenticated:  # the "Register" link: only where the form would take one
+        registration_open = not for_contest(registration_options(current_app.config.get("SELF_REGISTRATION", True)),
+                                            contest.registration).closed
     return render_template("standings/contest_page.html", contest=contest, rounds=rounds,
-                           summary=plain_summary(contest.description))
+                           summary=plain_summary(contest.description), winners=contest_winners(contest),
+                           registration_open=registration_open)
 
 
 @bp.route("/me/results")
