@@ -6,6 +6,7 @@ from flask_login import current_user
 from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.redirects import safe_next
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing, search
@@ -96,12 +97,14 @@ def contest_units_page(contest_id):
 
 @bp.route("/contests/<int:contest_id>/export/standings.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def contest_export_standings(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "standings", fmt)
 
 
 @bp.route("/contests/<int:contest_id>/export/units.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def contest_export_units(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
 
@@ -154,6 +157,7 @@ def publish(round_id):
 
 @bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def export(round_id, table, fmt):
     """The page's download buttons (session sign-in): the same files as the API's."""
     return export_file(get_round_or_404(round_id), table, fmt)
@@ -161,6 +165,7 @@ def export(round_id, table, fmt):
 
 @bp.route("/rounds/<int:round_id>/report.xlsx")
 @organizer_required
+@limited("export")
 def report(round_id):
     round_ = get_quiz_round_or_404(round_id)
     return report_file(round_, more=[question_statistics_table(round_.id)])

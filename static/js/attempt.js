@@ -181,7 +181,7 @@
         closeAttempt();
         return false;
       }
-      if (response.status >= 500 || response.status === 429) throw new Error("retry");
+      if (response.status >= 500 || response.status === 429) { waitAsTold(response); throw new Error("retry"); }
       return response.json().then(function (body) {
         setState(qid, (body.error && body.error.message) || msg.msgError, "text-danger");
         if (keepQueued(response)) return false;
@@ -245,7 +245,7 @@
         closeAttempt();
         return false;
       }
-      if (response.status >= 500 || response.status === 429) throw new Error("retry");
+      if (response.status >= 500 || response.status === 429) { waitAsTold(response); throw new Error("retry"); }
       return response.json().then(function (body) {
         setPredictionState((body.error && body.error.message) || msg.msgError, "text-danger");
         if (keepQueued(response)) return false;
@@ -294,9 +294,18 @@
       return send(key, pending[key]);
     }));
   }
+  // Too fast (429) or the server busy (503): resend after the Retry-After it gives (at least
+  // the usual 3 s, at most a minute), the answers staying queued on the device meanwhile.
+  let retryDelay = 3000;
+  function waitAsTold(response) {
+    const seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+    if (seconds > 0) retryDelay = Math.max(retryDelay, Math.min(seconds, 60) * 1000);
+  }
   function scheduleRetry() {
     if (retryTimer) return;
-    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, 3000);
+    const delay = retryDelay;
+    retryDelay = 3000;
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, delay);
   }
 
   // Closed (time up or submitted elsewhere): to the result at once, unless answers still wait
