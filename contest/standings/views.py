@@ -8,6 +8,7 @@ from contest.accounts.redirects import safe_next
 from contest.extensions import db
 from contest.ratelimit import limited
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
+from contest.rounds.flags import user_flags
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
@@ -49,7 +50,10 @@ def round_leaderboard(round_id):
     refused = None
     if user is not None and user.is_organizer and not round_.results_published:
         refused = publishing.refusal(round_)
-    return render_template("standings/leaderboard.html", round=round_, rows=page_of(shown, window.offset, PAGE)["items"],
+    rows_shown = page_of(shown, window.offset, PAGE)["items"]
+    # Implausible attempts (rounds/flags.py): the organizers' alone, for the rows of this page.
+    flags = user_flags(round_.id, [r["user_id"] for r in rows_shown]) if user is not None and user.is_organizer else {}
+    return render_template("standings/leaderboard.html", round=round_, rows=rows_shown, flags=flags,
                            total=len(rows), matches=len(shown), q=q, page=window.number, pages=pages,
                            mine=mine, mine_id=mine["user_id"] if mine else None, mine_page=mine_page,
                            form=EmptyForm(),
