@@ -108,6 +108,8 @@ class MemoryCounts:
                 count = count + 1 if seen == window else 1
                 if len(self._counts) > 200_000:  # many addresses: drop the windows that have passed
                     self._counts = {k: v for k, v in self._counts.items() if v[0] >= window}
+                    if len(self._counts) > 100_000:  # still: start afresh rather than sweep on every hit
+                        self._counts = {}
                 self._counts[key] = (window, count)
                 counts.append(count)
         return counts
