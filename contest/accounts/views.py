@@ -17,6 +17,7 @@ from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, SignIn
 from contest.dbtypes import fold
 from contest.errors import Refusal
 from contest.extensions import LOCALES, db, limiter
+from contest.ratelimit import limited
 
 bp = Blueprint("accounts", __name__)
 
@@ -166,6 +167,7 @@ def sign_out_everywhere():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited("register", methods=('POST',))
 def register():
     """Self-registration as the platform's and units' settings allow (registration.py); reached
     from a contest's page (?contest=<id>), that contest's own switch narrows them (for_contest)."""
@@ -204,6 +206,7 @@ def register():
             except UsernameTaken:
                 form.username.errors.append(_("This username is already taken. Please choose another."))
             else:
+                user.registered_from = request.remote_addr  # for the organizers' flags (rounds/flags.py)
                 if settings.approval_required:
                     registration.hold_for_approval(user)
                     db.session.commit()
@@ -269,6 +272,7 @@ def members():
 
 @bp.route("/members/import", methods=["GET", "POST"])
 @organizer_required
+@limited("upload", methods=('POST',))
 def import_members_page():
     from contest.accounts.forms import MemberImportForm
     from contest.accounts.members import import_members
@@ -518,6 +522,7 @@ def unit_merge(unit_id):
 
 @bp.route("/units/import", methods=["POST"])
 @organizer_required
+@limited("upload")
 def unit_import():
     from contest.accounts.forms import UnitTreeImportForm
     from contest.accounts.members import read_table
@@ -648,6 +653,7 @@ def registration_codes_missing():
 
 @bp.route("/registration/codes.xlsx")
 @organizer_required
+@limited("export")
 def registration_codes_sheet():
     """The invitation codes of the organizer's units, to print on the notices."""
     from flask import Response

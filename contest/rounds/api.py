@@ -1,5 +1,6 @@
 """API v1: contests, rounds and taking a quiz round."""
 import marshmallow as ma
+from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.rounds import service
@@ -417,7 +419,7 @@ def delete_round(round_id):
 @errors(E403="`round_not_open`", E409="`attempts_exhausted`; `round_not_ready`: the bank cannot supply the draw")
 def start(round_id):
     round_ = get_round_or_404(round_id)
-    attempt, created = service.start_attempt(round_, current_actor())
+    attempt, created = service.start_attempt(round_, current_actor(), address=request.remote_addr)
     db.session.commit()
     return service.attempt_view(attempt), 201 if created else 200
 
@@ -434,6 +436,7 @@ def get_attempt(attempt_id):
 @blp.arguments(AnswerIn)
 @blp.response(200, AnswerOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
+@limited("save")
 def save(data, attempt_id, question_id):
     user = current_actor()
     saved = service.save_own_answer(user, attempt_id, question_id, data["option_ids"])
@@ -449,6 +452,7 @@ def save(data, attempt_id, question_id):
 @blp.arguments(PredictionIn)
 @blp.response(200, PredictionOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`validation_error`: not a whole number from 0")
+@limited("save")
 def save_prediction(data, attempt_id):
     get_own_attempt_or_404(attempt_id, current_actor())
     try:
@@ -466,6 +470,7 @@ def save_prediction(data, attempt_id):
 @roles_required()
 @blp.arguments(SubmitIn, required=False)
 @blp.response(200, SubmitOut)
+@limited("submit")
 def submit(data, attempt_id):
     attempt = get_own_attempt_or_404(attempt_id, current_actor())
     attempt = service.submit_attempt(attempt, data.get("prediction"))

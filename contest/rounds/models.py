@@ -115,6 +115,8 @@ class Attempt(db.Model):
     question_count: Mapped[int] = mapped_column(default=0)
     duration_seconds: Mapped[float | None]
     prediction: Mapped[int | None]
+    # The address the attempt was started from (flags.py: many accounts from one address).
+    started_from: Mapped[str | None] = mapped_column(String(45))
 
     round: Mapped[Round] = relationship()
     user = relationship("User")

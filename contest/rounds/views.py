@@ -13,6 +13,7 @@ from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.rounds import service, timing, visibility
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_quiz_round_or_404,
                                     get_round_or_404, get_visible_attempt_or_404)
@@ -90,7 +91,7 @@ def start(round_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt, _created = service.start_attempt(round_, current_user)
+        attempt, _created = service.start_attempt(round_, current_user, address=request.remote_addr)
         db.session.commit()
     except Refusal as error:
         db.session.rollback()
@@ -126,6 +127,7 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
+@limited("submit")
 def submit(attempt_id):
     attempt = get_own_attempt_or_404(attempt_id, current_user)
     form = SubmitForm()

@@ -7,7 +7,9 @@ from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.redirects import safe_next
 from contest.accounts.registration import for_contest, registration_options
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
+from contest.rounds.flags import user_flags
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
@@ -49,7 +51,10 @@ def round_leaderboard(round_id):
     refused = None
     if user is not None and user.is_organizer and not round_.results_published:
         refused = publishing.refusal(round_)
-    return render_template("standings/leaderboard.html", round=round_, rows=page_of(shown, window.offset, PAGE)["items"],
+    rows_shown = page_of(shown, window.offset, PAGE)["items"]
+    # Implausible attempts (rounds/flags.py): the organizers' alone, for the rows of this page.
+    flags = user_flags(round_.id, [r["user_id"] for r in rows_shown]) if user is not None and user.is_organizer else {}
+    return render_template("standings/leaderboard.html", round=round_, rows=rows_shown, flags=flags,
                            total=len(rows), matches=len(shown), q=q, page=window.number, pages=pages,
                            mine=mine, mine_id=mine["user_id"] if mine else None, mine_page=mine_page,
                            form=EmptyForm(),
@@ -97,12 +102,14 @@ def contest_units_page(contest_id):
 
 @bp.route("/contests/<int:contest_id>/export/standings.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def contest_export_standings(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "standings", fmt)
 
 
 @bp.route("/contests/<int:contest_id>/export/units.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def contest_export_units(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
 
@@ -165,6 +172,7 @@ def publish(round_id):
 
 @bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def export(round_id, table, fmt):
     """The page's download buttons (session sign-in): the same files as the API's."""
     return export_file(get_round_or_404(round_id), table, fmt)
@@ -172,6 +180,7 @@ def export(round_id, table, fmt):
 
 @bp.route("/rounds/<int:round_id>/report.xlsx")
 @organizer_required
+@limited("export")
 def report(round_id):
     round_ = get_quiz_round_or_404(round_id)
     return report_file(round_, more=[question_statistics_table(round_.id)])
