@@ -62,13 +62,18 @@ def start_preparing(round_, fmt: str, include_shortlisted: bool, actor) -> str:
         raise Refusal("not_found", 404)
     if not is_published(round_):
         raise not_published()
+    from flask_babel import get_locale
+
     return enqueue("anthology", "contest.judging.anthology:anthology_job", started_by=actor,
-                   round_id=round_.id, fmt=fmt, shortlisted=bool(include_shortlisted)).id
+                   round_id=round_.id, fmt=fmt, shortlisted=bool(include_shortlisted),
+                   locale=str(get_locale() or "vi")).id
 
 
-def anthology_job(job, round_id: int, fmt: str, shortlisted: bool = False) -> dict:
-    """The background job: build the anthology's file, reporting its progress, and keep it for
-    its download (GET /jobs/<id>/file)."""
+def anthology_job(job, round_id: int, fmt: str, shortlisted: bool = False, locale: str = "vi") -> dict:
+    """The background job: build the anthology's file in the language of the page that asked for
+    it, reporting its progress, and keep it for its download (GET /jobs/<id>/file)."""
+    from flask_babel import force_locale
+
     from contest.extensions import db
     from contest.jobs.files import keep_file
     from contest.jobs.service import report_progress
@@ -77,8 +82,9 @@ def anthology_job(job, round_id: int, fmt: str, shortlisted: bool = False) -> di
     round_ = db.session.get(Round, round_id)
     if round_ is None or round_.kind != "essay" or not is_published(round_):
         raise not_published()
-    data = build(round_, fmt, include_shortlisted=shortlisted,
-                 progress=lambda fraction: report_progress(job, fraction))
+    with force_locale(locale):
+        data = build(round_, fmt, include_shortlisted=shortlisted,
+                     progress=lambda fraction: report_progress(job, fraction))
     return keep_file(job, filename(round_, fmt), MEDIA_TYPES[fmt], data)
 
 

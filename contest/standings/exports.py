@@ -273,13 +273,22 @@ def start_export(round_, table: str | None, fmt: str, actor, more=()) -> str:
         raise Refusal("not_found", 404)
     for path in more:
         resolve(path)  # a wrong name fails in the request, not later in a worker
+    from flask_babel import get_locale
+
     return enqueue("export", "contest.standings.exports:export_job", started_by=actor, round_id=round_.id,
-                   table=table, fmt=fmt, more=list(more)).id
+                   table=table, fmt=fmt, more=list(more), locale=str(get_locale() or "vi")).id
 
 
-def export_job(job, round_id: int, table: str | None, fmt: str, more=()) -> dict:
-    """The background job: write the table (or the report workbook) with its progress, and keep
-    the file for its download (GET /jobs/<id>/file)."""
+def export_job(job, round_id: int, table: str | None, fmt: str, more=(), locale: str = "vi") -> dict:
+    """The background job: write the table (or the report workbook) in the language of the page
+    that asked for it, with its progress, and keep the file for its download (GET /jobs/<id>/file)."""
+    from flask_babel import force_locale
+
+    with force_locale(locale):
+        return _export(job, round_id, table, fmt, more)
+
+
+def _export(job, round_id: int, table: str | None, fmt: str, more) -> dict:
     from contest.errors import Refusal
     from contest.jobs.files import keep_file
     from contest.jobs.service import report_progress, resolve

@@ -226,3 +226,14 @@ def test_a_file_expires_after_a_day_and_the_next_job_deletes_it(client, make, in
     db.session.expire_all()
     assert db.session.get(JobFile, old) is None  # deleted by the job that kept a new one
     assert client.get(f"/jobs/{new}/file").status_code == 200
+
+
+def test_the_file_is_in_the_language_of_the_page_that_asked(client, make, inline):
+    from tests.factories import sign_in
+
+    round_ = _closed_quiz_round(make)
+    sign_in(client, make.user(role="organizer"), locale="en")
+    job_id = _job_id(client.post(f"/rounds/{round_.id}/report/prepare"))
+    _done(job_id)
+    book = load_workbook(io.BytesIO(client.get(f"/jobs/{job_id}/file").data))
+    assert book.sheetnames == ["Summary", "Leaderboard", "Units", "Item analysis", "Audit log"]
