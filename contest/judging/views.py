@@ -1,7 +1,7 @@
 """Pages of judging: the judge's workspace and score sheet (blind), and the organizer's panel,
 assignment, results, stages, prizes and publication."""
 from babel.numbers import get_decimal_symbol
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
