@@ -37,13 +37,17 @@ def inline(app, monkeypatch):
 
 @pytest.fixture
 def progress(monkeypatch):
-    """Every report_progress call of the jobs, by job id (the real one still writes)."""
+    """Every report_progress call of the jobs, by job id, each checked to be written: what a
+    polling page reads from another connection right after it."""
     calls = {}
     real = jobs.report_progress
 
     def spy(job, fraction):
-        calls.setdefault(job.id, []).append(round(fraction, 4))
         real(job, fraction)
+        with db.engine.connect() as other:
+            written = other.execute(select(Job.progress).where(Job.id == job.id)).scalar_one()
+        assert written == pytest.approx(fraction)
+        calls.setdefault(job.id, []).append(round(fraction, 4))
 
     monkeypatch.setattr(jobs, "report_progress", spy)
     return calls
