@@ -25,7 +25,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
+from flask_babel import force_locale, get_locale, to_user_timezone
 
 from contest.errors import Refusal
 from contest.essays import text as essay_text
@@ -62,8 +62,6 @@ def start_preparing(round_, fmt: str, include_shortlisted: bool, actor) -> str:
         raise Refusal("not_found", 404)
     if not is_published(round_):
         raise not_published()
-    from flask_babel import get_locale
-
     return enqueue("anthology", "contest.judging.anthology:anthology_job", started_by=actor,
                    round_id=round_.id, fmt=fmt, shortlisted=bool(include_shortlisted),
                    locale=str(get_locale() or "vi")).id
@@ -72,8 +70,6 @@ def start_preparing(round_, fmt: str, include_shortlisted: bool, actor) -> str:
 def anthology_job(job, round_id: int, fmt: str, shortlisted: bool = False, locale: str = "vi") -> dict:
     """The background job: build the anthology's file in the language of the page that asked for
     it, reporting its progress, and keep it for its download (GET /jobs/<id>/file)."""
-    from flask_babel import force_locale
-
     from contest.extensions import db
     from contest.jobs.files import keep_file
     from contest.jobs.service import report_progress

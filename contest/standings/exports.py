@@ -7,6 +7,7 @@ pages prepare the big ones as a background job (``start_export``, ``export_job``
 progress per sheet and per ``ROW_BATCH`` rows written, the file kept by contest/jobs/files.py)."""
 import json
 
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -273,8 +274,6 @@ def start_export(round_, table: str | None, fmt: str, actor, more=()) -> str:
         raise Refusal("not_found", 404)
     for path in more:
         resolve(path)  # a wrong name fails in the request, not later in a worker
-    from flask_babel import get_locale
-
     return enqueue("export", "contest.standings.exports:export_job", started_by=actor, round_id=round_.id,
                    table=table, fmt=fmt, more=list(more), locale=str(get_locale() or "vi")).id
 
@@ -282,8 +281,6 @@ def start_export(round_, table: str | None, fmt: str, actor, more=()) -> str:
 def export_job(job, round_id: int, table: str | None, fmt: str, more=(), locale: str = "vi") -> dict:
     """The background job: write the table (or the report workbook) in the language of the page
     that asked for it, with its progress, and keep the file for its download (GET /jobs/<id>/file)."""
-    from flask_babel import force_locale
-
     with force_locale(locale):
         return _export(job, round_id, table, fmt, more)
 
