@@ -214,6 +214,8 @@ def prepare_export(round_id, table, fmt):
 @organizer_required
 def prepare_report(round_id):
     return _prepared(get_quiz_round_or_404(round_id), None, "xlsx")
+
+
 @bp.route("/manage/rounds/<int:round_id>/dashboard")
 @organizer_required
 def round_dashboard(round_id):
