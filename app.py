@@ -123,6 +123,7 @@ def _blueprints(app: Flask) -> None:
     from contest.judging.api import blp as judging_api
     from contest.judging.views import bp as judging_bp
     from contest.jobs.api import blp as jobs_api
+    from contest.jobs.views import bp as jobs_bp
     from contest.standings.api import blp as standings_api
     from contest.standings.views import bp as standings_bp
     from question_bank.api import blp as bank_api
@@ -136,6 +137,7 @@ def _blueprints(app: Flask) -> None:
     app.register_blueprint(judging_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(jobs_bp)
     from contest.health import bp as health_bp
 
     app.register_blueprint(health_bp)

@@ -17,7 +17,7 @@ from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFla
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
 from contest.ratelimit import limited
-from contest.jobs.loaders import get_visible_job_or_404
+from contest.jobs.loaders import get_visible_job_or_404, requested_job
 from contest.jobs.service import enqueue
 from contest.judging import anthology
 from contest.judging import service as judging
@@ -226,9 +226,12 @@ def results(round_id):
     if not can_see_results(round_, current_user if current_user.is_authenticated else None):
         flash(_("The results of this round are not published yet."), "info")
         return redirect(url_for("essays.round_page", round_id=round_id))
+    user = current_user._get_current_object() if current_user.is_authenticated else None
     return render_template("essays/results.html", round=round_, items=judging.ranked(round_),
                            unit_name=judging.unit_name, prizes=judging.prize_labels(),
-                           anthology_open=bool(round_.results_published) and publishing.round_is_final(round_))
+                           anthology_open=bool(round_.results_published) and publishing.round_is_final(round_),
+                           job=requested_job(user) if user is not None and user.is_organizer else None,
+                           form=EmptyForm())
 
 
 @bp.route("/rounds/<int:round_id>/anthology")

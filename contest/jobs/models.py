@@ -1,7 +1,7 @@
 """One row per background job: what it is, how far it got, what it gave or why it failed."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contest.clock import utcnow
@@ -29,3 +29,16 @@ class Job(db.Model):
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "status": self.status, "progress": self.progress,
                 "result": self.result, "error": self.error}
+
+
+class JobFile(db.Model):
+    """The file a job produced (the anthology, an export), kept in the database so that every
+    worker and server sees it, whichever wrote it; one per job. Downloaded from
+    GET /jobs/<id>/file by who started the job; gone a day later (files.py)."""
+    __tablename__ = "job_file"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

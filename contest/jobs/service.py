@@ -75,6 +75,12 @@ def report_progress(job: Job, fraction: float) -> None:
         current_app.logger.warning("jobs: could not write the progress of %s", job.id)
 
 
+def resolve(func_path: str):
+    """The project's function named "package.module:function" (a job's, or one a job is told to
+    call: an export's extra sheets); anything outside the project is refused."""
+    return _resolve(func_path)
+
+
 def _resolve(func_path: str):
     module_name, _sep, name = func_path.partition(":")
     if not name or not module_name.startswith(ALLOWED_PACKAGES):

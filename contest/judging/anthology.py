@@ -5,8 +5,12 @@ entries shown on the round's public page.
 One function says which entries are in it: ``anthology_entries`` (rank order from the results'
 own ranking, ``service.ranked``: never a second ranking). ``build_anthology_pdf(round)`` and
 ``build_anthology_docx(round)`` are plain functions returning bytes, so a background job can run
-them as they are. Whether the anthology may be given out (results published) is the caller's
-question (the API and the public page ask ``standings.publishing``).
+them as they are; given ``progress`` (a fraction 0..1), they say how far they got. The organizer's
+pages prepare them as a background job (``start_preparing``, ``anthology_job``: kind
+"anthology", its file kept by contest/jobs/files.py); the API's GET builds them in the request.
+Whether the anthology may be given out (results published) is the caller's question (the API and
+the public page ask ``standings.publishing``; ``start_preparing`` and the job ask
+``is_published`` too).
 
 The PDF embeds the Noto Serif shipped under static/fonts (file URLs, never a system font) and
 fetches nothing else: every other URL is refused (``_FontsOnly``). Entry texts are escaped
@@ -21,7 +25,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
+from flask_babel import force_locale, get_locale, to_user_timezone
 
 from contest.errors import Refusal
 from contest.essays import text as essay_text
@@ -36,10 +40,48 @@ def not_published() -> Refusal:
     return Refusal("not_published", 409, _l("The results of this round are not published yet."))
 
 
-def build(round_, fmt: str, include_shortlisted: bool = False) -> bytes:
+def build(round_, fmt: str, include_shortlisted: bool = False, progress=None) -> bytes:
     """The anthology's file: ``fmt`` is "pdf" or "docx"."""
     maker = build_anthology_pdf if fmt == "pdf" else build_anthology_docx
-    return maker(round_, include_shortlisted=include_shortlisted)
+    return maker(round_, include_shortlisted=include_shortlisted, progress=progress)
+
+
+def is_published(round_) -> bool:
+    """Whether the job may build the anthology: the results are published (the pages and the API
+    ask the full rule, ``standings.publishing``, first; published results stay final:
+    ``publishing.check_window_keeps_results_final``)."""
+    return bool(round_.results_published)
+
+
+def start_preparing(round_, fmt: str, include_shortlisted: bool, actor) -> str:
+    """Queue the job that builds the anthology's file (started once the caller commits); its id.
+    Refused before publication, starting nothing (the caller asked ``standings.publishing``)."""
+    from contest.jobs.service import enqueue
+
+    if fmt not in MEDIA_TYPES:
+        raise Refusal("not_found", 404)
+    if not is_published(round_):
+        raise not_published()
+    return enqueue("anthology", "contest.judging.anthology:anthology_job", started_by=actor,
+                   round_id=round_.id, fmt=fmt, shortlisted=bool(include_shortlisted),
+                   locale=str(get_locale() or "vi")).id
+
+
+def anthology_job(job, round_id: int, fmt: str, shortlisted: bool = False, locale: str = "vi") -> dict:
+    """The background job: build the anthology's file in the language of the page that asked for
+    it, reporting its progress, and keep it for its download (GET /jobs/<id>/file)."""
+    from contest.extensions import db
+    from contest.jobs.files import keep_file
+    from contest.jobs.service import report_progress
+    from contest.rounds.models import Round
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.kind != "essay" or not is_published(round_):
+        raise not_published()
+    with force_locale(locale):
+        data = build(round_, fmt, include_shortlisted=shortlisted,
+                     progress=lambda fraction: report_progress(job, fraction))
+    return keep_file(job, filename(round_, fmt), MEDIA_TYPES[fmt], data)
 
 
 def filename(round_, fmt: str) -> str:
@@ -146,30 +188,49 @@ def anthology_html(round_, entries: list[AnthologyEntry], *, shortlisted: bool =
                            text_html=lambda body: essay_text.text_to_html(body))
 
 
-def build_anthology_pdf(round_, include_shortlisted: bool = False) -> bytes:
-    """The anthology as a PDF: cover, table of contents with page numbers, one entry a page on."""
+PDF_STEPS = {"entries": 0.1, "html": 0.2, "laid_out": 0.8, "written": 0.95}  # of the progress bar
+
+
+def build_anthology_pdf(round_, include_shortlisted: bool = False, progress=None) -> bytes:
+    """The anthology as a PDF: cover, table of contents with page numbers, one entry a page on.
+    ``progress(fraction)`` after the entries are loaded, the HTML written, the pages laid out
+    (WeasyPrint's long step) and the PDF written."""
     from weasyprint import HTML
 
-    html = anthology_html(round_, anthology_entries(round_, include_shortlisted),
-                          shortlisted=include_shortlisted)
+    say = progress or (lambda fraction: None)
+    entries = anthology_entries(round_, include_shortlisted)
+    say(PDF_STEPS["entries"])
+    html = anthology_html(round_, entries, shortlisted=include_shortlisted)
+    say(PDF_STEPS["html"])
     root = fonts_dir()
-    return HTML(string=html, base_url=root.resolve().as_uri() + "/",
-                url_fetcher=_fonts_only_fetcher(root)).write_pdf()
+    document = HTML(string=html, base_url=root.resolve().as_uri() + "/",
+                    url_fetcher=_fonts_only_fetcher(root)).render()
+    say(PDF_STEPS["laid_out"])
+    data = document.write_pdf()
+    say(PDF_STEPS["written"])
+    return data
 
 
 # --- .docx -------------------------------------------------------------------------------------
 
-def build_anthology_docx(round_, include_shortlisted: bool = False) -> bytes:
+DOCX_ENTRIES = (0.1, 0.9)  # of the progress bar: the entries are written between these
+
+
+def build_anthology_docx(round_, include_shortlisted: bool = False, progress=None) -> bytes:
     """The anthology as a Word document: cover, a table of contents (the entries' titles in order,
     and a Word TOC field that Word fills with page numbers on "Update field"), a Heading 1 per
-    entry with its author, unit and prize, then its text."""
+    entry with its author, unit and prize, then its text. ``progress(fraction)`` once the entries
+    are loaded, after each entry written, and once the file is saved."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    say = progress or (lambda fraction: None)
     entries = anthology_entries(round_, include_shortlisted)
+    first, last = DOCX_ENTRIES
+    say(first)
     info = cover(round_)
     doc = Document()
     normal = doc.styles["Normal"]
@@ -231,7 +292,7 @@ def build_anthology_docx(round_, include_shortlisted: bool = False) -> bytes:
         doc.add_paragraph(_("No entry has a prize yet."))
 
     # The entries
-    for entry in entries:
+    for number, entry in enumerate(entries, 1):
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_heading(entry.title, level=1)
         byline = doc.add_paragraph()
@@ -249,6 +310,8 @@ def build_anthology_docx(round_, include_shortlisted: bool = False) -> bytes:
                 run = paragraph.add_run(line_text)
                 if i < len(lines) - 1:
                     run.add_break()
+        say(first + (last - first) * number / len(entries))
     out = io.BytesIO()
     doc.save(out)
+    say(0.95)
     return out.getvalue()

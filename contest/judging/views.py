@@ -1,7 +1,7 @@
 """Pages of judging: the judge's workspace and score sheet (blind), and the organizer's panel,
 assignment, results, stages, prizes and publication."""
 from babel.numbers import get_decimal_symbol
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -419,30 +419,29 @@ def _publish(round_, stage: int, publish: bool):
 
 # --- the anthology (kỷ yếu): the organizer's downloads -----------------------------------------
 
-def _anthology_download(round_id, fmt):
-    """The same file as GET /api/v1/rounds/{id}/anthology.{fmt}, for the signed-in organizer's
-    browser (the API takes no session cookie on a GET). Until the results are published: back to
-    the results page, saying why."""
+@bp.route("/manage/rounds/<int:round_id>/anthology/prepare", methods=["POST"])
+@organizer_required
+@limited("export")
+def prepare_anthology(round_id):
+    """Prepare the anthology's PDF or .docx (fmt; shortlisted=1 adds the shortlisted entries) as a
+    background job: back to the results page, which shows its progress and then the download
+    link (GET /jobs/<id>/file). The API's GET .../anthology.{fmt} still answers with the file.
+    Until the results are published: back to the judging results page, saying why, nothing
+    started."""
     round_ = get_essay_round_or_404(round_id)
-    if not (round_.results_published and publishing.round_is_final(round_)):
-        flash(anthology.not_published().text, "warning")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    fmt = request.form.get("fmt", "")
+    if fmt not in anthology.MEDIA_TYPES:
+        abort(400)
+    try:
+        if not (round_.results_published and publishing.round_is_final(round_)):
+            raise anthology.not_published()
+        job_id = anthology.start_preparing(round_, fmt, request.form.get("shortlisted") == "1",
+                                           current_user._get_current_object())
+    except Refusal as refused:
+        db.session.rollback()
+        flash(refused.text, "warning")
         return redirect(url_for("judging.results", round_id=round_.id))
-    shortlisted = request.args.get("shortlisted", "").lower() in ("1", "true", "yes", "on")
-    response = Response(anthology.build(round_, fmt, include_shortlisted=shortlisted),
-                        mimetype=anthology.MEDIA_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{anthology.filename(round_, fmt)}"'
-    return response
-
-
-@bp.route("/manage/rounds/<int:round_id>/anthology.pdf")
-@organizer_required
-@limited("export")
-def anthology_pdf(round_id):
-    return _anthology_download(round_id, "pdf")
-
-
-@bp.route("/manage/rounds/<int:round_id>/anthology.docx")
-@organizer_required
-@limited("export")
-def anthology_docx(round_id):
-    return _anthology_download(round_id, "docx")
+    db.session.commit()
+    return redirect(url_for("essays.results", round_id=round_.id, job=job_id))

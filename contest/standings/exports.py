@@ -1,8 +1,13 @@
 """The standings' tables for export: the same rows the pages and the API read (service.py).
 
-The column lists are the hook: a prize column is one more Column and one more value per row."""
+The column lists are the hook: a prize column is one more Column and one more value per row.
+
+The API's GETs build a file in the request (``export_file``, ``report_file``); the organizer's
+pages prepare the big ones as a background job (``start_export``, ``export_job``: kind "export",
+progress per sheet and per ``ROW_BATCH`` rows written, the file kept by contest/jobs/files.py)."""
 import json
 
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -177,3 +182,138 @@ def contest_export_file(contest, table: str, fmt: str):
     mime = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[fmt]
     return Response(write(CONTEST_TABLES[table](contest), fmt), mimetype=mime, headers={
         "Content-Disposition": f'attachment; filename="contest-{contest.id}-{table}.{fmt}"'})
+
+
+# --- as a background job (the pages) ------------------------------------------------------------
+
+ROW_BATCH = 2000  # rows written between two progress reports
+BUILT = 0.3  # of the progress bar: building the tables (the ranks, the item analysis); then writing
+
+
+def tables_of(round_) -> dict:
+    return ESSAY_TABLES if round_.kind == "essay" else TABLES
+
+
+def ticking(rows, every: int, tick):
+    """The rows as they are, calling ``tick(count)`` after every ``every`` rows and at the end.
+
+    >>> seen = []
+    >>> list(ticking(range(5), 2, seen.append)), seen
+    ([0, 1, 2, 3, 4], [2, 4, 5])
+    """
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count % every == 0:
+            tick(count)
+    if count % every or count == 0:
+        tick(count)
+
+
+def _attempt_count(round_) -> int:
+    return db.session.scalar(select(db.func.count()).where(Attempt.round_id == round_.id)) or 0
+
+
+def _audit_count(round_) -> int:
+    return db.session.scalar(select(db.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.round_id == round_.id)) or 0
+
+
+STREAMED = {"attempts": _attempt_count, "audit": _audit_count}  # tables whose rows stream: their count
+
+
+def _read_first_on_sqlite(table: Table) -> None:
+    """A reading cursor left open on SQLite holds the lock report_progress needs to write (a 5 s
+    wait per report): there, streamed rows are read first (SQLite serves small installs)."""
+    if not isinstance(table.rows, list) and db.engine.dialect.name == "sqlite":
+        table.rows = list(table.rows)
+
+
+def _write_with_progress(round_, tables: list[tuple[str, Table]], fmt: str, say, start: float,
+                         end: float) -> bytes:
+    """Write the (name, table)s, one sheet each (CSV: the one table), reporting how far it got
+    every ROW_BATCH rows, from ``start`` to ``end`` of the bar."""
+    from contest.exports.writer import write, write_xlsx
+
+    sizes = [len(t.rows) if isinstance(t.rows, list) else STREAMED[name](round_) for name, t in tables]
+    total = sum(sizes) or 1
+    before = 0
+    for (name, table), size in zip(tables, sizes):
+        _read_first_on_sqlite(table)
+        table.rows = ticking(table.rows, ROW_BATCH,
+                             lambda n, before=before: say(start + (end - start) * (before + n) / total))
+        before += size
+    chosen = [t for _name, t in tables]
+    return write_xlsx(*chosen) if len(chosen) > 1 else write(chosen[0], fmt)
+
+
+def _report_tables_with_progress(round_, more, say) -> list[tuple[str, Table]]:
+    """report_tables, built one by one with the progress between; ``more``: the functions of the
+    extra sheets (called with the round's id)."""
+    board = leaderboard_table(round_)  # first: reading the ranks freezes them once the round closed
+    db.session.commit()  # the freeze (if any) stands, and its lock ends before progress is written
+    steps = 2 + len(more)
+    say(BUILT * 1 / steps)
+    summary, units = summary_table(round_), units_table(round_)
+    say(BUILT * 2 / steps)
+    extra = []
+    for number, builder in enumerate(more, 3):
+        extra.append((builder.__name__, builder(round_.id)))
+        say(BUILT * number / steps)
+    return [("summary", summary), ("leaderboard", board), ("units", units), *extra,
+            ("audit", audit_table(round_))]
+
+
+def start_export(round_, table: str | None, fmt: str, actor, more=()) -> str:
+    """Queue the job that writes one table of the round (``table``) or, with None, its report
+    workbook (``more``: "package.module:function" of the extra sheets, the composing view's, as
+    report_tables' ``more``); its id. An unknown table or format is refused here, starting nothing."""
+    from contest.errors import Refusal
+    from contest.jobs.service import enqueue, resolve
+
+    if table is None:
+        fmt = "xlsx"
+    elif table not in tables_of(round_) or fmt not in ("xlsx", "csv"):
+        raise Refusal("not_found", 404)
+    for path in more:
+        resolve(path)  # a wrong name fails in the request, not later in a worker
+    return enqueue("export", "contest.standings.exports:export_job", started_by=actor, round_id=round_.id,
+                   table=table, fmt=fmt, more=list(more), locale=str(get_locale() or "vi")).id
+
+
+def export_job(job, round_id: int, table: str | None, fmt: str, more=(), locale: str = "vi") -> dict:
+    """The background job: write the table (or the report workbook) in the language of the page
+    that asked for it, with its progress, and keep the file for its download (GET /jobs/<id>/file)."""
+    with force_locale(locale):
+        return _export(job, round_id, table, fmt, more)
+
+
+def _export(job, round_id: int, table: str | None, fmt: str, more) -> dict:
+    from contest.errors import Refusal
+    from contest.jobs.files import keep_file
+    from contest.jobs.service import report_progress, resolve
+    from contest.rounds.models import Round
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise Refusal("not_found", 404)
+
+    def say(fraction):
+        report_progress(job, fraction)
+
+    if table is None:
+        tables = _report_tables_with_progress(round_, [resolve(path) for path in more], say)
+        name, mime = f"round-{round_.id}-report.xlsx", XLSX
+    else:
+        if table not in tables_of(round_):
+            raise Refusal("not_found", 404)
+        built = tables_of(round_)[table](round_)
+        if table not in STREAMED:  # (never while a streaming cursor is open)
+            db.session.commit()  # as the report: a freeze of the ranks stands before progress is written
+        _read_first_on_sqlite(built)
+        tables = [(table, built)]
+        say(BUILT)
+        name, mime = f"round-{round_.id}-{table}.{fmt}", {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}[fmt]
+    data = _write_with_progress(round_, tables, fmt, say, BUILT, 0.95)
+    return keep_file(job, name, mime, data)

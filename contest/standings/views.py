@@ -6,20 +6,21 @@ from flask_login import current_user
 from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.redirects import safe_next
 from contest.accounts.registration import for_contest, registration_options
+from contest.errors import not_found
 from contest.extensions import db
+from contest.jobs.loaders import requested_job
 from contest.ratelimit import limited
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
 from contest.rounds.flags import user_flags
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
-from contest.standings.exports import contest_export_file, export_file, report_file
+from contest.standings.exports import contest_export_file, export_file, start_export
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.member_results import member_results
 from contest.standings.public import contest_winners, get_public_contest_or_404, plain_summary, round_winners
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.service import leaderboard, unit_participation
-from question_bank.service import question_statistics_table
 from contest.bounds import db_int
 from contest.certificates.service import of_user as certificates_of_user
 from contest.pagination import PageWindow, page_of, page_window
@@ -57,7 +58,7 @@ def round_leaderboard(round_id):
     return render_template("standings/leaderboard.html", round=round_, rows=rows_shown, flags=flags,
                            total=len(rows), matches=len(shown), q=q, page=window.number, pages=pages,
                            mine=mine, mine_id=mine["user_id"] if mine else None, mine_page=mine_page,
-                           form=EmptyForm(),
+                           form=EmptyForm(), job=_organizers_job(),
                            publish_refused=publishing.refusal_message(refused) if refused else None)
 
 
@@ -66,13 +67,20 @@ def round_units(round_id):
     round_ = get_visible_quiz_round_or_404(round_id, current_user if current_user.is_authenticated else None)
     by = _unit_order()
     return render_template("standings/units.html", round=round_, by=by,
-                           rows=rank_units(unit_participation(round_), by))
+                           rows=rank_units(unit_participation(round_), by), form=EmptyForm(),
+                           job=_organizers_job())
 
 
 def _unit_order() -> str:
     """?by=rate (the default) or ?by=participants; anything else is the default."""
     by = request.args.get("by", "rate")
     return by if by in UNIT_ORDERS else "rate"
+
+
+def _organizers_job():
+    """The export job the organizer was sent back with (?job=), for its progress bar."""
+    user = _viewer()
+    return requested_job(user) if user is not None and user.is_organizer else None
 
 
 def _viewer():
@@ -170,20 +178,65 @@ def publish(round_id):
     return redirect(back)
 
 
+# The pages' downloads. The small tables (one row per unit; a writing round's results, one row per
+# entry) are downloaded at once; the big ones (the leaderboard, one row per participant; every
+# attempt; the audit log) and the report workbook are prepared by a background job, whose
+# progress the page shows before its link (GET /jobs/<id>/file). The API's GETs answer with the
+# file in the request, as ever (its clients wait).
+DIRECT_TABLES = ("units", "results")
+# The report's extra sheet of a feature above standings, named for the job (export_job resolves it).
+REPORT_MORE = ("question_bank.service:question_statistics_table",)
+
+
 @bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @organizer_required
 @limited("export")
 def export(round_id, table, fmt):
-    """The page's download buttons (session sign-in): the same files as the API's."""
-    return export_file(get_round_or_404(round_id), table, fmt)
+    """The page's download buttons of the small tables (session sign-in): the API's files. The
+    big ones are prepared (prepare_export): 404 here."""
+    round_ = get_round_or_404(round_id)
+    if table not in DIRECT_TABLES:
+        raise not_found()
+    return export_file(round_, table, fmt)
 
 
-@bp.route("/rounds/<int:round_id>/report.xlsx")
+def _prepared(round_, table, fmt):
+    """Start the export job, then back to the page named by ``next`` (or the leaderboard) with
+    its progress bar."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    job_id = start_export(round_, table, fmt, current_user._get_current_object(),
+                          more=REPORT_MORE if table is None else ())
+    db.session.commit()
+    back = safe_next(request.form.get("next")) or url_for("standings.round_leaderboard", round_id=round_.id)
+    return redirect(_with_job(back, job_id))
+
+
+def _with_job(url: str, job_id: str) -> str:
+    """The page's address with ?job=<id> (its other query arguments kept).
+
+    >>> _with_job("/rounds/3/units?by=participants", "abc")
+    '/rounds/3/units?by=participants&job=abc'
+    """
+    return f"{url}{'&' if '?' in url else '?'}job={job_id}"
+
+
+@bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>/prepare",
+          methods=["POST"])
 @organizer_required
 @limited("export")
-def report(round_id):
-    round_ = get_quiz_round_or_404(round_id)
-    return report_file(round_, more=[question_statistics_table(round_.id)])
+def prepare_export(round_id, table, fmt):
+    """Any table of the round as a job; the pages' buttons use it for the big ones."""
+    return _prepared(get_round_or_404(round_id), table, fmt)
+
+
+@bp.route("/rounds/<int:round_id>/report/prepare", methods=["POST"])
+@organizer_required
+@limited("export")
+def prepare_report(round_id):
+    return _prepared(get_quiz_round_or_404(round_id), None, "xlsx")
+
+
 @bp.route("/manage/rounds/<int:round_id>/dashboard")
 @organizer_required
 def round_dashboard(round_id):

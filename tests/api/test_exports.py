@@ -111,16 +111,24 @@ def test_the_report_workbook_has_its_sheets_and_says_the_ranks_are_final(client,
     assert book["Tổng quan"].freeze_panes == "A2"
 
 
-def test_the_organizers_leaderboard_page_links_the_downloads_that_a_session_can_fetch(client, make):
+def test_the_organizers_pages_offer_the_downloads_a_session_can_fetch(client, make):
+    """The leaderboard and the report are prepared by a job (tests/web/test_long_jobs.py); the
+    units table is downloaded at once."""
     from tests.web.test_taking_a_round import login
 
     round_ = _closed_round(make)
     login(client, make.user(role="organizer"))
     html = client.get(f"/rounds/{round_.id}/leaderboard").get_data(as_text=True)
-    assert f'href="/rounds/{round_.id}/export/leaderboard.xlsx">Tải Excel</a>' in html
-    assert f'href="/rounds/{round_.id}/report.xlsx">Tải báo cáo của vòng thi</a>' in html
-    data = client.get(f"/rounds/{round_.id}/export/leaderboard.csv").data
+    assert f'action="/rounds/{round_.id}/export/leaderboard.xlsx/prepare"' in html
+    assert f'action="/rounds/{round_.id}/report/prepare"' in html
+    assert "Chuẩn bị báo cáo của vòng thi</button>" in html
+    units = client.get(f"/rounds/{round_.id}/units").get_data(as_text=True)
+    assert f'href="/rounds/{round_.id}/export/units.csv">Tải CSV</a>' in units
+    assert f'action="/rounds/{round_.id}/report/prepare"' in units
+    data = client.get(f"/rounds/{round_.id}/export/units.csv").data
     assert data[:3] == b"\xef\xbb\xbf"
+    assert client.get(f"/rounds/{round_.id}/export/leaderboard.csv").status_code == 404
+    assert client.get(f"/rounds/{round_.id}/report.xlsx").status_code == 404
 
 
 def test_a_member_signed_in_on_the_site_cannot_download(client, make):
@@ -128,5 +136,6 @@ def test_a_member_signed_in_on_the_site_cannot_download(client, make):
 
     round_ = _closed_round(make)
     login(client, make.user())
-    assert client.get(f"/rounds/{round_.id}/export/leaderboard.csv").status_code == 403
-    assert client.get(f"/rounds/{round_.id}/report.xlsx").status_code == 403
+    assert client.get(f"/rounds/{round_.id}/export/units.csv").status_code == 403
+    assert client.post(f"/rounds/{round_.id}/export/leaderboard.csv/prepare").status_code == 403
+    assert client.post(f"/rounds/{round_.id}/report/prepare").status_code == 403

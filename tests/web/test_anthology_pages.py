@@ -63,40 +63,39 @@ def test_nobody_consented_says_so(client, make):
     assert "Nguyễn Thị Hương" not in page
 
 
-def test_results_page_links_the_anthology_and_organizers_the_files(client, make):
+def test_results_page_links_the_anthology_and_organizers_the_prepare_buttons(client, make):
     round_, _ = judged_round(make, ENTRIES)
     page = client.get(f"/essays/rounds/{round_.id}/results").get_data(as_text=True)
     assert f'href="/essays/rounds/{round_.id}/anthology"' in page
     assert "Đọc các bài đạt giải (kỷ yếu)" in page
-    assert "anthology.pdf" not in page  # a visitor gets no file link
+    assert "anthology/prepare" not in page  # a visitor gets no file button
     organizer = make.user(role="organizer")
     login(client, organizer)
     page = client.get(f"/essays/rounds/{round_.id}/results").get_data(as_text=True)
-    pdf = f"/judging/manage/rounds/{round_.id}/anthology.pdf"
-    docx = f"/judging/manage/rounds/{round_.id}/anthology.docx"
-    assert f'href="{pdf}"' in page and f'href="{docx}"' in page
-    got = client.get(pdf)
-    assert got.status_code == 200 and got.data[:5] == b"%PDF-"
-    assert client.get(docx).data[:2] == b"PK"
+    assert page.count(f'action="/judging/manage/rounds/{round_.id}/anthology/prepare"') == 3
+    assert "Chuẩn bị kỷ yếu (PDF)" in page and "Chuẩn bị kỷ yếu (Word)" in page
+    assert "kèm các bài vào chung khảo (PDF)" in page
+    # The old direct downloads of the pages are gone (the API's GETs stay: tests/api/test_anthology.py).
+    assert client.get(f"/judging/manage/rounds/{round_.id}/anthology.pdf").status_code == 404
 
 
-def test_organizer_download_pages_are_not_for_members(client, make):
+def test_organizer_prepare_is_not_for_members(client, make):
     round_, _ = judged_round(make, ENTRIES)
     login(client, make.user())
-    assert client.get(f"/judging/manage/rounds/{round_.id}/anthology.pdf").status_code == 403
-    assert client.get(f"/judging/manage/rounds/{round_.id}/anthology.docx").status_code == 403
+    for fmt in ("pdf", "docx"):
+        assert client.post(f"/judging/manage/rounds/{round_.id}/anthology/prepare", data={"fmt": fmt}).status_code == 403
 
 
-def test_organizer_download_pages_refuse_before_publishing(client, make):
+def test_organizer_prepare_refuses_before_publishing(client, make):
     round_, _ = judged_round(make, ENTRIES, published=False)
     organizer = make.user(role="organizer")
     login(client, organizer)
-    refused = client.get(f"/judging/manage/rounds/{round_.id}/anthology.pdf")
+    refused = client.post(f"/judging/manage/rounds/{round_.id}/anthology/prepare", data={"fmt": "pdf"})
     assert refused.status_code == 302
     assert refused.headers["Location"] == f"/judging/manage/rounds/{round_.id}/results"
     page = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "Kết quả vòng thi này chưa được công bố." in page
-    assert client.get(f"/judging/manage/rounds/{round_.id}/anthology.docx").status_code == 302
+    assert client.post(f"/judging/manage/rounds/{round_.id}/anthology/prepare", data={"fmt": "docx"}).status_code == 302
     page = client.get(f"/essays/rounds/{round_.id}/results").get_data(as_text=True)
     assert "anthology" not in page
 

@@ -62,7 +62,7 @@ def _world(client, make, clock):
         "topic_id": [questions[0].topic_id],
         "flag_id": list(db.session.execute(select(SimilarityFlag.id)).scalars()),
         "fmt": ["csv", "xlsx"],
-        "table": ["leaderboard", "units", "attempts", "audit"],
+        "table": ["units", "leaderboard", "attempts", "audit"],  # units first: a page downloads it at once
         "user_id": [member.id, organizer.id],
         "job_id": ["crawl-credentials", "crawljob"],
         "code": ["crawlcertificate", "no-such-certificate"],
@@ -75,6 +75,11 @@ def _world(client, make, clock):
 
     db.session.add(Job(id="crawljob", kind="export", func_path="contest.jobs.examples:count_to", kwargs={},
                        status="done", progress=1.0, started_by_id=organizer.id))
+    db.session.flush()
+    from contest.jobs.models import JobFile
+
+    db.session.add(JobFile(job_id="crawljob", filename="round-1-leaderboard.csv", content_type="text/csv",
+                           data=b"\xef\xbb\xbf", created_at=clock()))  # its file, downloaded by GET /jobs/<id>/file
     db.session.commit()
     people = {"member": member, "other": other, "author": authors[0], "judge": judges[0], "organizer": organizer}
     return ids, people
