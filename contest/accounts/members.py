@@ -378,6 +378,7 @@ def credentials_job(job, user_ids: list[int]) -> dict:
     table = User.__table__
     set_hash = update(table).where(and_(table.c.id == bindparam("b_id"), table.c.password_hash == bindparam("b_old"))) \
         .values(password_hash=bindparam("b_new"))
+    job_id, organizer_id = job.id, job.started_by_id
     paths = unit_paths()
     sheet_rows, written = [], []
     try:
@@ -399,9 +400,10 @@ def credentials_job(job, user_ids: list[int]) -> dict:
                 sheet_rows += [(m.full_name, m.username, pw, paths.get(m.unit_id, ""))
                                for m, pw in zip(todo, passwords)]
                 report_progress(job, 0.95 * min(start + PASSWORD_BATCH, len(user_ids)) / len(user_ids))
-        keep_credentials(credentials_sheet(sheet_rows), job.id, job.started_by_id)
+        keep_credentials(credentials_sheet(sheet_rows), job_id, organizer_id)
     except Exception:
         db.session.rollback()
+        cache_forget(_credentials_key(job_id))  # had the sheet been kept, it gives no password now
         for start in range(0, len(written), 1000):  # nobody was given these: back to none
             db.session.execute(set_hash, [{"b_id": i, "b_old": h, "b_new": NO_PASSWORD_YET}
                                           for i, h in written[start:start + 1000]])
@@ -482,26 +484,26 @@ def keep_credentials(sheet: bytes, job_id: str, user_id: int) -> None:
 
 def take_credentials(job_id: str, actor: User) -> bytes | None:
     """The sheet, once: it is forgotten as it is handed over. None when unknown, expired,
-    downloaded already, or imported by someone else; Refusal 409 job_not_done while the
-    organizer's job still makes it, job_failed when it failed (no member has a password)."""
+    downloaded already, or imported by someone else; Refusal 409 job_not_done until the
+    organizer's job is done (a sheet kept a moment before the job fails is never handed out),
+    job_failed when it failed (no member of the import has a password)."""
     from contest.jobs.models import Job
 
+    job = db.session.get(Job, job_id) if job_id and len(job_id) <= 32 else None
+    if job is not None and job.kind == CREDENTIALS_JOB and job.started_by_id == actor.id:
+        if job.status in ("queued", "running"):
+            raise Refusal("job_not_done", 409, _("The initial passwords are still being generated: wait until "
+                                                 "the progress bar is full, then download the sheet."))
+        if job.status == "failed":
+            raise Refusal("job_failed", 409, _("The initial passwords could not be generated: the members of "
+                                               "this import cannot sign in yet. Try again from the import page, "
+                                               "or reset their passwords."))
     key = _credentials_key(job_id or "")
     kept = cache_get(key)
-    if isinstance(kept, dict) and kept.get("user_id") == actor.id:
-        cache_forget(key)
-        return kept["sheet"]
-    job = db.session.get(Job, job_id) if job_id and len(job_id) <= 32 else None
-    if job is None or job.kind != CREDENTIALS_JOB or job.started_by_id != actor.id:
+    if not isinstance(kept, dict) or kept.get("user_id") != actor.id:
         return None
-    if job.status in ("queued", "running"):
-        raise Refusal("job_not_done", 409, _("The initial passwords are still being generated: wait until "
-                                             "the progress bar is full, then download the sheet."))
-    if job.status == "failed":
-        raise Refusal("job_failed", 409, _("The initial passwords could not be generated: the members of this "
-                                           "import cannot sign in yet. Try again from the import page, or "
-                                           "reset their passwords."))
-    return None
+    cache_forget(key)
+    return kept["sheet"]
 
 
 # --- one member -------------------------------------------------------------------------------
