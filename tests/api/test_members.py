@@ -367,3 +367,48 @@ def test_a_member_reset_while_the_job_waits_keeps_the_reset_password(client, mak
                                                     headers=headers).data)).active.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == ["tv0001"]
     assert client.post("/api/v1/auth/token", json={"username": "tv0002", "password": temporary}).status_code == 200
+
+
+def test_with_redis_a_worker_makes_the_sheet_and_the_web_hands_it_out(app, client, make, clock):
+    """REDIS_URL set: the job waits in RQ, a worker (another app, as `flask jobs-worker`) runs it,
+    and the sheet it keeps in Redis is what the web server hands out, once."""
+    import os
+
+    import redis
+    from rq import SimpleWorker
+
+    from app import create_app
+    from contest.jobs import service as jobs
+
+    url = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/7")
+    store = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        store.ping()
+    except redis.RedisError:
+        pytest.skip(f"needs Redis at {url} (set TEST_CACHE_REDIS_URL)")
+    store.flushdb()
+    config = {**app.config, "REDIS_URL": url, "CLOCK": clock, "JOBS_INLINE": False}
+    config.pop("SERVER_NAME", None)
+    web, worker = create_app(config), create_app(config)
+    make.unit("Chi bộ A", parent=make.unit("Huyện ủy"))
+    organizer = make.user("btc", role="organizer")
+    headers = make.auth(organizer)
+    try:
+        with web.app_context():
+            web_client = web.test_client()
+            job_id = _import(web_client, headers, _xlsx(_members(2))).json["credentials_job_id"]
+            assert jobs.rq_queue(web).job_ids == [job_id]
+            assert web_client.get(f"/api/v1/users/import/credentials/{job_id}", headers=headers).status_code == 409
+        with worker.app_context():
+            assert SimpleWorker([jobs.rq_queue(worker)], connection=jobs.rq_queue(worker).connection).work(burst=True)
+        with web.app_context():
+            sheet = web_client.get(f"/api/v1/users/import/credentials/{job_id}", headers=headers)
+            assert sheet.status_code == 200
+            rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+            assert [r[1] for r in rows[1:]] == ["tv0001", "tv0002"]
+            assert web_client.get(f"/api/v1/users/import/credentials/{job_id}", headers=headers).status_code == 404
+            token = web_client.post("/api/v1/auth/token", json={"username": "tv0002", "password": rows[2][2]})
+            assert token.status_code == 200
+    finally:
+        store.flushdb()
+        store.close()
