@@ -292,8 +292,10 @@ def update_member_api(data, user_id):
 @errors(E422="`invalid_file`: nothing created, details list every bad row (line, message)")
 @limited("upload")
 def import_members_api():
-    """Import members from .xlsx or .csv: all or nothing. `credentials_job_id` fetches the
-    initial passwords' sheet ONCE, within an hour: GET /api/v1/users/import/credentials/{id}."""
+    """Import members from .xlsx or .csv: all or nothing. The members are created at once, without
+    a password yet; `credentials_job_id` is the background job that generates them (follow it with
+    GET /api/v1/jobs/{id}), then fetches the initial passwords' sheet ONCE, within an hour:
+    GET /api/v1/users/import/credentials/{id}."""
     from flask import request
 
     from contest.accounts.members import import_members
@@ -309,9 +311,11 @@ def import_members_api():
 
 @blp.route("/users/import/credentials/<string(maxlength=100):job_id>")
 @roles_required("organizer")
-@errors(E404="`not_found`: unknown, expired, or already downloaded")
+@errors(E404="`not_found`: unknown, expired, already downloaded, or another organizer's",
+        E409="`job_not_done`: the credentials job still generates the passwords (follow GET /api/v1/jobs/{id}); "
+             "`job_failed`: it failed, no member of the import has a password yet")
 def download_credentials_api(job_id):
-    """The initial passwords' sheet of an import, once (then it is forgotten)."""
+    """The initial passwords' sheet of an import, once (then it is forgotten), when its job is done."""
     from contest.accounts.members import take_credentials
 
     return _credentials_response(take_credentials(job_id, current_actor()))

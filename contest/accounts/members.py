@@ -9,7 +9,6 @@ import csv
 import hashlib
 import io
 import re
-import secrets
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +19,8 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from contest.accounts.models import ROLES, User
-from contest.accounts.rules import generate_password, hash_generated_password, normalize_username, valid_username
+from contest.accounts.rules import (NO_PASSWORD_YET, generate_password, hash_generated_password, normalize_username,
+                                    valid_username)
 from contest.accounts.service import end_all_sessions, search_text
 from contest.accounts.units import ensure_paths, name_key, path_index, split_path
 from contest.audit.service import record, record_change
@@ -299,13 +299,17 @@ def check_rows(table, *, taken: set, paths: dict, create_units: bool, may_grant:
 # --- importing --------------------------------------------------------------------------------
 
 HASH_THREADS = 2  # argon2-cffi releases the GIL: the machine's cores hash in parallel
+CREDENTIALS_JOB = "credentials"  # the kind of the job that sets an import's initial passwords
+PASSWORD_BATCH = 500  # members whose passwords one UPDATE batch of the job sets (then it commits)
 
 
 def import_members(data: bytes, filename: str, actor: User, *, create_units: bool = False) -> dict:
     """All or nothing: any bad row refuses the file (422 invalid_file, every bad row in details,
-    nothing created). Else the members are created in batches with generated passwords they must
-    change at the first sign-in, and the credentials sheet is kept for one download
-    (credentials_job_id). Flushes; the caller commits."""
+    nothing created, no job started). Else the members are created in batches, without a usable
+    password yet (rules.NO_PASSWORD_YET: nobody can sign in as them), and the credentials job is
+    queued: it generates and hashes their passwords, then keeps the sheet for one download
+    (`credentials_job_id`, the job's id). Checking is fast (no hashing): the slow part is the job's.
+    Flushes; the caller commits (and the job starts once it has)."""
     table = read_table(data, filename)
     if len(table) > MAX_ROWS + 1:
         raise Refusal("invalid_file", 422, _("The file has more than %(n)s rows.", n=MAX_ROWS),
@@ -329,23 +333,109 @@ def import_members(data: bytes, filename: str, actor: User, *, create_units: boo
         raise Refusal("invalid_file", 422, _("Nothing was created: %(count)s problems were found in the file.",
                                              count=len(checked.problems)), details=checked.problems)
     found, units_created = ensure_paths(checked.new_paths, index)
-    passwords = [generate_password() for _ in checked.rows]
-    with ThreadPoolExecutor(HASH_THREADS) as pool:
-        hashes = list(pool.map(hash_generated_password, passwords, chunksize=64))
     now = utcnow()
-    values = [{"username": r.username, "password_hash": h, "full_name": r.full_name, "email": r.email,
-               "phone": r.phone, "date_of_birth": r.date_of_birth, "role": r.role, "active": True,
-               "unit_id": found[tuple(name_key(n) for n in r.unit)], "must_change_password": True,
-               "search_text": search_text(r.full_name, r.username), "created_at": now}
-              for r, h in zip(checked.rows, hashes)]
+    values = [{"username": r.username, "password_hash": NO_PASSWORD_YET, "full_name": r.full_name,
+               "email": r.email, "phone": r.phone, "date_of_birth": r.date_of_birth, "role": r.role,
+               "active": True, "unit_id": found[tuple(name_key(n) for n in r.unit)],
+               "must_change_password": True, "search_text": search_text(r.full_name, r.username),
+               "created_at": now}
+              for r in checked.rows]
     for start in range(0, len(values), 1000):
         db.session.execute(insert(User), values[start:start + 1000])
+    ids = {}
+    for start in range(0, len(values), 500):
+        chunk = [v["username"] for v in values[start:start + 500]]
+        ids.update((row.username, row.id) for row in db.session.execute(
+            select(User.username, User.id).where(User.username.in_(chunk))))
     record("user.import", "user", None, actor=actor,
            after={"created": len(values), "skipped": 0, "units_created": units_created, "file": filename})
-    sheet = credentials_sheet([(r.full_name, r.username, pw, " / ".join(r.unit))
-                               for r, pw in zip(checked.rows, passwords)])
-    job_id = keep_credentials(sheet, actor)
-    return {"created": len(values), "skipped": 0, "units_created": units_created, "credentials_job_id": job_id}
+    job = start_credentials([ids[v["username"]] for v in values], actor)
+    return {"created": len(values), "skipped": 0, "units_created": units_created, "credentials_job_id": job.id}
+
+
+def start_credentials(user_ids: list[int], actor: User):
+    """Queue the job that gives these members (in this order, the sheet's) their initial
+    passwords; it starts once the caller commits. Its kwargs hold the members' ids only."""
+    from contest.jobs.service import enqueue
+
+    return enqueue(CREDENTIALS_JOB, "contest.accounts.members:credentials_job", started_by=actor,
+                   user_ids=list(user_ids))
+
+
+def credentials_job(job, user_ids: list[int]) -> dict:
+    """The background half of an import: for every member of `user_ids` still without a usable
+    password (NO_PASSWORD_YET: a member an organizer has reset meanwhile keeps theirs), generate
+    one, hash it (HASH_THREADS in parallel) and write the hashes with UPDATEs, PASSWORD_BATCH at a
+    time, committing each batch and reporting the progress; then keep the credentials sheet for
+    one download by the organizer who imported, under the job's id. The plain passwords live in
+    this function only: never in the job's row, kwargs or result. If anything fails, the batches
+    already written are put back to NO_PASSWORD_YET, so nobody holds a password no sheet gives and
+    a retry (`retry_credentials`) starts again from the same members."""
+    from sqlalchemy import and_, bindparam, update
+
+    from contest.jobs.service import report_progress
+
+    table = User.__table__
+    set_hash = update(table).where(and_(table.c.id == bindparam("b_id"), table.c.password_hash == bindparam("b_old"))) \
+        .values(password_hash=bindparam("b_new"))
+    job_id, organizer_id = job.id, job.started_by_id
+    paths = unit_paths()
+    sheet_rows, written = [], []
+    try:
+        with ThreadPoolExecutor(HASH_THREADS) as pool:
+            for start in range(0, len(user_ids), PASSWORD_BATCH):
+                batch = user_ids[start:start + PASSWORD_BATCH]
+                members = {row.id: row for row in db.session.execute(
+                    select(User.id, User.full_name, User.username, User.unit_id)
+                    .where(User.id.in_(batch), User.password_hash == NO_PASSWORD_YET)
+                    .with_for_update()).all()}
+                todo = [members[i] for i in batch if i in members]
+                passwords = [generate_password() for _ in todo]
+                hashes = list(pool.map(hash_generated_password, passwords, chunksize=16))
+                if todo:
+                    db.session.execute(set_hash, [{"b_id": m.id, "b_old": NO_PASSWORD_YET, "b_new": h}
+                                                  for m, h in zip(todo, hashes)])
+                db.session.commit()
+                written += [(m.id, h) for m, h in zip(todo, hashes)]
+                sheet_rows += [(m.full_name, m.username, pw, paths.get(m.unit_id, ""))
+                               for m, pw in zip(todo, passwords)]
+                report_progress(job, 0.95 * min(start + PASSWORD_BATCH, len(user_ids)) / len(user_ids))
+        keep_credentials(credentials_sheet(sheet_rows), job_id, organizer_id)
+    except Exception:
+        db.session.rollback()
+        cache_forget(_credentials_key(job_id))  # had the sheet been kept, it gives no password now
+        for start in range(0, len(written), 1000):  # nobody was given these: back to none
+            db.session.execute(set_hash, [{"b_id": i, "b_old": h, "b_new": NO_PASSWORD_YET}
+                                          for i, h in written[start:start + 1000]])
+        db.session.commit()
+        raise
+    return {"members": len(sheet_rows)}
+
+
+def retry_credentials(job, actor: User):
+    """A new credentials job for the members of a failed one (those still without a password),
+    or None when the job has not failed. 404 unless it is a credentials job of this organizer."""
+    if job.kind != CREDENTIALS_JOB or job.started_by_id != actor.id:
+        raise Refusal("not_found", 404)
+    if job.status != "failed":
+        return None
+    return start_credentials((job.kwargs or {}).get("user_ids", []), actor)
+
+
+def unit_paths() -> dict:
+    """{unit id: "Huyện ủy / Chi bộ A"}, the whole tree in one query."""
+    from contest.accounts.models import Unit
+
+    rows = {row.id: row for row in db.session.execute(select(Unit.id, Unit.name, Unit.parent_id)).all()}
+    out = {}
+    for unit_id in rows:
+        names, node, seen = [], rows.get(unit_id), set()
+        while node is not None and node.id not in seen:
+            seen.add(node.id)
+            names.append(node.name)
+            node = rows.get(node.parent_id)
+        out[unit_id] = " / ".join(reversed(names))
+    return out
 
 
 def credentials_sheet(rows) -> bytes:
@@ -376,21 +466,38 @@ def template_sheet() -> bytes:
     return out.getvalue()
 
 
-# The sheet waits in the cache (Redis when configured) under the SHA-256 of a random id, for one
-# hour and one download, bound to the organizer who imported. The jobs queue will take it over.
+# The sheet waits in the cache (Redis when configured, so a worker's sheet reaches the web) under
+# the SHA-256 of its job's id, for one hour and one download, bound to the organizer who imported.
 def _credentials_key(job_id: str) -> str:
     return "credentials:" + hashlib.sha256(job_id.encode()).hexdigest()
 
 
-def keep_credentials(sheet: bytes, actor: User) -> str:
-    job_id = secrets.token_urlsafe(24)
-    cache_set(_credentials_key(job_id), {"user_id": actor.id, "sheet": sheet}, CREDENTIALS_TTL)
-    return job_id
+def keep_credentials(sheet: bytes, job_id: str, user_id: int) -> None:
+    """Keep the sheet for its one download; refuses (the job fails) when the cache did not take it."""
+    key = _credentials_key(job_id)
+    cache_set(key, {"user_id": user_id, "sheet": sheet}, CREDENTIALS_TTL)
+    kept = cache_get(key)
+    if not isinstance(kept, dict) or kept.get("sheet") != sheet:
+        raise Refusal("credentials_not_kept", 503, _("The passwords' sheet could not be kept (the cache did not "
+                                                     "answer). Try again."))
 
 
 def take_credentials(job_id: str, actor: User) -> bytes | None:
     """The sheet, once: it is forgotten as it is handed over. None when unknown, expired,
-    downloaded already, or imported by someone else."""
+    downloaded already, or imported by someone else; Refusal 409 job_not_done until the
+    organizer's job is done (a sheet kept a moment before the job fails is never handed out),
+    job_failed when it failed (no member of the import has a password)."""
+    from contest.jobs.models import Job
+
+    job = db.session.get(Job, job_id) if job_id and len(job_id) <= 32 else None
+    if job is not None and job.kind == CREDENTIALS_JOB and job.started_by_id == actor.id:
+        if job.status in ("queued", "running"):
+            raise Refusal("job_not_done", 409, _("The initial passwords are still being generated: wait until "
+                                                 "the progress bar is full, then download the sheet."))
+        if job.status == "failed":
+            raise Refusal("job_failed", 409, _("The initial passwords could not be generated: the members of "
+                                               "this import cannot sign in yet. Try again from the import page, "
+                                               "or reset their passwords."))
     key = _credentials_key(job_id or "")
     kept = cache_get(key)
     if not isinstance(kept, dict) or kept.get("user_id") != actor.id:

@@ -41,7 +41,20 @@ def generate_password() -> str:
                     for _ in range(PASSWORD_GROUPS))
 
 
+# The password_hash of a member imported whose initial password the credentials job has not set
+# yet (members.py): not an Argon2 hash at all, so nothing verifies against it (argon2 refuses it
+# as InvalidHashError) and the member can neither sign in nor change it until the job sets one.
+NO_PASSWORD_YET = "!no-password-yet"
+
+
 def verify_password(password_hash: str, password: str) -> bool:
+    """True for the right password only; never for a hash that is not one (NO_PASSWORD_YET).
+
+    >>> verify_password(NO_PASSWORD_YET, ""), verify_password(NO_PASSWORD_YET, NO_PASSWORD_YET)
+    (False, False)
+    >>> verify_password(hash_generated_password("k7mp-x3qa-9tzr"), "k7mp-x3qa-9tzr")
+    True
+    """
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

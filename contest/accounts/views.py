@@ -274,12 +274,14 @@ def members():
 @organizer_required
 @limited("upload", methods=('POST',))
 def import_members_page():
-    from contest.accounts.forms import MemberImportForm
+    """The upload; after a good one, the summary and the progress bar of the credentials job, then
+    the sheet's link. `?job=` shows a credentials job of this organizer again (after a retry)."""
+    from contest.accounts.forms import ConfirmForm, MemberImportForm
     from contest.accounts.members import import_members
     from contest.errors import Refusal
 
     form = MemberImportForm()
-    errors, result = None, None
+    errors, result, job = None, None, None
     if form.validate_on_submit():
         upload = form.file.data
         try:
@@ -290,7 +292,39 @@ def import_members_page():
             errors = refusal.details or [{"line": None, "message": refusal.text}]
         else:
             db.session.commit()
-    return render_template("accounts/members_import.html", form=form, errors=errors, result=result)
+            job = _credentials_job(result["credentials_job_id"])
+    elif request.method == "GET" and request.args.get("job"):
+        job = _credentials_job(request.args.get("job", "")[:32])
+    return render_template("accounts/members_import.html", form=form, errors=errors, result=result, job=job,
+                           retry_form=ConfirmForm())
+
+
+def _credentials_job(job_id: str):
+    """The organizer's own credentials job of that id, else None (the page then shows no bar)."""
+    from contest.accounts.members import CREDENTIALS_JOB
+    from contest.jobs.loaders import get_visible_job_or_404
+
+    try:
+        job = get_visible_job_or_404(job_id, current_user._get_current_object())
+    except Refusal:
+        return None
+    return job if job.kind == CREDENTIALS_JOB and job.started_by_id == current_user.id else None
+
+
+@bp.route("/members/credentials/<string(maxlength=100):job_id>/retry", methods=["POST"])
+@organizer_required
+def members_credentials_retry(job_id):
+    """A failed credentials job again: new passwords for its members still without one."""
+    from contest.accounts.forms import ConfirmForm
+    from contest.accounts.members import retry_credentials
+    from contest.jobs.loaders import get_visible_job_or_404
+
+    job = get_visible_job_or_404(job_id[:32], current_user._get_current_object())
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.import_members_page", job=job.id))
+    again = retry_credentials(job, current_user._get_current_object())
+    db.session.commit()
+    return redirect(url_for("accounts.import_members_page", job=(again or job).id))
 
 
 @bp.route("/members/template.xlsx")
@@ -312,7 +346,11 @@ def members_credentials(job_id):
 
     from contest.accounts.members import take_credentials
 
-    sheet = take_credentials(job_id[:100], current_user._get_current_object())
+    try:
+        sheet = take_credentials(job_id[:100], current_user._get_current_object())
+    except Refusal as refusal:  # its job is not done, or failed: the import page says which
+        flash(refusal.text, "warning")
+        return redirect(url_for("accounts.import_members_page", job=job_id[:32]))
     if sheet is None:
         abort(404)
     return Response(sheet, mimetype=XLSX, headers={

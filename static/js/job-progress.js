@@ -1,6 +1,7 @@
 // A background job's progress bar: polls GET /api/v1/jobs/{id} with the page's session (and its
 // CSRF token, which the API asks of a page's GET) until the job is done or failed, then shows
-// what the page put in [data-job-done] (download links) or the job's error.
+// what the page put in [data-job-done] (download links), or the job's error and what the page put
+// in [data-job-failed] (what to do next).
 // Markup: templates/_job_progress.html. Emits "job:done" / "job:failed" on the element.
 (function () {
   "use strict";
@@ -11,6 +12,7 @@
     const fill = box.querySelector(".progress-bar");
     const status = box.querySelector("[data-job-status]");
     const done = box.querySelector("[data-job-done]");
+    const failed = box.querySelector("[data-job-failed]");
     const every = parseInt(box.dataset.interval || "1000", 10);
 
     function show(fraction) {
@@ -38,6 +40,7 @@
             fill.classList.remove("progress-bar-animated");
             fill.classList.add("bg-danger");
             status.textContent = box.dataset.msgFailed + " " + (job.error || "");
+            if (failed) failed.hidden = false;
             box.dispatchEvent(new CustomEvent("job:failed", {detail: job, bubbles: true}));
           } else {
             status.textContent = job.status === "queued" ? box.dataset.msgQueued : box.dataset.msgRunning;

@@ -1,9 +1,12 @@
-"""In a real browser: an organizer imports members from Excel and downloads the credentials
-sheet; a member signs in with one, is made to change it, and lands on the home page."""
+"""In a real browser: an organizer imports members from Excel, waits for the progress bar of the
+job that generates their passwords and downloads the credentials sheet; a member signs in with
+one, is made to change it, and lands on the home page."""
 import io
 
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
+
+from tests.e2e.test_accessibility import _violations
 
 
 def _sheet(path):
@@ -34,6 +37,12 @@ def test_organizer_imports_members_and_a_member_changes_the_handed_out_password(
     page.check("#create_units")
     page.click("button:has-text('Kiểm tra và nhập')")
     expect(page.locator("#import-result")).to_contain_text("Đã tạo 2 thành viên (3 đơn vị mới).")
+    bar = page.locator("[data-testid=job-progress]")
+    expect(bar).to_have_attribute("data-job-status", "done", timeout=60_000)
+    expect(bar.locator(".progress-bar")).to_have_text("100%")
+    expect(bar.locator("[data-job-status]")).to_have_text("Đã xong.")
+    expect(page.locator("[data-testid=credentials-retry]")).to_be_hidden()
+    assert _violations(page) == []
     with page.expect_download() as download:
         page.click("#credentials-link")
     rows = list(load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active.iter_rows(values_only=True))

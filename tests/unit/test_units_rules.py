@@ -3,13 +3,14 @@ import doctest
 from datetime import date
 
 import contest.accounts.members as members
+import contest.accounts.rules as rules
 import contest.accounts.units as units
 from contest.accounts.rules import generate_password, password_weakness
 from contest.accounts.units import member_counts_of, would_make_cycle
 
 
 def test_doctests():
-    for module in (units, members):
+    for module in (units, members, rules):
         assert doctest.testmod(module).failed == 0
 
 

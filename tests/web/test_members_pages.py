@@ -105,3 +105,66 @@ def test_members_cannot_open_the_organizer_pages(client, make):
     sign_in(client, member)
     for url in ("/members", "/units", "/members/import", f"/members/{member.id}"):
         assert client.get(url).status_code == 403
+
+
+def test_an_import_on_the_page_shows_the_summary_the_progress_bar_then_the_sheet(app, client, make, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setitem(app.config, "JOBS_INLINE", True)
+    make.unit("Chi bộ A", parent=make.unit("Huyện ủy"))
+    organizer = sign_in(client, make.user("btc", role="organizer"))
+    data = _xlsx([["Họ và tên", "Tên đăng nhập", "Đơn vị"], ["Lê Thị Hoa", "hoa.lt", "Huyện ủy/Chi bộ A"],
+                  ["Trần Văn Bình", "binh.tv", "Huyện ủy/Chi bộ A"]])
+    page = client.post("/members/import", data={"file": (io.BytesIO(data), "tv.xlsx")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    from contest.jobs.models import Job
+
+    job = db.session.execute(select(Job)).scalar_one()
+    assert (job.kind, job.status, job.started_by_id) == ("credentials", "done", organizer.id)
+    assert "Đã tạo 2 thành viên (0 đơn vị mới)." in page
+    assert ("Mật khẩu ban đầu của 2 thành viên đang được tạo ở chế độ nền: cho đến khi xong, các thành viên này "
+            "chưa đăng nhập được.") in page
+    assert f'data-job-url="/api/v1/jobs/{job.id}"' in page and "js/job-progress.js" in page
+    assert f'id="credentials-link" href="/members/credentials/{job.id}"' in page
+    assert page.index('data-testid="job-progress"') < page.index('id="credentials-link"') < page.index("data-job-failed")
+    sheet = client.get(f"/members/credentials/{job.id}")
+    assert sheet.status_code == 200 and sheet.headers["Cache-Control"] == "no-store"
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+    assert rows == [("Họ và tên", "Tên đăng nhập", "Mật khẩu ban đầu", "Đơn vị"),
+                    ("Lê Thị Hoa", "hoa.lt", rows[1][2], "Huyện ủy / Chi bộ A"),
+                    ("Trần Văn Bình", "binh.tv", rows[2][2], "Huyện ủy / Chi bộ A")]
+    assert client.get(f"/members/credentials/{job.id}").status_code == 404  # once
+
+    from tests.web.test_get_writes_nothing import _forget_the_last_request
+
+    member = app.test_client()
+    _forget_the_last_request()  # the clients share the test's app context, and its signed-in user
+    signed = member.post("/login", data={"username": "hoa.lt", "password": rows[1][2]})
+    assert signed.status_code == 302
+    _forget_the_last_request()
+    assert member.get("/contests").headers["Location"] == "/account/password"
+
+
+def test_the_sheet_link_of_a_job_still_running_says_to_wait(app, client, make, monkeypatch):
+    from contest.jobs import service as jobs
+
+    monkeypatch.setattr(jobs, "dispatch", lambda app, job_id: None)  # the job stays queued
+    make.unit("Chi bộ A")
+    sign_in(client, make.user("btc", role="organizer"))
+    data = _xlsx([["Họ và tên", "Tên đăng nhập", "Đơn vị"], ["Lê Thị Hoa", "hoa.lt", "Chi bộ A"]])
+    client.post("/members/import", data={"file": (io.BytesIO(data), "tv.xlsx")}, content_type="multipart/form-data")
+    from contest.jobs.models import Job
+
+    job_id = db.session.execute(select(Job.id)).scalar_one()
+    early = client.get(f"/members/credentials/{job_id}")
+    assert early.status_code == 302 and early.headers["Location"] == f"/members/import?job={job_id}"
+    page = client.get(early.headers["Location"]).get_data(as_text=True)
+    assert ("Mật khẩu ban đầu vẫn đang được tạo: hãy chờ thanh tiến độ chạy hết rồi tải bảng mật khẩu.") in page
+    assert f'data-job-url="/api/v1/jobs/{job_id}"' in page
+    from contest.accounts.rules import NO_PASSWORD_YET
+    from tests.web.test_get_writes_nothing import _forget_the_last_request
+
+    member = app.test_client()
+    _forget_the_last_request()
+    refused = member.post("/login", data={"username": "hoa.lt", "password": NO_PASSWORD_YET})
+    assert refused.status_code == 200 and "Sai tên đăng nhập hoặc mật khẩu." in refused.get_data(as_text=True)

@@ -17,7 +17,8 @@ SCOPED = {"contest_id", "round_id", "attempt_id", "entry_id", "file_id", "flag_i
 # Organizer routes that name no object of a cell: the question bank is the platform's, shared by
 # every organizer; an import's credentials sheet is handed to the organizer who imported only.
 UNSCOPED = {"bank.question", "bank.edit_question", "bank.question_status", "bank.topic",
-            "accounts.members_credentials", "api_accounts.download_credentials_api"}
+            "accounts.members_credentials", "api_accounts.download_credentials_api",
+            "accounts.members_credentials_retry"}
 # Organizer routes without an object in the path: lists (filtered, tested below) and forms.
 LISTS = {"rounds.manage", "audit.index", "accounts.members", "accounts.units", "api_audit.audit_list",
          "api_accounts.list_members", "accounts.registration_settings", "accounts.registration_codes_sheet"}
