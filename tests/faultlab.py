@@ -19,12 +19,14 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -385,3 +387,41 @@ class Burst:
 
     def checked_pairs(self) -> int:
         return sum(1 for history in self.sends.values() if any(s == 200 for _v, s, _t in history))
+
+
+# --- the database gone, in-process (no cluster): tests/api/test_faults.py, the browser journey ---
+
+def _refused_connection(dialect_name):
+    """The error a real connection attempt gives where no database is."""
+    if dialect_name == "sqlite":
+        return sqlite3.connect("file:/nonexistent-directory/contest.sqlite3?mode=rw", uri=True)
+    import psycopg
+
+    return psycopg.connect("host=127.0.0.1 port=1 dbname=none user=none connect_timeout=2")
+
+
+@contextmanager
+def database_down(app):
+    """No connection can be made while inside; the pooled ones are closed first (as a database
+    restart closes them), so every request must connect anew and fails."""
+    from flask import has_app_context
+    from sqlalchemy import event
+
+    from contest.extensions import db
+
+    if has_app_context():  # the test's own session lets its connection go
+        db.session.remove()
+    with app.app_context():
+        engine = db.engine
+    engine.dispose()
+    calls = []
+
+    def refuse(dialect, conn_rec, cargs, cparams):
+        calls.append(1)
+        return _refused_connection(dialect.name)  # raises
+
+    event.listen(engine, "do_connect", refuse)
+    try:
+        yield calls
+    finally:
+        event.remove(engine, "do_connect", refuse)

@@ -4,11 +4,9 @@ without a restart. No private cluster here: the engine is made to fail (a connec
 an address where no database is), on SQLite and PostgreSQL alike; the PostgreSQL-only tests at
 the end kill the app's own server connections. The crash-restart of a real cluster under load is
 tests/api/test_fault_cluster.py."""
-import sqlite3
 from contextlib import contextmanager
 
 import pytest
-from flask import has_app_context
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.pool import NullPool
 
@@ -16,40 +14,10 @@ from app import create_app
 from contest.extensions import db
 from contest.rounds.models import Attempt, AttemptQuestion
 from tests.factories import sign_in
+from tests.faultlab import database_down
 
 UNAVAILABLE = "Hệ thống tạm thời gián đoạn: cơ sở dữ liệu không phản hồi. Vui lòng thử lại sau vài giây."
 ENVELOPE = {"error": {"code": "service_unavailable", "message": UNAVAILABLE}}
-
-
-def _refused_connection(dialect_name):
-    """The error a real connection attempt gives where no database is."""
-    if dialect_name == "sqlite":
-        return sqlite3.connect("file:/nonexistent-directory/contest.sqlite3?mode=rw", uri=True)
-    import psycopg
-
-    return psycopg.connect("host=127.0.0.1 port=1 dbname=none user=none connect_timeout=2")
-
-
-@contextmanager
-def database_down(app):
-    """No connection can be made while inside; the pooled ones are closed first (as a database
-    restart closes them), so every request must connect anew and fails."""
-    if has_app_context():  # the test's own session lets its connection go
-        db.session.remove()
-    with app.app_context():
-        engine = db.engine
-    engine.dispose()
-    calls = []
-
-    def refuse(dialect, conn_rec, cargs, cparams):
-        calls.append(1)
-        return _refused_connection(dialect.name)  # raises
-
-    event.listen(engine, "do_connect", refuse)
-    try:
-        yield calls
-    finally:
-        event.remove(engine, "do_connect", refuse)
 
 
 @pytest.fixture
