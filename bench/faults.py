@@ -49,6 +49,8 @@ def report(name, burst, cluster, fault_at, back_from, extra):
     print(f"\n== {name} ==")
     print(f"burst: {burst.seconds:.1f} s, {sum(burst.statuses.values())} requests, "
           f"{burst.acknowledged() / burst.seconds:.0f} saves/s answered 200")
+    before = sum(1 for history in burst.sends.values() for _v, status, at in history if status == 200 and at < fault_at)
+    print(f"before the fault: {before / fault_at:.0f} saves/s answered 200 ({fault_at:.1f} s)")
     print(f"answered 200: {burst.acknowledged()}; pairs checked (last acknowledged value): {checked}; "
           f"found in the database: {checked - len(lost)}; LOST: {len(lost)}")
     print(f"503 service_unavailable: {burst.statuses[503]}; no answer: {burst.statuses[NO_ANSWER]}; "
@@ -127,6 +129,11 @@ def main():
                     back = burst.first_200_after(up)
                     if back is not None:
                         print(f"service answered 200 again {back - fault_at:.2f} s after the crash")
+                    log = cluster.log.read_text(errors="replace").splitlines()
+                    since = max(i for i, line in enumerate(log) if "was interrupted" in line)
+                    for line in log[since:]:  # the restart as the server saw it, with its times
+                        if any(w in line for w in ("interrupted", "redo done", "checkpoint complete", "ready to accept")):
+                            print("  server log:", line[11:23], line[line.index("LOG:") + 5:][:110])
                 elif fault == "kill":
                     killed = server.kill_worker()
                     wait(lambda: killed not in server.worker_pids() and len(server.worker_pids()) == args.workers, 30)
