@@ -157,7 +157,7 @@ def _blueprints(app: Flask) -> None:
 
 def _errors(app: Flask) -> None:
     from contest.api.core import allow_header, http_exception_to_json, is_api_request, refusal_to_json
-    from contest.errors import Refusal
+    from contest.errors import Refusal, database_unavailable
     from contest.extensions import db
 
     @app.errorhandler(Refusal)
@@ -187,6 +187,39 @@ def _errors(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s", request.path)
         db.session.rollback()
         return handle_http(InternalServerError())
+
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError, TimeoutError as PoolTimeout
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def handle_database_error(error):
+        """The database does not answer (errors.database_unavailable): 503 service_unavailable
+        with Retry-After, on the API and the pages alike, never a 500; the pool's pre-ping
+        reconnects by itself once it answers again. Any other database error is a bug: 500."""
+        if not database_unavailable(error):
+            return handle_unexpected(error)
+        app.logger.warning("The database does not answer on %s: %s", request.path, str(error).splitlines()[0])
+        try:  # nothing the request did is kept (a lost connection's transaction is gone anyway)
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.close()
+        headers = {"Retry-After": str(app.config["DATABASE_RETRY_AFTER"])}
+        if is_api_request():
+            return refusal_to_json(Refusal("service_unavailable", 503, headers=headers))
+        from flask import g
+        from werkzeug.exceptions import ServiceUnavailable
+
+        from contest.extensions import login_manager
+
+        # The page is drawn without the member: their row is out of reach (or expired by the
+        # rollback), and base.html would ask the database for it again. Forgotten afterwards, so
+        # that nothing else in the request's context takes them for signed out.
+        g._login_user = login_manager.anonymous_user()
+        try:
+            page = render_template("errors.html", error=ServiceUnavailable())
+        finally:
+            g.pop("_login_user", None)
+        return page, 503, headers
 
     @app.after_request
     def security_headers(response):

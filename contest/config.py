@@ -94,7 +94,12 @@ def _rate_limits() -> dict:
 class Config:
     SECRET_KEY = _secret_key()  # checked by create_app(); see secret_key_problem()
     SQLALCHEMY_DATABASE_URI = _database_url()
+    # Pre-ping: a pooled connection is tested when taken, so after a database restart the app
+    # reconnects by itself (the connections lost mid-request answer 503, see app.py _errors).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Retry-After of a 503 while the database does not answer: a PostgreSQL crash-restart and a
+    # gunicorn worker's respawn are back within it (bench/README.md "Faults").
+    DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "5"))
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

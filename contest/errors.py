@@ -34,6 +34,7 @@ def default_message(status: int) -> str:
         422: _("Some fields are not valid."),
         429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Please try again."),
+        503: _("The service is briefly unavailable: the database does not answer. Please try again in a few seconds."),
     }.get(status, _("The request failed."))
 
 
@@ -75,3 +76,76 @@ def get_or_404(model, object_id: int, allowed=None):
     if row is None or (allowed is not None and not allowed(row)):
         raise not_found()
     return row
+
+
+# The database does not answer (app.py ``_errors`` answers 503 ``service_unavailable`` with
+# Retry-After): PostgreSQL's connection-exception class 08, the server shutting down or starting
+# up (57P01 admin shutdown, also sent on `pg_ctl stop -m immediate`; 57P02 crash shutdown; 57P03
+# cannot connect now) and too many connections (53300). A SQLite file busy, locked, unreadable or
+# unopenable. Everything else a database says (a constraint, a syntax error, "no such table",
+# a deadlock) is a programming or concurrency error and stays a 500.
+UNAVAILABLE_SQLSTATES = ("57P01", "57P02", "57P03", "53300")
+UNAVAILABLE_SQLITE_CODES = (5, 6, 10, 14)  # SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Does this exception mean "the database does not answer, try again soon" (503), rather
+    than a bug (500)?
+
+    The pool's connection was lost (SQLAlchemy invalidated it), or a connection could not be made:
+    psycopg says so with no SQLSTATE (nothing came from a server), or with one of the states above.
+
+    >>> import psycopg, psycopg.errors, sqlite3
+    >>> from sqlalchemy import exc
+    >>> refused = psycopg.OperationalError('connection failed: connection to server at "127.0.0.1", '
+    ...                                    'port 5432 failed: Connection refused')
+    >>> database_unavailable(exc.OperationalError("SELECT 1", {}, refused))
+    True
+    >>> database_unavailable(exc.OperationalError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating")))
+    True
+    >>> database_unavailable(exc.OperationalError("SELECT 1", {}, psycopg.errors.CannotConnectNow("starting up")))
+    True
+    >>> database_unavailable(exc.InterfaceError("SELECT 1", {}, psycopg.InterfaceError("the connection is closed")))
+    True
+    >>> lost = exc.DBAPIError("SELECT 1", {}, psycopg.DatabaseError("lost"), connection_invalidated=True)
+    >>> database_unavailable(lost)
+    True
+    >>> database_unavailable(exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached"))
+    True
+
+    Not unavailable: the server answered, and said something else.
+
+    >>> database_unavailable(exc.OperationalError("UPDATE …", {}, psycopg.errors.DeadlockDetected("deadlock")))
+    False
+    >>> database_unavailable(exc.IntegrityError("INSERT …", {}, psycopg.errors.UniqueViolation("duplicate")))
+    False
+    >>> database_unavailable(exc.ProgrammingError("SELEC", {}, psycopg.errors.SyntaxError("syntax")))
+    False
+    >>> def sqlite_error(sql, path=":memory:"):
+    ...     try:
+    ...         sqlite3.connect(path).execute(sql)
+    ...     except sqlite3.Error as error:
+    ...         return exc.OperationalError(sql, {}, error)
+    >>> database_unavailable(sqlite_error("SELECT * FROM nowhere"))  # no such table: a bug
+    False
+    >>> database_unavailable(sqlite_error("SELECT 1", path="/nonexistent/dir/db.sqlite3"))  # cannot open
+    True
+    >>> database_unavailable(ValueError("not a database error"))
+    False
+    """
+    from sqlalchemy import exc
+
+    if isinstance(error, exc.TimeoutError):  # every pooled connection busy past pool_timeout
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    orig = error.orig
+    if hasattr(orig, "sqlstate"):  # psycopg
+        state = orig.sqlstate
+        if state is None:  # raised by the client: no server answered
+            return isinstance(error, (exc.OperationalError, exc.InterfaceError))
+        return state.startswith("08") or state in UNAVAILABLE_SQLSTATES
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in UNAVAILABLE_SQLITE_CODES

@@ -27,6 +27,7 @@ STATUS_CODES = {
     422: "validation_error",
     429: "rate_limited",
     500: "internal_error",
+    503: "service_unavailable",
 }
 
 
@@ -110,6 +111,8 @@ COMMON_ERRORS = {
     413: "`file_too_large`: the body is larger than the server accepts",
     422: "`validation_error`: a field is missing or out of its bounds (details name it); "
          "`invalid_text`: NUL or another control character in the path, query or body",
+    503: "`service_unavailable`: the database does not answer for a moment; send the request again "
+         "after the `Retry-After` seconds",
 }
 
 

@@ -299,7 +299,9 @@
   // Too fast (429) or the server busy (503): resend after the Retry-After it gives (at least
   // the usual 3 s, at most a minute), the answers staying queued on the device meanwhile.
   // What the server said (429: "Bạn thao tác quá nhanh…") stands in the connection line instead
-  // of "offline" while the answer waits.
+  // of "offline" while the answer waits; a 503 service_unavailable (the server answers, its
+  // database does not, for a moment) says so in the page's words. Any other 5xx, or a 503 from
+  // something in front of the app (no envelope), reads as the network.
   let retryDelay = 3000;
   let serverSays = null;
   function waitAsTold(response) {
@@ -307,6 +309,7 @@
     if (seconds > 0) retryDelay = Math.max(retryDelay, Math.min(seconds, 60) * 1000);
     return response.json().catch(function () { return {}; }).then(function (body) {
       if (response.status === 429 && body.error && body.error.message) serverSays = body.error.message;
+      if (response.status === 503 && body.error && body.error.code === "service_unavailable") serverSays = msg.msgUnavailable;
       throw new Error("retry");
     });
   }

@@ -4,7 +4,8 @@
 //     the cache at once and refreshed behind it, so a page opens on a weak network;
 //   - the member's own attempt page (/attempts/<id>), network first: each visit online stores the
 //     fresh page, and a reload without a network reopens the stored one (attempt.js then puts back
-//     the answers kept on the device and runs the countdown from the deadline in the page).
+//     the answers kept on the device and runs the countdown from the deadline in the page); so
+//     does a reload while the server answers 503 (its database does not answer for a moment).
 // Never cached: the API (/api/...), every other page (organizer pages among them) and an attempt
 // page the server did not mark as the member's own (an organizer's read-only view of it). The
 // pages are forgotten at sign-in and sign-out, so the next person on the phone sees none of them.
@@ -49,19 +50,29 @@ function keepPage(url, response) {
   });
 }
 
+// The stored page, or null. Said in the page, so that attempt.js knows its server time is an
+// earlier visit's.
+function storedAttemptPage(url) {
+  return caches.open(PAGES).then(function (cache) { return cache.match(url); }).then(function (hit) {
+    if (!hit) return null;
+    return hit.text().then(function (html) {
+      return new Response(html.replace('<div id="attempt" ', '<div id="attempt" data-from-cache="1" '),
+        { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
+    });
+  });
+}
+
+// A 503 (the server's database does not answer for a moment) reopens the stored page as no
+// network does: the member goes on answering, the answers wait on the device.
 function attemptPage(event, url) {
   return fetch(event.request).then(function (response) {
+    if (response.status === 503) {
+      return storedAttemptPage(url).then(function (stored) { return stored || response; });
+    }
     event.waitUntil(keepPage(url, response.clone()));
     return response;
   }).catch(function () {
-    return caches.open(PAGES).then(function (cache) { return cache.match(url); }).then(function (hit) {
-      if (!hit) return Response.error();
-      // Said in the page, so that attempt.js knows its server time is an earlier visit's.
-      return hit.text().then(function (html) {
-        return new Response(html.replace('<div id="attempt" ', '<div id="attempt" data-from-cache="1" '),
-          { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
-      });
-    });
+    return storedAttemptPage(url).then(function (stored) { return stored || Response.error(); });
   });
 }
 
