@@ -19,6 +19,11 @@ def create_app(config=None) -> Flask:
         app.config.from_object(config)
 
     _check_secret_key(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from contest import guards
 
     guards.init_app(app)  # the bounded `int` converter must be in place before any route

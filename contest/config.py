@@ -67,10 +67,32 @@ def secret_key_problem(key: str | None, development: bool) -> str | None:
     return None
 
 
+def engine_options(pooler: str | None) -> dict:
+    """SQLAlchemy engine options. Pre-ping: a connection the database dropped (a restart) is
+    replaced before use. Behind PgBouncer in transaction pooling (DATABASE_POOLER=pgbouncer),
+    consecutive transactions of one app connection may run on different server connections, so
+    psycopg 3 must not prepare statements (prepare_threshold=None): a statement prepared on one
+    server connection does not exist on the next ("prepared statement _pg3_0 does not exist").
+
+    >>> engine_options(None)
+    {'pool_pre_ping': True}
+    >>> engine_options("pgbouncer")
+    {'pool_pre_ping': True, 'connect_args': {'prepare_threshold': None}}
+    """
+    options = {"pool_pre_ping": True}
+    if (pooler or "").strip().lower() == "pgbouncer":
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 class Config:
     SECRET_KEY = _secret_key()  # checked by create_app(); see secret_key_problem()
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(os.environ.get("DATABASE_POOLER"))
+    # How many proxies (HAProxy, nginx) stand in front of the app and append to X-Forwarded-For:
+    # the member's address (per-address rate limits, sign-in throttling) is read from there.
+    # 0 (the default) trusts no such header: a client could claim any address with it.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
