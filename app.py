@@ -19,11 +19,12 @@ def create_app(config=None) -> Flask:
         app.config.from_object(config)
 
     _check_secret_key(app)
-    if app.config.get("TRUSTED_PROXIES"):
+    if app.config.get("PROXY_COUNT"):
+        # Behind nginx or HAProxy: the client's address from X-Forwarded-For, for the per-address
+        # rate limits and the addresses organizers see (contest/ratelimit.py, rounds/flags.py).
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     from contest import guards
 
     guards.init_app(app)  # the bounded `int` converter must be in place before any route
@@ -167,6 +168,8 @@ def _errors(app: Flask) -> None:
         from werkzeug.exceptions import default_exceptions, InternalServerError
 
         page_error = default_exceptions.get(error.status, InternalServerError)()
+        if error.status == 429:  # how long to wait, in words (contest/ratelimit.py)
+            return render_template("errors.html", error=page_error, message=error.text), 429, error.headers or {}
         return render_template("errors.html", error=page_error), error.status
 
     @app.errorhandler(HTTPException)

@@ -83,20 +83,49 @@ def engine_options(pooler: str | None) -> dict:
     if (pooler or "").strip().lower() == "pgbouncer":
         options["connect_args"] = {"prepare_threshold": None}
     return options
+# Rate limits (contest/ratelimit.py): for each action, (per signed-in user, per address), in
+# Flask-Limiter's notation; None is no limit of that kind. Each can be set from the environment,
+# RATE_LIMIT_<ACTION>_USER / RATE_LIMIT_<ACTION>_ADDRESS ("none" for no limit). Addresses are
+# generous: a school or an office reaches the server from one address.
+RATE_LIMIT_DEFAULTS = {
+    "register": (None, "60 per 10 minutes"),  # a classroom registering at once, not a script
+    "save": ("120 per minute", "3000 per minute"),  # a member saves often; counted per process
+    "submit": ("10 per minute", "600 per minute"),
+    "upload": ("10 per minute", "60 per minute"),  # essay files, bank, member and unit imports
+    "export": ("30 per minute", "120 per minute"),  # exports, reports, PDFs, the anthology
+}
+
+
+def _rate_limits() -> dict:
+    def read(action, who, default):
+        value = os.environ.get(f"RATE_LIMIT_{action.upper()}_{who}")
+        if value is None:
+            return default
+        return None if value.strip().lower() in ("", "none", "0") else value.strip()
+
+    return {action: (read(action, "USER", user), read(action, "ADDRESS", address))
+            for action, (user, address) in RATE_LIMIT_DEFAULTS.items()}
 
 
 class Config:
     SECRET_KEY = _secret_key()  # checked by create_app(); see secret_key_problem()
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = engine_options(os.environ.get("DATABASE_POOLER"))
-    # How many proxies (HAProxy, nginx) stand in front of the app and append to X-Forwarded-For:
-    # the member's address (per-address rate limits, sign-in throttling) is read from there.
-    # 0 (the default) trusts no such header: a client could claim any address with it.
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    RATE_LIMITS = _rate_limits()
+    # Behind a reverse proxy (nginx, HAProxy), the number of proxies that add X-Forwarded-For:
+    # the per-address limits then count the client's address, not the proxy's. 0 (the default)
+    # trusts no such header: a client could claim any address with it.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Implausible attempts flagged to organizers (contest/rounds/flags.py): every answer within
+    # this many seconds of the previous one; this many accounts from one address within so many
+    # minutes (registered, or starting a round).
+    FLAG_TOO_FAST_SECONDS = float(os.environ.get("FLAG_TOO_FAST_SECONDS", "2"))
+    FLAG_ACCOUNTS_PER_ADDRESS = int(os.environ.get("FLAG_ACCOUNTS_PER_ADDRESS", "5"))
+    FLAG_ADDRESS_MINUTES = int(os.environ.get("FLAG_ADDRESS_MINUTES", "10"))
     SELF_REGISTRATION = os.environ.get("SELF_REGISTRATION", "1") == "1"
     # `make run` sets DEMO=1: the sign-in page lists the demo accounts and says why their short
     # passwords exist (load-demo writes them directly; registration would refuse them).
@@ -143,5 +172,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "100000 per minute"  # on, but out of the way; one test lowers it
+    # On, but out of the way (every test client is 127.0.0.1); tests/api/test_rate_limits.py lowers them.
+    RATE_LIMITS = {action: ("100000 per minute", "100000 per minute") for action in RATE_LIMIT_DEFAULTS}
     LEADERBOARD_CACHE_SECONDS = 0
     SQLALCHEMY_DATABASE_URI = "sqlite://"

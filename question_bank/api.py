@@ -11,6 +11,7 @@ from contest.api.core import Page, errors, paginate
 from contest.bounds import ID_MAX
 from contest.errors import Refusal
 from contest.extensions import db
+from contest.ratelimit import limited
 from question_bank import formats, service
 from question_bank.importer import import_file
 from question_bank.formats.common import KINDS
@@ -159,6 +160,7 @@ class ImportOut(ma.Schema):
                    "topic_id": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                    "status": {"type": "string", "enum": ["draft", "approved"]}}}}}})
 @errors(E422="`invalid_file`: nothing imported, details list every bad line")
+@limited("upload")
 def import_questions():
     """Import a question file: all or nothing. Any bad question: 422 invalid_file listing every
     bad line, and nothing is imported. Duplicates already in the bank are skipped and counted."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from contest.accounts.permissions import organizer_required
 from contest.bounds import db_id, db_int
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.pagination import count_rows, keyset_page
 from contest.rounds.loaders import get_quiz_round_or_404
 from question_bank import analysis, formats, service
@@ -260,6 +261,7 @@ def question_status(question_id):
 
 @bp.route("/import", methods=["GET", "POST"])
 @organizer_required
+@limited("upload", methods=('POST',))
 def import_page():
     form = ImportForm()
     form.topic_id.choices = topic_choices(_("Use the topics named in the file"))
@@ -296,6 +298,7 @@ def template(fmt):
 
 @bp.route("/export")
 @organizer_required
+@limited("export")
 def export():
     fmt = request.args.get("format", "xlsx")
     if fmt not in EXPORT_FORMATS:

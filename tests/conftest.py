@@ -90,6 +90,9 @@ def _fresh(request):
         from contest.accounts import throttle
 
         throttle.forget_all(app)  # sign-in failure counts
+        from contest import ratelimit
+
+        ratelimit.forget_all(app)  # rate limit counts
     yield
     with app.app_context():
         db.session.remove()

@@ -125,7 +125,7 @@ def cluster(database_url: str, redis_url: str, *, servers: int = 2, workers: int
             ports = [free_port() for _ in range(servers)]
             base_env = {**os.environ, "DATABASE_URL": app_database, "REDIS_URL": redis_url,
                         "DATABASE_POOLER": "pgbouncer" if pgbouncer else "",
-                        "SECRET_KEY": "cluster-secret-key-0123456789abcdef", "TRUSTED_PROXIES": "1",
+                        "SECRET_KEY": "cluster-secret-key-0123456789abcdef", "PROXY_COUNT": "1",
                         "WEB_WORKERS": str(workers), "WEB_THREADS": str(threads), "ACCESS_LOG": "/dev/null",
                         **(env or {})}
             for port in ports:

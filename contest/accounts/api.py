@@ -1,6 +1,6 @@
 """API v1: accounts and units."""
 import marshmallow as ma
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from contest.errors import Refusal
 from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.extensions import db, limiter
+from contest.ratelimit import limited
 
 blp = Blueprint("api_accounts", __name__, description="Accounts and units")
 
@@ -110,6 +111,7 @@ def _create(data, role):
 @blp.arguments(RegisterIn)
 @blp.response(201, UserOut)
 @errors(E403="`forbidden`: self-registration is closed", E409="`username_taken`", E422="`weak_password`")
+@limited("register")
 def register(data):
     if not current_app.config.get("SELF_REGISTRATION", True):
         raise Refusal("forbidden", 403, _("Self-registration is closed."))
@@ -118,6 +120,7 @@ def register(data):
     _check_unit(data.get("unit_id"))
     settings = registration.api_settings(data.get("unit_id"))  # the unit's registration settings
     user = _create(data, "member")
+    user.registered_from = request.remote_addr  # for the organizers' flags (rounds/flags.py)
     if settings.approval_required:
         registration.hold_for_approval(user)
     db.session.commit()
@@ -287,6 +290,7 @@ def update_member_api(data, user_id):
     "properties": {"file": {"type": "string", "format": "binary"},
                    "create_units": {"type": "boolean"}}}}}})
 @errors(E422="`invalid_file`: nothing created, details list every bad row (line, message)")
+@limited("upload")
 def import_members_api():
     """Import members from .xlsx or .csv: all or nothing. `credentials_job_id` fetches the
     initial passwords' sheet ONCE, within an hour: GET /api/v1/users/import/credentials/{id}."""

@@ -59,6 +59,9 @@ class User(UserMixin, db.Model):
     # fold(full name + username): searching without diacritics ("nguyen van" finds "Nguyễn Văn").
     search_text: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The address a self-registration came from (organizers see many accounts from one address
+    # as a flag, contest/rounds/flags.py); None for accounts made by organizers or imports.
+    registered_from: Mapped[str | None] = mapped_column(String(45))
 
     unit: Mapped[Unit | None] = relationship()
 

@@ -8,12 +8,18 @@ not in the list: the code the member types names it) and whether an organizer mu
 new account (it is pending until then). ``unit_required`` is read from the platform row only: it
 says whether someone may register without any unit.
 
+A contest adds its own switch on top (``Contest.registration``, one of CONTEST_REGISTRATION),
+for the registration page reached from that contest (``/register?contest=<id>``): ``open``
+changes nothing, ``off`` closes it, ``unit_required`` asks for a unit (chosen or by its code),
+``code_required`` for a unit's invitation code. It only ever narrows what the settings above
+allow; ``for_contest`` is the rule.
+
 Invitation codes are 8 characters from an alphabet no one misreads on paper (no 0/O, 1/I/L),
 about 40 bits: guessing one through the rate-limited form is hopeless, and a guessed code only
 lets someone ask to join a unit. They are stored in the clear so the list can be printed again.
 """
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,6 +32,8 @@ from contest.extensions import db
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 SETTING_FIELDS = ("open", "unit_required", "code_required", "approval_required")
+# A contest's own self-registration switch (Contest.registration); "open" is every contest's until set.
+CONTEST_REGISTRATION = ("open", "off", "unit_required", "code_required")
 
 
 def generate_code() -> str:
@@ -118,6 +126,7 @@ class Options:
     platform: Settings
     listed_ids: list
     codes: bool
+    closed_by_contest: bool = False  # closed by the contest's own switch (its page says why)
 
 
 def registration_options(enabled: bool) -> Options:
@@ -130,6 +139,40 @@ def registration_options(enabled: bool) -> Options:
     codes = any(settings_for(uid, parents, rows).open for uid in coded)
     closed = platform.unit_required and not listed and not codes
     return Options(closed, platform, listed, codes)
+
+
+def for_contest(options: Options, mode: str | None) -> Options:
+    """What the registration page offers when reached from a contest whose switch is ``mode``:
+    the platform's and units' options (``registration_options``), narrowed, never widened.
+
+    >>> base = Options(False, Settings(unit_required=False), [1, 2], True)
+    >>> for_contest(base, "open") == base, for_contest(base, None) == base
+    (True, True)
+    >>> for_contest(base, "off").closed, for_contest(base, "off").closed_by_contest
+    (True, True)
+    >>> only_unit = for_contest(base, "unit_required")
+    >>> only_unit.closed, only_unit.platform.unit_required, only_unit.listed_ids, only_unit.codes
+    (False, True, [1, 2], True)
+    >>> by_code = for_contest(base, "code_required")
+    >>> by_code.closed, by_code.platform.unit_required, by_code.listed_ids, by_code.codes
+    (False, True, [], True)
+
+    Without any unit to choose or code to type, asking for one closes registration:
+
+    >>> for_contest(Options(False, Settings(), [1], False), "code_required").closed
+    True
+    >>> for_contest(Options(False, Settings(unit_required=False), [], False), "unit_required").closed
+    True
+    >>> for_contest(Options(True, Settings(), [1], True), "open").closed   # closed stays closed
+    True
+    """
+    if mode is None or mode == "open" or options.closed:
+        return options
+    if mode == "off":
+        return replace(options, closed=True, closed_by_contest=True)
+    listed = [] if mode == "code_required" else list(options.listed_ids)
+    return Options(not listed and not options.codes, replace(options.platform, unit_required=True),
+                   listed, options.codes)
 
 
 class RegistrationRefused(Exception):
@@ -153,7 +196,7 @@ def resolve_unit(options: Options, unit_id: int | None, code: str | None) -> tup
         if not settings.open:
             raise RegistrationRefused("code", _l("Registration is closed for this unit."))
         return found.unit_id, settings
-    if unit_id:
+    if unit_id and options.listed_ids:  # no list offered (only codes): a unit id sent is not a choice
         if unit_id not in options.listed_ids:
             raise RegistrationRefused("unit_id", _l("Choose your unit."))
         return unit_id, unit_settings(unit_id)

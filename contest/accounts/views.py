@@ -1,7 +1,7 @@
 """Sign in, sign out, register, choose the language."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from contest.accounts.service import (KNOWN_DEVICE_COOKIE, SignInDelayed, SignIn
 from contest.dbtypes import fold
 from contest.errors import Refusal
 from contest.extensions import LOCALES, db, limiter
+from contest.ratelimit import limited
 
 bp = Blueprint("accounts", __name__)
 
@@ -166,10 +167,25 @@ def sign_out_everywhere():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limited("register", methods=('POST',))
 def register():
+    """Self-registration as the platform's and units' settings allow (registration.py); reached
+    from a contest's page (?contest=<id>), that contest's own switch narrows them (for_contest)."""
     from contest.accounts import registration
+    from contest.bounds import db_id
+    from contest.standings.public import get_public_contest_or_404
 
     options = registration.registration_options(current_app.config.get("SELF_REGISTRATION", True))
+    contest = None
+    if request.args.get("contest") is not None:
+        contest_id = db_id(request.args.get("contest"))
+        if contest_id is None:
+            abort(404)
+        contest = get_public_contest_or_404(contest_id, current_user if current_user.is_authenticated else None)
+        options = registration.for_contest(options, contest.registration)
+    if options.closed_by_contest:
+        flash(_("This contest does not take registrations. Ask its organizers for an account."), "warning")
+        return redirect(url_for("standings.contest_page", contest_id=contest.id))
     if options.closed:
         flash(_("Registration is closed. Ask your organizers for an account."), "warning")
         return redirect(url_for("accounts.login"))
@@ -190,6 +206,7 @@ def register():
             except UsernameTaken:
                 form.username.errors.append(_("This username is already taken. Please choose another."))
             else:
+                user.registered_from = request.remote_addr  # for the organizers' flags (rounds/flags.py)
                 if settings.approval_required:
                     registration.hold_for_approval(user)
                     db.session.commit()
@@ -197,9 +214,10 @@ def register():
                             "unit will approve it, and you can sign in after that.", name=user.full_name), "success")
                     return redirect(url_for("accounts.login"))
                 flash(_("Welcome, %(name)s! Your account is ready.", name=user.full_name), "success")
-                return _sign_in(user, redirect(url_for("rounds.home")))
+                home = url_for("standings.contest_page", contest_id=contest.id) if contest else url_for("rounds.home")
+                return _sign_in(user, redirect(home))
     return render_template("accounts/register.html", form=form, show_units=bool(listed),
-                           show_code=options.codes)
+                           show_code=options.codes, contest=contest)
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -254,6 +272,7 @@ def members():
 
 @bp.route("/members/import", methods=["GET", "POST"])
 @organizer_required
+@limited("upload", methods=('POST',))
 def import_members_page():
     from contest.accounts.forms import MemberImportForm
     from contest.accounts.members import import_members
@@ -503,6 +522,7 @@ def unit_merge(unit_id):
 
 @bp.route("/units/import", methods=["POST"])
 @organizer_required
+@limited("upload")
 def unit_import():
     from contest.accounts.forms import UnitTreeImportForm
     from contest.accounts.members import read_table
@@ -633,6 +653,7 @@ def registration_codes_missing():
 
 @bp.route("/registration/codes.xlsx")
 @organizer_required
+@limited("export")
 def registration_codes_sheet():
     """The invitation codes of the organizer's units, to print on the notices."""
     from flask import Response

@@ -10,6 +10,7 @@ from contest.certificates import render, service
 from contest.certificates.loaders import (get_certificate_or_404, get_public_certificate_or_404,
                                           get_visible_certificate_or_404)
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.rounds.loaders import get_round_or_404
 
 blp = Blueprint("api_certificates", __name__, description="Certificates anyone can verify")
@@ -104,6 +105,7 @@ def list_certificates(args, round_id):
 @blp.route("/rounds/<int:round_id>/certificates.pdf")
 @roles_required("organizer")
 @blp.doc(**_PDF_DOC)
+@limited("export")
 def round_certificates_pdf(round_id):
     """Every certificate of the round (not revoked) in one PDF, one page each: the one the
     issuing job built (POST .../certificates builds it again after a revocation)."""
@@ -115,6 +117,7 @@ def round_certificates_pdf(round_id):
 @blp.route("/certificates/<string(maxlength=64):code>.pdf")
 @login_required
 @blp.doc(**_PDF_DOC)
+@limited("export")
 def certificate_pdf(code):
     """The certificate as a PDF: for its holder and the organizers; anyone else: 404."""
     certificate = get_visible_certificate_or_404(code, current_actor())

@@ -12,6 +12,7 @@ from contest.certificates.loaders import find, get_certificate_or_404, get_visib
 from contest.clock import utcnow
 from contest.errors import Refusal
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.jobs.loaders import get_visible_job_or_404
 from contest.rounds.loaders import get_contest_or_404, get_round_or_404
 
@@ -87,6 +88,7 @@ def issue(round_id):
 
 @bp.route("/rounds/<int:round_id>/certificates.pdf")
 @organizer_required
+@limited("export")
 def round_pdf(round_id):
     round_ = get_round_or_404(round_id)
     data = service.round_pdf(round_, render.base_url())

@@ -12,6 +12,7 @@ from contest.essays import service
 from contest.essays.loaders import get_essay_round_or_404, get_visible_entry_or_404
 from contest.essays.models import Entry
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.judging import service as judging
 from contest.standings.publishing import can_see_results
 
@@ -74,6 +75,7 @@ ENTRY_BODY = {"required": True, "content": {
 @blp.doc(requestBody=ENTRY_BODY)
 @blp.response(201, EntryOut, description="The entry, new or revised (same id and code)")
 @errors(E403="`round_not_open`", E413="`file_too_large`", E415="`unsupported_file`", E422="`too_short`, `too_long`, `declaration_required`")
+@limited("upload")
 def submit(round_id):
     """Submit an entry, or revise it: JSON {title, body} or multipart title + file."""
     round_ = get_essay_round_or_404(round_id)

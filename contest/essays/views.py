@@ -16,6 +16,7 @@ from contest.essays.forms import (ConfirmUploadForm, EmptyForm, EntryForm, Essay
 from contest.essays.models import Entry, EntryFile, ReferenceText, SimilarityFlag
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.jobs.loaders import get_visible_job_or_404
 from contest.jobs.service import enqueue
 from contest.judging import anthology
@@ -140,6 +141,7 @@ def save_draft(round_id):
 
 @bp.route("/rounds/<int:round_id>/upload", methods=["GET", "POST"])
 @login_required
+@limited("upload", methods=('POST',))
 def upload(round_id):
     round_ = get_essay_round_or_404(round_id)
     settings = service.settings_for(round_)

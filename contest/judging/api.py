@@ -11,6 +11,7 @@ from contest.errors import Refusal
 from contest.essays.loaders import get_managed_entry_or_404, get_essay_round_or_404
 from contest.essays.service import judge_view
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.judging import anthology, service
 from contest.judging.criteria import round_criteria
 from contest.judging.loaders import get_assignment_or_404, get_own_assignment_or_404
@@ -266,6 +267,7 @@ def _file_response(fmt):
 @blp.arguments(AnthologyArgs, location="query")
 @blp.doc(**_file_response("pdf"))
 @errors(E409="`not_published`: the round's results are not published yet")
+@limited("export")
 def anthology_pdf(args, round_id):
     """The kỷ yếu as a PDF: cover, contents with page numbers, the winning (or, with
     `shortlisted=true`, also the shortlisted) entries in rank order with title, author, unit,
@@ -278,6 +280,7 @@ def anthology_pdf(args, round_id):
 @blp.arguments(AnthologyArgs, location="query")
 @blp.doc(**_file_response("docx"))
 @errors(E409="`not_published`: the round's results are not published yet")
+@limited("export")
 def anthology_docx(args, round_id):
     """The kỷ yếu as a Word document (.docx): the same entries as the PDF."""
     return _anthology_file(round_id, args, "docx")

@@ -14,6 +14,7 @@ from contest.essays.models import Entry
 from contest.errors import Refusal
 from contest.essays.loaders import get_essay_round_or_404
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.judging import anthology, service
 from contest.judging.criteria import criteria_rows
 from contest.judging.forms import (EmptyForm, HandAssignForm, NewJudgeForm, PanelForm, PrizeForm,
@@ -435,11 +436,13 @@ def _anthology_download(round_id, fmt):
 
 @bp.route("/manage/rounds/<int:round_id>/anthology.pdf")
 @organizer_required
+@limited("export")
 def anthology_pdf(round_id):
     return _anthology_download(round_id, "pdf")
 
 
 @bp.route("/manage/rounds/<int:round_id>/anthology.docx")
 @organizer_required
+@limited("export")
 def anthology_docx(round_id):
     return _anthology_download(round_id, "docx")

@@ -1,5 +1,6 @@
 """API v1: contests, rounds and taking a quiz round."""
 import marshmallow as ma
+from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -14,15 +15,18 @@ from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.judging.criteria import round_criteria, set_criteria
 from contest.judging.round_audit import record_round_saved, round_snapshot
 from contest.rounds import service
 from contest.accounts.loaders import get_user_or_404
+from contest.accounts.registration import CONTEST_REGISTRATION
 from contest.rounds.views import record_extra_time
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_round_or_404,
                                     get_visible_attempt_or_404)
 from contest.rounds.models import CONTEST_STATUSES, ROUND_KINDS, STANDINGS_RULES, Contest, Round
 from contest.rounds.scope import contests_for_request, default_owner
+from contest.rounds.prizes import check_prizes
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
@@ -49,6 +53,16 @@ class CriterionIO(fields.WholeSchema):
     weight = fields.Float(load_default=1.0)
 
 
+PRIZES_SCHEMA = {
+    "type": "array", "nullable": True, "maxItems": 20, "items": {"type": "object", "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "count": {"type": "integer", "minimum": 1, "maximum": 10000}}, "required": ["name", "count"]}}
+REGISTRATION_DESCRIPTION = (
+    "Self-registration from this contest's page (`/register?contest={id}`), on top of the platform's "
+    "and units' settings: `open` (as they say), `off` (nobody registers there), `unit_required` (a "
+    "unit, chosen or by its invitation code), `code_required` (a unit's invitation code).")
+
+
 class RoundIO(ma.Schema):
     class Meta:
         unknown = ma.RAISE
@@ -62,9 +76,7 @@ class RoundIO(ma.Schema):
     closes_at = ma.fields.AwareDateTime(default_timezone=None)
     results_published = ma.fields.Boolean()
     prizes = ma.fields.Raw(allow_none=True, metadata={
-        "type": "array", "nullable": True, "maxItems": 20, "items": {"type": "object", "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": 100},
-            "count": {"type": "integer", "minimum": 1, "maximum": 10000}}, "required": ["name", "count"]},
+        **PRIZES_SCHEMA,
         "description": "Prize tiers in rank order; null or [] = no prizes. At a prize boundary, "
                        "members tied on every ranking key share the prize."})
     duration_seconds = fields.Integer(allow_none=True, minimum=10)
@@ -103,6 +115,11 @@ class ContestIO(ma.Schema):
     # members of that unit's subtree (rounds/scope.py).
     owner_unit_id = ma.fields.Integer(dump_only=True, allow_none=True)
     members_only = ma.fields.Boolean(load_default=False)
+    prizes = ma.fields.Raw(allow_none=True, load_default=None, metadata={
+        **PRIZES_SCHEMA, "description": "Prize tiers of the contest standings in rank order; null or [] = "
+                                        "none. Members tied on every ranking key at a boundary share the prize."})
+    registration = ma.fields.String(load_default="open", validate=ma.validate.OneOf(CONTEST_REGISTRATION),
+                                    metadata={"description": REGISTRATION_DESCRIPTION})
     rounds = ma.fields.List(ma.fields.Nested(RoundIO), dump_only=True)
 
 
@@ -117,6 +134,11 @@ class ContestPatch(ma.Schema):
     standings_rule = ma.fields.String(validate=ma.validate.OneOf(STANDINGS_RULES))
     standings_published = ma.fields.Boolean()
     status = ma.fields.String(validate=ma.validate.OneOf(CONTEST_STATUSES))
+    prizes = ma.fields.Raw(allow_none=True, metadata={
+        **PRIZES_SCHEMA, "description": "Prize tiers of the contest standings in rank order; null or [] = "
+                                        "none. Members tied on every ranking key at a boundary share the prize."})
+    registration = ma.fields.String(validate=ma.validate.OneOf(CONTEST_REGISTRATION),
+                                    metadata={"description": REGISTRATION_DESCRIPTION})
 
 
 class ContestList(ma.Schema):
@@ -242,6 +264,7 @@ def contest_dict(contest: Contest) -> dict:
             "standings_rule": contest.standings_rule, "standings_published": contest.standings_published,
             "status": contest.status,
             "owner_unit_id": contest.owner_unit_id, "members_only": contest.members_only,
+            "prizes": contest.prizes, "registration": contest.registration or "open",
             "rounds": [round_dict(r) for r in contest.rounds]}
 
 
@@ -292,10 +315,15 @@ def list_contests(args):
 @blp.arguments(ContestIO)
 @blp.response(201, ContestIO)
 def create_contest(data):
+    prizes, problems = check_prizes(data.get("prizes"))  # the rounds' one check of prize tiers
+    if problems:
+        raise Refusal("validation_error", 422, _("Some fields are not valid."),
+                      details=[{"field": "prizes", "message": p} for p in problems])
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
                       standings_rule=data["standings_rule"], standings_published=data["standings_published"],
                       status=data["status"], created_by_id=current_actor().id, owner_unit_id=default_owner(current_actor()),
-                      members_only=data.get("members_only", False))
+                      members_only=data.get("members_only", False), prizes=prizes,
+                      registration=data["registration"])
     db.session.add(contest)
     db.session.flush()
     record("contest.create", "contest", contest.id, after={"title": contest.title}, contest_id=contest.id)
@@ -308,8 +336,9 @@ def create_contest(data):
 @blp.arguments(ContestPatch, required=False)  # an empty PATCH changes nothing
 @blp.response(200, ContestIO)
 def patch_contest(data, contest_id):
-    """Change a contest's title, description, standings rule, standings publication or status
-    (audited: `contest.publish_standings`, `contest.unpublish_standings`, `contest.update`)."""
+    """Change a contest's title, description, standings rule, standings publication, status,
+    prize tiers or self-registration switch (bad `prizes`: 422 `validation_error`, each problem in
+    `details`; audited: `contest.publish_standings`, `contest.unpublish_standings`, `contest.update`)."""
     contest = get_contest_or_404(contest_id)
     update_contest(contest, data or {}, actor=current_actor())
     db.session.commit()
@@ -390,7 +419,7 @@ def delete_round(round_id):
 @errors(E403="`round_not_open`", E409="`attempts_exhausted`; `round_not_ready`: the bank cannot supply the draw")
 def start(round_id):
     round_ = get_round_or_404(round_id)
-    attempt, created = service.start_attempt(round_, current_actor())
+    attempt, created = service.start_attempt(round_, current_actor(), address=request.remote_addr)
     db.session.commit()
     return service.attempt_view(attempt), 201 if created else 200
 
@@ -407,6 +436,7 @@ def get_attempt(attempt_id):
 @blp.arguments(AnswerIn)
 @blp.response(200, AnswerOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`invalid_option`: an option of another question")
+@limited("save")
 def save(data, attempt_id, question_id):
     user = current_actor()
     saved = service.save_own_answer(user, attempt_id, question_id, data["option_ids"])
@@ -422,6 +452,7 @@ def save(data, attempt_id, question_id):
 @blp.arguments(PredictionIn)
 @blp.response(200, PredictionOut)
 @errors(E409="`attempt_closed`: submitted or past the deadline", E422="`validation_error`: not a whole number from 0")
+@limited("save")
 def save_prediction(data, attempt_id):
     get_own_attempt_or_404(attempt_id, current_actor())
     try:
@@ -439,6 +470,7 @@ def save_prediction(data, attempt_id):
 @roles_required()
 @blp.arguments(SubmitIn, required=False)
 @blp.response(200, SubmitOut)
+@limited("submit")
 def submit(data, attempt_id):
     attempt = get_own_attempt_or_404(attempt_id, current_actor())
     attempt = service.submit_attempt(attempt, data.get("prediction"))

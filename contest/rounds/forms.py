@@ -13,17 +13,48 @@ from contest.rounds.prediction import PredictionInvalid, read_prediction
 from contest.rounds.prizes import DEFAULT_PRIZES, parse_prizes_text, prizes_text
 
 
-class ContestForm(FlaskForm):
+REGISTRATION_CHOICES = [("open", _l("Open (as the registration settings of the units say)")),
+                        ("off", _l("Off: nobody registers from this contest")),
+                        ("unit_required", _l("A unit is required (chosen or by its invitation code)")),
+                        ("code_required", _l("A unit's invitation code is required"))]
+
+
+class ContestPrizesMixin:
+    """The contest's prize tiers (the rounds' textarea and check) and its registration switch."""
+
+    prizes = TextAreaField(_l("Contest prizes (one per line: name × number of prizes, best first)"),
+                           default=lambda: prizes_text(DEFAULT_PRIZES), validators=[Optional()])
+    registration = SelectField(_l("Self-registration from this contest"), choices=REGISTRATION_CHOICES,
+                               default="open")
+
+    def validate_prizes(self, field):
+        _prizes, problems = parse_prizes_text(field.data)
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+    def prize_tiers(self) -> list | None:
+        return parse_prizes_text(self.prizes.data)[0]
+
+
+class ContestForm(ContestPrizesMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the contest a title.")), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional()])
     members_only = BooleanField(_l("Only for the members of my unit (and its sub-units)"))
 
 
-class ContestStandingsForm(FlaskForm):
-    """The organizer's contest page: how the contest standings are counted."""
+class ContestStandingsForm(ContestPrizesMixin, FlaskForm):
+    """The organizer's contest page: how the contest standings are counted, the contest's prize
+    tiers and its self-registration switch."""
 
     standings_rule = SelectField(_l("Standings rule"), choices=[("sum", _l("Sum of the rounds")),
                                                               ("best", _l("Best round"))])
+
+    @classmethod
+    def of(cls, contest):
+        form = cls(standings_rule=contest.standings_rule, registration=contest.registration or "open")
+        if not form.is_submitted():
+            form.prizes.data = prizes_text(contest.prizes)
+        return form
 
 
 class DrawItemForm(FlaskForm):

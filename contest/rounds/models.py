@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from contest.accounts.registration import CONTEST_REGISTRATION
 from contest.clock import utcnow
 from contest.dbtypes import UTCDateTime
 from contest.extensions import db
@@ -28,6 +29,12 @@ class Contest(db.Model):
     owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     # Limited to members of the owner's subtree (a cell's internal quiz); else open to all.
     members_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Prize tiers of the contest standings in rank order, [{name, count}] (rounds/prizes.py, the
+    # rounds' shape and check); None = no contest prizes.
+    prizes: Mapped[list | None] = mapped_column(JSON)
+    # Self-registration through this contest (accounts/registration.py CONTEST_REGISTRATION,
+    # the rule ``for_contest``): open, off, unit_required or code_required.
+    registration: Mapped[str] = mapped_column(String(15), default="open", server_default="open")
 
     rounds: Mapped[list["Round"]] = relationship(
         back_populates="contest", order_by="Round.opens_at"
@@ -108,6 +115,8 @@ class Attempt(db.Model):
     question_count: Mapped[int] = mapped_column(default=0)
     duration_seconds: Mapped[float | None]
     prediction: Mapped[int | None]
+    # The address the attempt was started from (flags.py: many accounts from one address).
+    started_from: Mapped[str | None] = mapped_column(String(45))
 
     round: Mapped[Round] = relationship()
     user = relationship("User")

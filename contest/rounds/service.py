@@ -64,8 +64,10 @@ def attempts_left(round_: Round, user_id: int) -> int | None:
     return max(0, round_.max_attempts - finished_count(round_.id, user_id))
 
 
-def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tuple[Attempt, bool]:
-    """Return (attempt, created). An attempt already in progress is returned, not doubled."""
+def start_attempt(round_: Round, user, rng: random.Random | None = None,
+                  address: str | None = None) -> tuple[Attempt, bool]:
+    """Return (attempt, created). An attempt already in progress is returned, not doubled.
+    `address` is the client's, kept with a new attempt for the organizers' flags (flags.py)."""
     now = utcnow()
     expire_overdue(round_id=round_.id, user_id=user.id)
     current = in_progress(round_.id, user.id)
@@ -118,7 +120,7 @@ def start_attempt(round_: Round, user, rng: random.Random | None = None) -> tupl
         status="in_progress", started_at=now,
         deadline=timing.attempt_deadline(now, round_.duration_seconds, round_.closes_at,
                                          extra_seconds(round_.id, user.id)),
-        question_count=len(question_ids),
+        question_count=len(question_ids), started_from=address,
     )
     rows, taken = [], set()
     for position, qid in enumerate(question_ids, start=1):

@@ -13,6 +13,7 @@ from contest.clock import utcnow
 from contest.dbtypes import nfc
 from contest.errors import Refusal
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.rounds import service, timing, visibility
 from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, get_quiz_round_or_404,
                                     get_round_or_404, get_visible_attempt_or_404)
@@ -90,7 +91,7 @@ def start(round_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt, _created = service.start_attempt(round_, current_user)
+        attempt, _created = service.start_attempt(round_, current_user, address=request.remote_addr)
         db.session.commit()
     except Refusal as error:
         db.session.rollback()
@@ -126,6 +127,7 @@ def _take_page(attempt: Attempt, prediction_text: str | None = None,
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
+@limited("submit")
 def submit(attempt_id):
     attempt = get_own_attempt_or_404(attempt_id, current_user)
     form = SubmitForm()
@@ -180,7 +182,8 @@ def new_contest():
         # A contest made on the pages starts as a draft: members see it once it is published.
         contest = Contest(title=nfc(form.title.data), description=nfc(form.description.data) or None,
                           created_by_id=current_user.id, owner_unit_id=default_owner(current_user),
-                          members_only=bool(form.members_only.data), status="draft")
+                          members_only=bool(form.members_only.data), status="draft",
+                          prizes=form.prize_tiers(), registration=form.registration.data)
         db.session.add(contest)
         db.session.flush()
         record("contest.create", "contest", contest.id, after={"title": contest.title},
@@ -198,7 +201,7 @@ def manage_contest(contest_id):
     now = utcnow()
     return render_template("rounds/manage_contest.html", contest=contest,
                            state=lambda r: timing.round_state(now, r.opens_at, r.closes_at),
-                           standings_form=ContestStandingsForm(standings_rule=contest.standings_rule),
+                           standings_form=ContestStandingsForm.of(contest),
                            form=EmptyForm(), counts=lifecycle.participant_counts([r.id for r in contest.rounds]))
 
 

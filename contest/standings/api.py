@@ -15,6 +15,7 @@ from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.search import MAX_QUERY, search_rows
 from contest.certificates.service import of_user as certificates_of_user
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.standings.member_results import member_results
 from contest.standings.service import leaderboard, unit_participation
 from question_bank.service import question_statistics_table
@@ -127,6 +128,7 @@ def contest_units_list(args, contest_id):
 @blp.route("/contests/<int:contest_id>/export/standings.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such contest or format")
+@limited("export")
 def contest_export_standings(contest_id, fmt):
     """The contest standings as a file."""
     return contest_export_file(get_contest_or_404(contest_id), "standings", fmt)
@@ -135,6 +137,7 @@ def contest_export_standings(contest_id, fmt):
 @blp.route("/contests/<int:contest_id>/export/units.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such contest or format")
+@limited("export")
 def contest_export_units(contest_id, fmt):
     """The contest's unit table (by participation rate) as a file."""
     return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
@@ -143,6 +146,7 @@ def contest_export_units(contest_id, fmt):
 @blp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such round, table for its kind, or format")
+@limited("export")
 def round_export(round_id, table, fmt):
     return export_file(get_round_or_404(round_id), table, fmt)
 
@@ -150,6 +154,7 @@ def round_export(round_id, table, fmt):
 @blp.route("/rounds/<int:round_id>/report.xlsx")
 @roles_required("organizer")
 @errors(E404="`not_found`: no such quiz round")
+@limited("export")
 def round_report(round_id):
     round_ = get_quiz_round_or_404(round_id)
     return report_file(round_, more=[question_statistics_table(round_.id)])

@@ -1,5 +1,6 @@
 """A contest's standings across its rounds and its unit table (collective prizes), and the
-contest's settings that govern them (``standings_rule``, ``standings_published``, ``status``).
+contest's settings that govern them (``standings_rule``, ``standings_published``, ``status``,
+``prizes``; and its ``registration`` switch, which ``update_contest`` writes too).
 
 Both tables read only the rounds whose results are published and final (``counted_rounds``):
 a quiz round's counted scores from its frozen final ranks (``leaderboard``), a writing round's
@@ -8,20 +9,29 @@ final scores (judging ``ranked``). The rule itself is ``overall.rank_contest``.
 The unit table of a contest: a unit counts the members registered in it and its sub-units now;
 its participants are those of them who took any counted round (the distinct members, once
 each), its average score the mean of their contest totals.
+
+A contest's prize tiers (``Contest.prizes``, the rounds' shape and check: rounds/prizes.py) go to
+the ranked rows with the rounds' rule (``assign_prizes``): members tied on every ranking key at a
+boundary share the prize.
 """
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contest.accounts.models import Unit, User
+from contest.accounts.registration import CONTEST_REGISTRATION
 from contest.audit.service import record
 from contest.dbtypes import nfc
+from contest.errors import Refusal
 from contest.extensions import cache_get, cache_set, db
 from contest.judging.service import ranked as writing_ranked
 from contest.rounds.models import Contest, Round
+from contest.rounds.prizes import check_prizes, with_prizes
 from contest.standings import overall, participation, publishing
 from contest.standings.service import leaderboard
 
-EDITABLE = ("title", "description", "standings_rule", "standings_published", "status")
+EDITABLE = ("title", "description", "standings_rule", "standings_published", "status", "prizes",
+            "registration")
 CHUNK = 5000  # ids per IN (…): the databases cap a statement's parameters (SQLite 32,766)
 
 
@@ -68,8 +78,8 @@ def _people(user_ids: list[int]) -> dict[int, tuple[str, int | None]]:
 
 def contest_standings(contest: Contest) -> list[dict]:
     """Every member with a counted result, best first: {rank, display_name, unit, total_score,
-    rounds_counted, prize, user_id, last_submitted_at}. ``prize`` stays None until contests
-    have prize tiers."""
+    rounds_counted, prize, user_id, last_submitted_at}. ``prize``: the contest's tier the rank
+    falls in (ties at a boundary share it), None without one."""
     ranked = _ranked(contest)
     if not ranked:
         return []
@@ -81,7 +91,7 @@ def contest_standings(contest: Contest) -> list[dict]:
         rows.append({"rank": r.rank, "display_name": name, "unit": units.get(unit_id), "unit_id": unit_id,
                      "total_score": r.total_score, "rounds_counted": r.rounds_counted, "prize": None,
                      "user_id": r.user_id, "last_submitted_at": r.last_submitted_at})
-    return rows
+    return with_prizes(rows, contest.prizes)
 
 
 def contest_units(contest: Contest, by: str = "rate") -> list[dict]:
@@ -109,7 +119,20 @@ def _snapshot(contest: Contest) -> dict:
 def update_contest(contest: Contest, data: dict, actor=None) -> None:
     """Change a contest's fields (any of EDITABLE), audited: ``contest.publish_standings`` or
     ``contest.unpublish_standings`` for the standings' publication, ``contest.update`` for the
-    rest, each with the changed fields only, before and after. Flushes; the caller commits."""
+    rest, each with the changed fields only, before and after. ``prizes`` go through the rounds'
+    one check (cleaned, NFC); bad tiers or an unknown ``registration`` are refused (422
+    ``validation_error``, each problem in ``details``) with nothing changed. Flushes; the caller
+    commits."""
+    data = dict(data)
+    problems = []
+    if "prizes" in data:
+        data["prizes"], prize_problems = check_prizes(data["prizes"])
+        problems += [{"field": "prizes", "message": p} for p in prize_problems]
+    if "registration" in data and data["registration"] not in CONTEST_REGISTRATION:
+        problems.append({"field": "registration", "message": _("Choose one of: %(modes)s.",
+                                                               modes=", ".join(CONTEST_REGISTRATION))})
+    if problems:
+        raise Refusal("validation_error", 422, _("Some fields are not valid."), details=problems)
     before = _snapshot(contest)
     for field in EDITABLE:
         if field in data:

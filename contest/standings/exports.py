@@ -11,6 +11,7 @@ from contest.audit.models import AuditEvent
 from contest.clock import utcnow
 from contest.extensions import db
 from contest.judging.service import ranked, unit_name
+from contest.rounds.flags import attempt_flags
 from contest.rounds.models import Attempt
 
 from contest.exports.writer import Column, Table
@@ -39,15 +40,18 @@ def units_table(round_) -> Table:
 
 
 def attempts_table(round_) -> Table:
-    """Every attempt of the round, streamed from the database in batches."""
+    """Every attempt of the round, streamed from the database in batches, with the reasons an
+    organizer may want to look at it (rounds/flags.py; the export is the organizers')."""
     columns = [Column(_("Full name"), "text"), Column(_("Attempt"), "int"), Column(_("Status"), "text"),
                Column(_("Started at"), "datetime"), Column(_("Submitted at"), "datetime"),
-               Column(_("Score"), "float")]
-    query = (select(User.full_name, Attempt.number, Attempt.status, Attempt.started_at,
+               Column(_("Score"), "float"), Column(_("To check"), "text")]
+    flagged = attempt_flags(round_.id)
+    query = (select(Attempt.id, User.full_name, Attempt.number, Attempt.status, Attempt.started_at,
                     Attempt.submitted_at, Attempt.score)
              .join(User, User.id == Attempt.user_id).where(Attempt.round_id == round_.id)
              .order_by(Attempt.id).execution_options(yield_per=2000))
-    return Table(_("Attempts"), columns, (tuple(r) for r in db.session.execute(query)))
+    return Table(_("Attempts"), columns, ((*r[1:], " ".join(flagged.get(r[0], [])) or None)
+                                          for r in db.session.execute(query)))
 
 
 def _json(value):

@@ -1,6 +1,7 @@
 """The public, shareable contest page (issue 9 point 2): who may see a contest, the winners of
-each of its published rounds grouped by prize (the round pages' own lists), and the plain-text
-summary that link previews (Open Graph, Twitter cards) show."""
+each of its published rounds grouped by prize (the round pages' own lists), the winners of the
+contest itself once its standings are published, and the plain-text summary that link previews
+(Open Graph, Twitter cards) show."""
 from __future__ import annotations
 
 from contest.errors import not_found
@@ -11,6 +12,7 @@ from contest.rounds.models import Contest, Round
 from contest.rounds.prizes import group_winners
 from contest.rounds.scope import manages_contest
 from contest.standings import publishing
+from contest.standings.contests import contest_standings
 from contest.standings.service import leaderboard
 
 OG_DESCRIPTION_MAX = 200
@@ -39,6 +41,16 @@ def round_winners(round_: Round) -> list[tuple[str, list[dict]]] | None:
                  "unit": unit_name(i["entry"].author), "title": i["entry"].title}
                 for i in writing_ranked(round_) if i["prize"]]
     return group_winners(rows, round_.prizes)
+
+
+def contest_winners(contest: Contest) -> list[tuple[str, list[dict]]] | None:
+    """The winners of the contest's own prize tiers grouped by prize, once its standings are
+    published; None before (or without tiers): nobody's name shows until then."""
+    if not (contest.standings_published and contest.prizes):
+        return None
+    rows = [{"prize": r["prize"], "name": r["display_name"], "unit": r["unit"]}
+            for r in contest_standings(contest) if r["prize"]]
+    return group_winners(rows, contest.prizes)
 
 
 def plain_summary(text: str | None, limit: int = OG_DESCRIPTION_MAX) -> str:

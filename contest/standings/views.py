@@ -1,19 +1,22 @@
 """Pages: a quiz round's leaderboard and unit participation; publishing results."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.accounts.permissions import login_required, organizer_required
 from contest.accounts.redirects import safe_next
+from contest.accounts.registration import for_contest, registration_options
 from contest.extensions import db
+from contest.ratelimit import limited
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
+from contest.rounds.flags import user_flags
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
 from contest.standings import publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
 from contest.standings.exports import contest_export_file, export_file, report_file
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.member_results import member_results
-from contest.standings.public import get_public_contest_or_404, plain_summary, round_winners
+from contest.standings.public import contest_winners, get_public_contest_or_404, plain_summary, round_winners
 from contest.standings.overall import UNIT_ORDERS, rank_units
 from contest.standings.service import leaderboard, unit_participation
 from question_bank.service import question_statistics_table
@@ -48,7 +51,10 @@ def round_leaderboard(round_id):
     refused = None
     if user is not None and user.is_organizer and not round_.results_published:
         refused = publishing.refusal(round_)
-    return render_template("standings/leaderboard.html", round=round_, rows=page_of(shown, window.offset, PAGE)["items"],
+    rows_shown = page_of(shown, window.offset, PAGE)["items"]
+    # Implausible attempts (rounds/flags.py): the organizers' alone, for the rows of this page.
+    flags = user_flags(round_.id, [r["user_id"] for r in rows_shown]) if user is not None and user.is_organizer else {}
+    return render_template("standings/leaderboard.html", round=round_, rows=rows_shown, flags=flags,
                            total=len(rows), matches=len(shown), q=q, page=window.number, pages=pages,
                            mine=mine, mine_id=mine["user_id"] if mine else None, mine_page=mine_page,
                            form=EmptyForm(),
@@ -96,12 +102,14 @@ def contest_units_page(contest_id):
 
 @bp.route("/contests/<int:contest_id>/export/standings.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def contest_export_standings(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "standings", fmt)
 
 
 @bp.route("/contests/<int:contest_id>/export/units.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def contest_export_units(contest_id, fmt):
     return contest_export_file(get_contest_or_404(contest_id), "units", fmt)
 
@@ -109,7 +117,8 @@ def contest_export_units(contest_id, fmt):
 @bp.route("/manage/contests/<int:contest_id>/standings", methods=["POST"])
 @organizer_required
 def contest_standings_settings(contest_id):
-    """The organizer's contest page: save the standings rule, or publish (publish=1) or hide
+    """The organizer's contest page: save the standings rule, the contest's prize tiers and its
+    self-registration switch, or publish (publish=1) or hide
     (publish=0) the contest standings. Audited (contests.update_contest)."""
     contest = get_contest_or_404(contest_id)
     form = ContestStandingsForm()
@@ -121,9 +130,18 @@ def contest_standings_settings(contest_id):
         message = _("Standings published: everyone can now see them.") if wanted else _("Standings hidden again.")
     else:
         if not form.validate_on_submit():
-            abort(400)
-        update_contest(contest, {"standings_rule": form.standings_rule.data},
-                       actor=current_user._get_current_object())
+            if not form.prizes.errors:  # the CSRF token or a choice no page offers
+                abort(400)
+            for error in form.prizes.errors:
+                flash(error, "danger")
+            return redirect(url_for("rounds.manage_contest", contest_id=contest.id))
+        changes = {"standings_rule": form.standings_rule.data}
+        # Only what the form sent: a client posting the rule alone keeps the tiers and the switch.
+        if "prizes" in request.form:
+            changes["prizes"] = form.prize_tiers()
+        if "registration" in request.form:
+            changes["registration"] = form.registration.data
+        update_contest(contest, changes, actor=current_user._get_current_object())
         message = _("Contest saved.")
     db.session.commit()
     flash(message, "success")
@@ -154,6 +172,7 @@ def publish(round_id):
 
 @bp.route("/rounds/<int:round_id>/export/<any(leaderboard, units, attempts, audit, results):table>.<any(xlsx, csv):fmt>")
 @organizer_required
+@limited("export")
 def export(round_id, table, fmt):
     """The page's download buttons (session sign-in): the same files as the API's."""
     return export_file(get_round_or_404(round_id), table, fmt)
@@ -161,6 +180,7 @@ def export(round_id, table, fmt):
 
 @bp.route("/rounds/<int:round_id>/report.xlsx")
 @organizer_required
+@limited("export")
 def report(round_id):
     round_ = get_quiz_round_or_404(round_id)
     return report_file(round_, more=[question_statistics_table(round_.id)])
@@ -189,8 +209,13 @@ def contest_page(contest_id):
     contest = get_public_contest_or_404(contest_id, _viewer())
     rounds = [{"round": r, "published": publishing.can_see_results(r, None), "winners": round_winners(r)}
               for r in contest.rounds]
+    registration_open = False
+    if not current_user.is_authenticated:  # the "Register" link: only where the form would take one
+        registration_open = not for_contest(registration_options(current_app.config.get("SELF_REGISTRATION", True)),
+                                            contest.registration).closed
     return render_template("standings/contest_page.html", contest=contest, rounds=rounds,
-                           summary=plain_summary(contest.description))
+                           summary=plain_summary(contest.description), winners=contest_winners(contest),
+                           registration_open=registration_open)
 
 
 @bp.route("/me/results")

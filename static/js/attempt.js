@@ -181,7 +181,7 @@
         closeAttempt();
         return false;
       }
-      if (response.status >= 500 || response.status === 429) throw new Error("retry");
+      if (response.status >= 500 || response.status === 429) return waitAsTold(response);
       return response.json().then(function (body) {
         setState(qid, (body.error && body.error.message) || msg.msgError, "text-danger");
         if (keepQueued(response)) return false;
@@ -190,7 +190,8 @@
       });
     }).catch(function () {
       setState(qid, msg.msgError, "text-warning-emphasis");
-      if (!closed) connection.textContent = msg.msgOffline;
+      if (!closed) connection.textContent = serverSays || msg.msgOffline;
+      serverSays = null;
       showSync();
       scheduleRetry();
       return false;
@@ -245,7 +246,7 @@
         closeAttempt();
         return false;
       }
-      if (response.status >= 500 || response.status === 429) throw new Error("retry");
+      if (response.status >= 500 || response.status === 429) return waitAsTold(response);
       return response.json().then(function (body) {
         setPredictionState((body.error && body.error.message) || msg.msgError, "text-danger");
         if (keepQueued(response)) return false;
@@ -254,7 +255,8 @@
       });
     }).catch(function () {
       setPredictionState(msg.msgError, "text-warning-emphasis");
-      if (!closed) connection.textContent = msg.msgOffline;
+      if (!closed) connection.textContent = serverSays || msg.msgOffline;
+      serverSays = null;
       showSync();
       scheduleRetry();
       return false;
@@ -294,9 +296,25 @@
       return send(key, pending[key]);
     }));
   }
+  // Too fast (429) or the server busy (503): resend after the Retry-After it gives (at least
+  // the usual 3 s, at most a minute), the answers staying queued on the device meanwhile.
+  // What the server said (429: "Bạn thao tác quá nhanh…") stands in the connection line instead
+  // of "offline" while the answer waits.
+  let retryDelay = 3000;
+  let serverSays = null;
+  function waitAsTold(response) {
+    const seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+    if (seconds > 0) retryDelay = Math.max(retryDelay, Math.min(seconds, 60) * 1000);
+    return response.json().catch(function () { return {}; }).then(function (body) {
+      if (response.status === 429 && body.error && body.error.message) serverSays = body.error.message;
+      throw new Error("retry");
+    });
+  }
   function scheduleRetry() {
     if (retryTimer) return;
-    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, 3000);
+    const delay = retryDelay;
+    retryDelay = 3000;
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, delay);
   }
 
   // Closed (time up or submitted elsewhere): to the result at once, unless answers still wait

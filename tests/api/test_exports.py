@@ -78,8 +78,9 @@ def test_the_attempts_and_audit_tables_open_back(client, make):
     url = f"/api/v1/rounds/{round_.id}/export"
     sheet = load_workbook(io.BytesIO(client.get(f"{url}/attempts.xlsx", headers=organizer).data))["Lượt thi"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Họ và tên", "Lượt thi", "Trạng thái", "Bắt đầu lúc", "Nộp lúc", "Điểm")
+    assert rows[0] == ("Họ và tên", "Lượt thi", "Trạng thái", "Bắt đầu lúc", "Nộp lúc", "Điểm", "Cần xem lại")
     assert {r[0] for r in rows[1:]} == {"Nguyễn Thị Ánh Tuyết", "'" + EVIL}
+    assert [r[6] for r in rows[1:]] == [None, None]  # nothing implausible (tests/web/test_abuse_flags.py)
     assert all(isinstance(r[3], datetime) and isinstance(r[1], int) for r in rows[1:])
     sheet = load_workbook(io.BytesIO(client.get(f"{url}/audit.xlsx", headers=organizer).data))["Nhật ký thao tác"]
     rows = list(sheet.iter_rows(values_only=True))

@@ -118,7 +118,7 @@ def test_the_sign_in_limit_counts_across_both_servers(make, shared):
     assert refused.json()["error"]["code"] == "rate_limited"
     assert int(refused.headers["Retry-After"]) > 0
     # A client cannot escape the limit by claiming another address: HAProxy appends the address
-    # it sees, and the servers trust that one hop only (TRUSTED_PROXIES=1).
+    # it sees, and the servers trust that one hop only (PROXY_COUNT=1).
     spoofed = requests.post(f"{shared.url}/api/v1/auth/token", json=body,
                             headers={"X-Forwarded-For": "203.0.113.7"})
     assert spoofed.status_code == 429

@@ -19,11 +19,11 @@ def _remote_addr(app_config, **headers):
 
 
 def test_behind_one_trusted_proxy_the_member_address_is_the_one_it_appended(app):
-    settings = {**app.config, "TRUSTED_PROXIES": 1}
+    settings = {**app.config, "PROXY_COUNT": 1}
     # HAProxy appends the address it saw: a client's own claim before it is ignored.
     assert _remote_addr(settings, **{"X-Forwarded-For": "203.0.113.7, 198.51.100.20"}) == "198.51.100.20"
     assert _remote_addr(settings) == "10.1.1.1"
 
 
 def test_with_no_trusted_proxy_a_forwarded_for_header_changes_nothing(app):
-    assert _remote_addr({**app.config, "TRUSTED_PROXIES": 0}, **{"X-Forwarded-For": "203.0.113.7"}) == "10.1.1.1"
+    assert _remote_addr({**app.config, "PROXY_COUNT": 0}, **{"X-Forwarded-For": "203.0.113.7"}) == "10.1.1.1"

@@ -1,4 +1,8 @@
-"""Registration rules: the invitation code's shape, and which settings apply to a unit."""
+"""Registration rules: the invitation code's shape, which settings apply to a unit, and how a
+contest's own switch narrows them (for_contest)."""
+import doctest
+
+from contest.accounts import registration
 from contest.accounts.registration import (CODE_ALPHABET, CODE_LENGTH, Settings, generate_code,
                                            normalize_code, printed, settings_for, valid_code)
 
@@ -40,3 +44,16 @@ def test_nearest_settings_up_the_tree_apply():
 
 def test_a_cycle_in_the_tree_does_not_hang():
     assert settings_for(1, {1: 2, 2: 1}, {None: Settings(open=False)}) == Settings(open=False)
+
+
+def test_doctests():
+    assert doctest.testmod(registration).failed == 0
+
+
+def test_a_contest_switch_never_opens_what_the_settings_close():
+    closed = registration.Options(True, Settings(), [], False)
+    for mode in registration.CONTEST_REGISTRATION:
+        assert registration.for_contest(closed, mode).closed
+        assert not registration.for_contest(closed, mode).closed_by_contest
+    offered = registration.Options(False, Settings(), [1], True)
+    assert registration.for_contest(offered, "open") is offered
