@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import aiohttp  # noqa: E402
 
 import quiz_load  # noqa: E402  (the members, their tokens, the round)
-from tests.servers import cluster  # noqa: E402
+from tests.servers import NO_RATE_LIMITS, cluster  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 MAX_CONNECTIONS = 400  # the generator's sockets; a request waiting for one still counts from its schedule
@@ -188,7 +188,7 @@ def main():
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     with cluster(quiz_load.BENCH_DB, REDIS_URL, servers=1, workers=args.workers, threads=args.threads,
-                 pgbouncer=False, env={"LOGIN_RATE_LIMIT": "1000000 per minute"}) as server:
+                 pgbouncer=False, env=NO_RATE_LIMITS) as server:
         print(f"one server: {args.workers} workers x {args.threads} threads (gthread), {args.members} members",
               flush=True)
         asyncio.run(run(server.servers[0], round_id, tokens, args))

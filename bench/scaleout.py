@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import quiz_load  # noqa: E402  (bench/quiz_load.py: the members, the client, the summary)
-from tests.servers import cluster, missing_parts  # noqa: E402
+from tests.servers import NO_RATE_LIMITS, cluster, missing_parts  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -133,10 +133,11 @@ def main():
     round_id, tokens = quiz_load.setup(args.members)
     # The round allows any number of attempts: each scenario's members start afresh.
     database = quiz_load.BENCH_DB
-    with cluster(database, REDIS_URL, servers=1, workers=args.workers * 2, pgbouncer=False) as one:
+    with cluster(database, REDIS_URL, servers=1, workers=args.workers * 2, pgbouncer=False,
+                 env=NO_RATE_LIMITS) as one:
         play("one server, direct to PostgreSQL", one.servers[0], one.servers[0], round_id, tokens,
              args.seconds, args.threads)
-    with cluster(database, REDIS_URL, servers=2, workers=args.workers) as two:
+    with cluster(database, REDIS_URL, servers=2, workers=args.workers, env=NO_RATE_LIMITS) as two:
         play("two servers behind HAProxy + PgBouncer", two.url, two.servers[1], round_id, tokens,
              args.seconds, args.threads)
 
