@@ -76,8 +76,9 @@ def setup(members: int):
 
 
 class Client:
-    def __init__(self, token):
-        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    def __init__(self, token, port=None):
+        self.port = port or PORT
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def call(self, method, path, body=None):
@@ -91,7 +92,7 @@ class Client:
             except (http.client.HTTPException, ConnectionError):
                 # gunicorn closes idle keep-alive connections: reconnect once.
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
                 if retry:
                     raise
 

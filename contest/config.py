@@ -67,6 +67,22 @@ def secret_key_problem(key: str | None, development: bool) -> str | None:
     return None
 
 
+def engine_options(pooler: str | None) -> dict:
+    """SQLAlchemy engine options. Pre-ping: a connection the database dropped (a restart) is
+    replaced before use. Behind PgBouncer in transaction pooling (DATABASE_POOLER=pgbouncer),
+    consecutive transactions of one app connection may run on different server connections, so
+    psycopg 3 must not prepare statements (prepare_threshold=None): a statement prepared on one
+    server connection does not exist on the next ("prepared statement _pg3_0 does not exist").
+
+    >>> engine_options(None)
+    {'pool_pre_ping': True}
+    >>> engine_options("pgbouncer")
+    {'pool_pre_ping': True, 'connect_args': {'prepare_threshold': None}}
+    """
+    options = {"pool_pre_ping": True}
+    if (pooler or "").strip().lower() == "pgbouncer":
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 # Rate limits (contest/ratelimit.py): for each action, (per signed-in user, per address), in
 # Flask-Limiter's notation; None is no limit of that kind. Each can be set from the environment,
 # RATE_LIMIT_<ACTION>_USER / RATE_LIMIT_<ACTION>_ADDRESS ("none" for no limit). Addresses are
@@ -95,8 +111,9 @@ class Config:
     SECRET_KEY = _secret_key()  # checked by create_app(); see secret_key_problem()
     SQLALCHEMY_DATABASE_URI = _database_url()
     # Pre-ping: a pooled connection is tested when taken, so after a database restart the app
-    # reconnects by itself (the connections lost mid-request answer 503, see app.py _errors).
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # reconnects by itself (the connections lost mid-request answer 503, see app.py _errors);
+    # DATABASE_POOLER=pgbouncer: see engine_options.
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(os.environ.get("DATABASE_POOLER"))
     # Retry-After of a 503 while the database does not answer: a PostgreSQL crash-restart and a
     # gunicorn worker's respawn are back within it (bench/README.md "Faults").
     DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "5"))
@@ -106,7 +123,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     RATE_LIMITS = _rate_limits()
     # Behind a reverse proxy (nginx, HAProxy), the number of proxies that add X-Forwarded-For:
-    # the per-address limits then count the client's address, not the proxy's. 0: none.
+    # the per-address limits then count the client's address, not the proxy's. 0 (the default)
+    # trusts no such header: a client could claim any address with it.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Implausible attempts flagged to organizers (contest/rounds/flags.py): every answer within
     # this many seconds of the previous one; this many accounts from one address within so many
