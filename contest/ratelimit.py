@@ -11,164 +11,134 @@ no limit of that kind. A request over either is refused with ``Refusal("rate_lim
 ``Retry-After`` and "Bạn thao tác quá nhanh. Vui lòng thử lại sau N giây." (the API's envelope;
 pages show the message on the error page).
 
-Windows are fixed (aligned on multiples of their length, on contest.clock so tests travel in
-time): one counter per (action, who, window), so a check is one INCR. A fixed window lets a
-client reach twice the limit across a window's edge; for a guard against scripts that is fine.
+The counting is the ``limits`` library's (the engine under Flask-Limiter, which sign-in already
+uses): its ``FixedWindowRateLimiter`` over its ``MemoryStorage`` or ``RedisStorage``. A window
+starts at the first request it counts and lasts the limit's length (the library's fixed window,
+on the real time: tests reset the counts with ``forget_all`` or use a window of a second or
+two); one counter per (action, who), so a hit is one INCR (with its EXPIRE, in one script).
+A fixed window lets a client reach twice the limit across a window's edge; for a guard against
+scripts that is fine. Retry-After is the time left until the refusing counter's window ends
+(``get_window_stats``).
+
+A refused request counts against nobody else: the user's limit is hit first, and when it
+refuses the address is not counted (one member's runaway script at a school does not spend the
+school's address for the others); when the address refuses, the user's hit is given back
+(a hit of cost -1). The counter that refused may run past its amount, which only keeps refusing
+until its window ends, as it would anyway. So a check that passes is two round trips to Redis
+(one per counter; the old hand-written pipeline was one); a refusal three when the user's limit
+refuses (its hit, then the window's count and end), five when the address's does.
 
 Where the counts live:
-- ``shared`` actions: Redis when REDIS_URL is set (every worker and server counts together:
-  one round trip, pipelined INCR + EXPIRE for the user's and the address's counters), else
-  this process. When Redis does not answer,
-  this process counts instead (logged), so an outage refuses nobody for that reason.
+- ``shared`` actions: Redis when REDIS_URL is set (every worker and server counts together,
+  keys under ``REDIS_PREFIX``), else this process. When Redis does not answer, this process
+  counts instead (logged), so an outage refuses nobody for that reason.
 - ``save`` is counted in this process only, never in Redis: an answer save is the hot path of a
   round (issue 10: "no limiter storage round trip that could be local"). Measured on the 2-core
-  machine (busy with other work; timeit of check() in a request context): the whole check, both
-  counters, 11-16 µs in the process against 230-520 µs in Redis on loopback (one pipelined round
-  trip; more across a network), on every save of every member, where a save costs ~7 ms of one
-  thread (bench/README.md): 3-7 % more per save, for nothing the process cannot do. The price: behind N worker processes a member's
-  saves are counted per process, so one member may reach at most N × the limit. That is still
-  a bound (a runaway script at 1,000 saves a second is cut to N × 2 a second), and a save is
-  idempotent (it overwrites one answer), so the looser bound costs nothing else.
+  machine (busy: load average 9; timeit of 2,000 check() calls in a request context): the whole
+  check, both counters, 11-25 µs in the process (the hand-written counters it replaced: 7-11 µs)
+  against 220-340 µs in Redis on loopback (two round trips; the old single pipeline 130-150 µs;
+  more across a network), on every save of every member, where a save costs ~7 ms of one thread
+  (bench/README.md): 3-5 % more per save, for nothing the process cannot do. The library's
+  MemoryStorage drops passed windows in a timer thread that walks every key at most once per
+  10 ms while hits come; at 500 hits a second that cost no measurable CPU with 1,000 keys, 4 %
+  of a core with 10,000 and 22 % with 40,000 (two keys per member saving in that minute:
+  bench/quiz_load.py runs 400 members). The price of counting per process: behind N worker
+  processes a member's saves are counted per process, so one member may reach at most N × the
+  limit. That is still a bound (a runaway script at 1,000 saves a second is cut to N × 2 a
+  second), and a save is idempotent (it overwrites one answer), so the looser bound costs
+  nothing else.
 """
 import logging
 import math
-import threading
+import time
 from functools import lru_cache, wraps
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from limits import parse
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import FixedWindowRateLimiter
 
-from contest.clock import utcnow
 from contest.errors import Refusal
 
 log = logging.getLogger(__name__)
 
 ACTIONS = ("register", "save", "submit", "upload", "export")
 LOCAL_ONLY = {"save"}  # counted in the process: see the module's docstring
-
-
-def window_of(now: float, seconds: int) -> int:
-    """The number of the fixed window `now` falls in (windows start at multiples of `seconds`).
-
-    >>> window_of(0, 60), window_of(59.9, 60), window_of(60, 60), window_of(3601, 3600)
-    (0, 0, 1, 1)
-    """
-    return int(now // seconds)
-
-
-def retry_after(now: float, seconds: int) -> int:
-    """Whole seconds until the window `now` falls in ends (at least 1): what Retry-After says.
-
-    >>> retry_after(120.0, 60), retry_after(150.5, 60), retry_after(179.2, 60)
-    (60, 30, 1)
-    """
-    return max(1, math.ceil((window_of(now, seconds) + 1) * seconds - now))
-
-
-def over(count: int, amount: int) -> bool:
-    """The `count`-th request of a window is refused when it passes `amount`.
-
-    >>> [over(n, 3) for n in (1, 2, 3, 4, 5)]
-    [False, False, False, True, True]
-    """
-    return count > amount
+REDIS_PREFIX = "contest-ratelimit"  # not Flask-Limiter's "LIMITS": forget_all leaves sign-in's counts alone
 
 
 @lru_cache(maxsize=64)  # parsed once per setting, not on every save
-def limit_of(text: str | None) -> tuple[int, int] | None:
-    """("120 per minute") → (120, 60): the amount and the window's length in seconds.
+def limit_of(text: str | None) -> RateLimitItem | None:
+    """("120 per minute") → the library's limit: an amount in a window of so many seconds.
 
-    >>> limit_of("120 per minute"), limit_of("30/hour"), limit_of("5 per 10 seconds"), limit_of(None)
-    ((120, 60), (30, 3600), (5, 10), None)
+    >>> [(item.amount, item.get_expiry()) for item in map(limit_of, ("120 per minute", "30/hour", "5 per 10 seconds"))]
+    [(120, 60), (30, 3600), (5, 10)]
+    >>> limit_of(None) is None
+    True
     """
     if not text:
         return None
-    item = parse(text)
-    return item.amount, item.get_expiry()
+    return parse(text)
 
 
-# --- storage: one counter per (action, who, window) -------------------------------------------
+def seconds_until(reset: float, now: float) -> int:
+    """Whole seconds from `now` until a window ends at `reset` (at least 1): what Retry-After says.
+
+    >>> seconds_until(180.0, 120.0), seconds_until(180.0, 150.5), seconds_until(180.0, 179.2), seconds_until(180.0, 181)
+    (60, 30, 1, 1)
+    """
+    return max(1, math.ceil(reset - now))
 
 
-class MemoryCounts:
-    """This process's counts (no REDIS_URL, the saves, and a Redis outage)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._counts: dict[str, tuple[int, int]] = {}  # key -> (window, count)
-
-    def hit(self, counters: list[tuple[str, int, int]]) -> list[int]:
-        """Count one more in each (key, window, seconds); the counts after it."""
-        counts = []
-        with self._lock:
-            for key, window, _seconds in counters:
-                seen, count = self._counts.get(key, (window, 0))
-                count = count + 1 if seen == window else 1
-                if len(self._counts) > 200_000:  # many addresses: drop the windows that have passed
-                    self._counts = {k: v for k, v in self._counts.items() if v[0] >= window}
-                    if len(self._counts) > 100_000:  # still: start afresh rather than sweep on every hit
-                        self._counts = {}
-                self._counts[key] = (window, count)
-                counts.append(count)
-        return counts
-
-    def clear(self) -> None:
-        with self._lock:
-            self._counts.clear()
+# --- storage: the library's, one limiter per place the counts live ------------------------------
 
 
-class RedisCounts:
-    """Counts shared by every worker and server on the same REDIS_URL."""
-
-    prefix = "contest:ratelimit:"
-
-    def __init__(self, url: str):
-        import redis
-
-        self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-
-    def hit(self, counters: list[tuple[str, int, int]]) -> list[int]:
-        pipe = self.client.pipeline(transaction=False)  # one round trip for all the counters
-        for key, window, seconds in counters:
-            name = f"{self.prefix}{key}:{window}"
-            pipe.incr(name)
-            pipe.expire(name, seconds + 1)
-        return [int(count) for count in pipe.execute()[::2]]
-
-    def clear(self) -> None:
-        for name in self.client.scan_iter(self.prefix + "*"):
-            self.client.delete(name)
-
-
-def _stores(app) -> dict:
-    stores = app.extensions.get("ratelimit")
-    if stores is None:
+def _limiters(app) -> dict:
+    limiters = app.extensions.get("ratelimit")
+    if limiters is None:
         url = app.config.get("REDIS_URL")
-        stores = {"shared": RedisCounts(url) if url else None, "local": MemoryCounts()}
-        app.extensions["ratelimit"] = stores
-    return stores
+        shared = None
+        if url:
+            shared = FixedWindowRateLimiter(RedisStorage(url, key_prefix=REDIS_PREFIX,
+                                                         socket_timeout=1, socket_connect_timeout=1))
+        limiters = {"shared": shared, "local": FixedWindowRateLimiter(MemoryStorage())}
+        app.extensions["ratelimit"] = limiters
+    return limiters
 
 
-def _hit(action: str, counters: list[tuple[str, int, int]]) -> list[int]:
+def hit_all(limiter, counters: list[tuple[RateLimitItem, str, str]]) -> int:
+    """Count one request on each (limit, action, who) in order, stopping at the first that refuses;
+    0 when all took it, else the seconds until the refusing window ends (the others given back)."""
+    taken = []
+    for item, action, who in counters:
+        if not limiter.hit(item, action, who):
+            for done in taken:
+                limiter.hit(*done, cost=-1)  # a refused request counts against nobody else
+            return seconds_until(limiter.get_window_stats(item, action, who).reset_time, time.time())
+        taken.append((item, action, who))
+    return 0
+
+
+def _check(action: str, counters: list[tuple[RateLimitItem, str, str]]) -> int:
     import redis
 
-    stores = _stores(current_app._get_current_object())
-    if action not in LOCAL_ONLY and stores["shared"] is not None:
+    limiters = _limiters(current_app._get_current_object())
+    if action not in LOCAL_ONLY and limiters["shared"] is not None:
         try:
-            return stores["shared"].hit(counters)
+            return hit_all(limiters["shared"], counters)
         except redis.RedisError:
             log.warning("REDIS_URL does not answer: counting rate limits in this process")
-    return stores["local"].hit(counters)
+    return hit_all(limiters["local"], counters)
 
 
 def forget_all(app) -> None:
     """Tests: start with no counts."""
-    stores = _stores(app)
-    stores["local"].clear()
-    if stores["shared"] is not None:
-        stores["shared"].clear()
+    limiters = _limiters(app)
+    limiters["local"].storage.reset()
+    if limiters["shared"] is not None:
+        limiters["shared"].storage.reset()
 
 
 # --- the check ---------------------------------------------------------------------------------
@@ -190,25 +160,22 @@ def _user_id():
 
 
 def check(action: str, user_id=None) -> None:
-    """Count one `action` for the caller (user and address); refuse it over either limit."""
+    """Count one `action` for the caller (user, then address); refuse it over either limit."""
     limits = current_app.config.get("RATE_LIMITS", {}).get(action)
     if not limits or not has_request_context():
         return
     per_user, per_address = limits
     if user_id is None:
         user_id = _user_id()
-    now = utcnow().timestamp()
-    counters, limits = [], []
+    counters = []
     for who, text in ((f"u{user_id}" if user_id is not None else None, per_user),
                       (f"a{request.remote_addr or '-'}", per_address)):
-        limit = limit_of(text)
-        if who is not None and limit is not None:
-            counters.append((f"{action}:{who}", window_of(now, limit[1]), limit[1]))
-            limits.append(limit)
+        item = limit_of(text)
+        if who is not None and item is not None:
+            counters.append((item, action, who))
     if not counters:
         return
-    wait = max((retry_after(now, seconds) for (amount, seconds), count in zip(limits, _hit(action, counters))
-                if over(count, amount)), default=0)
+    wait = _check(action, counters)
     if wait:
         raise Refusal("rate_limited", 429, message(wait), headers={"Retry-After": str(wait)})
 
