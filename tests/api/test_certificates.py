@@ -19,10 +19,8 @@ NAME = unicodedata.normalize("NFC", "Nguyễn Thị Ánh Tuyết")
 
 
 @pytest.fixture
-def inline(app):
-    app.config["JOBS_INLINE"] = True
-    yield
-    app.config["JOBS_INLINE"] = False
+def inline(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_INLINE", True)  # as TestConfig has it: said for the reader
 
 
 def _round(make, names=(NAME, "Trần Văn Bảo"), publish=True):

@@ -11,10 +11,8 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/7"
 
 
 @pytest.fixture
-def inline(app):
-    app.config["JOBS_INLINE"] = True
-    yield
-    app.config["JOBS_INLINE"] = False
+def inline(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_INLINE", True)  # as TestConfig has it: said for the reader
 
 
 def _enqueue(func, user, **kwargs) -> str:
@@ -32,7 +30,8 @@ def test_a_job_runs_inline_after_the_commit_and_reports_done_with_its_result(mak
                     "result": {"counted": 4}, "error": None}
 
 
-def test_a_job_runs_in_a_background_thread_without_redis(make, client, app):
+def test_a_job_runs_in_a_background_thread_without_redis(make, client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
     owner = make.user()
     job_id = _enqueue("count_to", owner, n=3)
     for thread in [t for t in __import__("threading").enumerate() if t.name == f"job-{job_id}"]:
@@ -92,7 +91,8 @@ def test_job_ids_are_unguessable():
 
 
 @pytest.fixture
-def redis_queue(app):
+def redis_queue(app, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)  # to the queue, not a thread
     redis = Redis.from_url(REDIS_TEST_URL)
     try:
         redis.ping()
