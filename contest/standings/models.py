@@ -1,5 +1,5 @@
 """Final ranks and participation of a closed quiz round, frozen together."""
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contest.extensions import db
@@ -21,10 +21,12 @@ class UnitParticipation(db.Model):
 
 
 class Standing(db.Model):
-    """Final ranks of a closed quiz round, computed once and frozen."""
+    """Final ranks of a closed quiz round, computed once and frozen. The board's order is
+    (rank, attempt_id); its pages are read by a seek on that index (board.py)."""
 
     __tablename__ = "standing"
-    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),
+                      Index("ix_standing_round_rank", "round_id", "rank", "attempt_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

@@ -10,6 +10,7 @@ not change a closed round's participation.
 from flask import current_app
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from contest.accounts.models import Unit, User
 from contest.audit.service import SYSTEM, record
@@ -92,7 +93,7 @@ def freeze_if_closed(round_: Round) -> bool:
         frozen = db.session.execute(insert(Standing).from_select(
             ["round_id", "user_id", "attempt_id", "rank", "prediction_gap"],
             select(ranked.c.round_id, ranked.c.user_id, ranked.c.attempt_id, ranked.c.rank,
-                   ranked.c.prediction_gap))).rowcount
+                   ranked.c.prediction_gap)).execution_options(preserve_rowcount=True)).rowcount
         freeze_participation(locked)
         locked.prediction_truth = truth
         locked.standings_frozen_at = utcnow()
@@ -187,7 +188,25 @@ def leaderboard(round_: Round) -> list[dict]:
     return rows
 
 
+def frozen_position(round_id: int, user_id: int) -> dict | None:
+    """A member's row on a frozen board: {"rank", "user_id", "position"} (position from 0), or
+    None if they are not ranked. One SELECT: the rows before theirs are rank - 1, plus those of
+    their rank with a smaller attempt id."""
+    mine = aliased(Standing)
+    ahead = select(func.count()).where(
+        Standing.round_id == mine.round_id, Standing.rank == mine.rank,
+        Standing.attempt_id < mine.attempt_id).scalar_subquery()
+    found = db.session.execute(select(mine.rank, mine.rank - 1 + ahead).where(
+        mine.round_id == round_id, mine.user_id == user_id)).first()
+    return None if found is None else {"rank": found[0], "user_id": user_id, "position": found[1]}
+
+
 def member_standing(round_: Round, user_id: int) -> dict | None:
+    """A member's place on the board, or None if not ranked: once the ranks are frozen, their
+    {"rank", "user_id", "position"} in one indexed SELECT (not the whole board: every member
+    looks up theirs when the results come out); before, their row of the live board."""
+    if freeze_if_closed(round_):
+        return frozen_position(round_.id, user_id)
     for row in leaderboard(round_):
         if row["user_id"] == user_id:
             return row

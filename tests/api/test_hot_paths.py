@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from contest.accounts.models import User
+from contest.audit.models import AuditEvent
 from contest.extensions import cache, db
 from contest.rounds.models import Attempt, AttemptQuestion, Round
 from contest.standings.models import Standing, UnitParticipation
@@ -231,8 +232,19 @@ def test_the_leaderboard_costs_the_same_statements_for_200_rows_as_for_10(client
     clean_tables()
     cache.clear()
     assert count_board(client, make, 200) == small
-    assert small[1:] == [3, 3]  # round, contest, ranks with their names and units (the page: its
-    # user, no round); the longest extra time is a column of the round, read with it
+    # The API: round, contest, the page of rows (a seek on the frozen rank), the count; the
+    # page the same and the member's own row (its user, no round); the longest extra time is
+    # a column of the round, read with it.
+    assert small[1:] == [4, 5]
+
+
+def test_a_deep_page_of_the_frozen_board_costs_what_the_first_costs(client, make):
+    first = count_board(client, make, 200)
+    from tests.conftest import clean_tables
+
+    clean_tables()
+    cache.clear()
+    assert count_board(client, make, 200, offset=150)[1:] == first[1:] == [4, 5]
 
 
 def test_the_freeze_costs_the_same_statements_for_200_rows_as_for_10(make):
@@ -253,6 +265,9 @@ def test_the_freeze_costs_the_same_statements_for_200_rows_as_for_10(make):
         participation = db.session.execute(select(UnitParticipation)).scalar_one()
         assert (participation.members, participation.participants) == (n, n)
         assert db.session.get(Round, round_id).prediction_truth == n  # every answer right
+        audit = db.session.execute(select(AuditEvent).where(AuditEvent.object_type == "round",
+                                                            AuditEvent.action == "round.freeze")).scalar_one()
+        assert audit.after["ranked"] == n
         return seen
 
     small = freeze(10)

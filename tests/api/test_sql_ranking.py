@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 
 from contest.accounts.models import Unit, User
+from contest.bounds import INT_MAX
 from contest.extensions import db
 from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
-from contest.standings import participation, ranking, sql_ranking
+from contest.standings import board, participation, ranking, sql_ranking
 from contest.standings.models import Standing, UnitParticipation
 from contest.standings.service import freeze_if_closed, leaderboard
 
@@ -152,3 +153,28 @@ def test_the_freeze_stores_the_ranks_of_the_rules_and_the_unit_table_of_count_un
         assert got[unit_id][2] == pytest.approx(total)
     assert want[top.id][0] == sum(1 for u in users if u.unit_id is not None) - 1  # all but the late one
     assert want[cells[0].id][0] == sum(1 for u in users if u.unit_id == cells[0].id) - 1
+
+
+def test_keyset_pages_of_the_frozen_board_are_the_windows_of_the_whole_board(make):
+    """board.py reads a page by a seek on the frozen rank: every window, at every offset and
+    size, ties across a page's edges included, is the same rows (prizes too) as the window of the
+    whole board; the count and each member's position are those of the whole board."""
+    rng = random.Random(SEED + 1)
+    round_ = random_round(make, rng, members=45)
+    round_.prizes = [{"name": "Giải Nhất", "count": 1}, {"name": "Giải Nhì", "count": 3},
+                     {"name": "Giải Ba", "count": 6}]
+    db.session.commit()
+    make.clock.set(round_.closes_at + timedelta(minutes=1))
+    whole = leaderboard(round_)
+    ranks = [row["rank"] for row in whole]
+    assert len(set(ranks)) < len(ranks) - 3  # ties, and some across the windows below
+    assert board.frozen_count(round_.id) == len(whole)
+    for limit in (1, 2, 3, 7, 50):
+        for offset in range(len(whole) + 2):
+            assert board.frozen_page(round_, offset, limit) == whole[offset:offset + limit], (offset, limit)
+    for position, row in enumerate(whole):
+        assert board.frozen_position(round_.id, row["user_id"]) == {
+            "rank": row["rank"], "user_id": row["user_id"], "position": position}
+    assert board.frozen_position(round_.id, make.user().id) is None
+    assert board.frozen_count(round_.id + 1) == 0 and board.frozen_page(round_, 10**9, 50) == []
+    assert board.frozen_page(round_, INT_MAX, 500) == []  # the bounds stay integers of the database
