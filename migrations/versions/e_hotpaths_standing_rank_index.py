@@ -10,7 +10,7 @@ user_id are the attempt's, whose own foreign key implies both, and checking all 
 was most of a 200,000-row freeze (bench/README.md).
 
 Revision ID: e_hotpaths
-Revises: e_register
+Revises: e_longjobs
 Create Date: 2026-12-04 18:40:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e_hotpaths'
-down_revision = 'e_register'
+down_revision = 'e_longjobs'
 branch_labels = None
 depends_on = None
 
