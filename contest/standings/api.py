@@ -12,12 +12,13 @@ from contest.standings.exports import contest_export_file, export_file, report_f
 from contest.standings.dashboard import cached_dashboard
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.overall import UNIT_ORDERS, rank_units
-from contest.standings.search import MAX_QUERY, search_rows
+from contest.standings import board
+from contest.standings.search import MAX_QUERY
 from contest.certificates.service import of_user as certificates_of_user
 from contest.extensions import db
 from contest.ratelimit import limited
 from contest.standings.member_results import member_results
-from contest.standings.service import leaderboard, unit_participation
+from contest.standings.service import unit_participation
 from question_bank.service import question_statistics_table
 
 blp = Blueprint("api_standings", __name__, description="Leaderboards")
@@ -92,7 +93,8 @@ def round_leaderboard(args, round_id):
     """Ranked rows, best first, a window of them; with `q`, only the matching members (their
     rank on the whole board kept), by the same rule as the page (contest/standings/search.py)."""
     round_ = get_visible_quiz_round_or_404(round_id, current_actor())
-    page = page_of(search_rows(leaderboard(round_), args["q"]), args)
+    # Final ranks: the window read from the frozen table by a seek on the rank (board.py).
+    page = board.api_page(round_, args["offset"], args["limit"], args["q"])
     page["final"] = round_.standings_frozen_at is not None
     page["prediction_truth"] = round_.prediction_truth
     return page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-__all__ = ["count_units", "unit_row", "sort_rows"]
+__all__ = ["count_units", "roll_up", "unit_row", "sort_rows"]
 
 
 def count_units(parents: Mapping[int, int | None], members: Iterable[tuple[int, int]],
@@ -31,6 +31,33 @@ def count_units(parents: Mapping[int, int | None], members: Iterable[tuple[int, 
             if user_id in scores:
                 line[1] += 1
                 line[2] += scores[user_id]
+            current = parents.get(current)
+    return {unit_id: (m, p, s) for unit_id, (m, p, s) in counted.items()}
+
+
+def roll_up(parents: Mapping[int, int | None],
+            direct: Mapping[int, tuple[int, int, float]]) -> dict[int, tuple[int, int, float]]:
+    """``count_units`` from each unit's own counts: per unit id, (members, participants, sum of
+    the participants' scores) of the unit and every sub-unit, from ``direct``, the same three
+    figures of each unit's own members only (a GROUP BY unit in SQL). A unit adds into each of
+    its ancestors once (a loop in the tree stops the walk); every unit of ``parents`` is in the
+    answer, units without members at 0.
+
+    >>> parents = {1: None, 2: 1, 3: 1}           # committee 1 with cells 2 and 3
+    >>> roll_up(parents, {2: (3, 2, 14.0), 3: (1, 0, 0.0)})   # the members of count_units' example
+    {1: (4, 2, 14.0), 2: (3, 2, 14.0), 3: (1, 0, 0.0)}
+    >>> roll_up({1: 2, 2: 1}, {1: (1, 1, 5.0)})   # a loop: each unit counted once
+    {1: (1, 1, 5.0), 2: (1, 1, 5.0)}
+    """
+    counted = {unit_id: [0, 0, 0.0] for unit_id in parents}
+    for unit_id, (members, participants, score_sum) in direct.items():
+        seen, current = set(), unit_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            line = counted.setdefault(current, [0, 0, 0.0])
+            line[0] += members
+            line[1] += participants
+            line[2] += score_sum
             current = parents.get(current)
     return {unit_id: (m, p, s) for unit_id, (m, p, s) in counted.items()}
 

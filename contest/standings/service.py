@@ -8,17 +8,17 @@ part, their scores) in `round_unit_participation`: later registrations, moves an
 not change a closed round's participation.
 """
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from contest.accounts.models import Unit, User
 from contest.audit.service import SYSTEM, record
 from contest.clock import utcnow
 from contest.extensions import cache_forget, cache_get, cache_set, db
-from contest.standings import ranking
 from contest.rounds.models import Attempt, Round
 from contest.rounds.service import expire_overdue
-from contest.standings import participation, publishing
+from contest.standings import participation, publishing, sql_ranking
 from contest.standings.models import Standing, UnitParticipation
 from contest.rounds.prizes import with_prizes
 
@@ -40,43 +40,28 @@ def forget_round(round_id: int) -> None:
     cache_forget(_leaderboard_key(round_id), _units_key(round_id))
 
 
-def _finished(round_id: int) -> list[ranking.Finished]:
-    rows = db.session.execute(
-        select(Attempt.id, Attempt.user_id, Attempt.number, Attempt.score, Attempt.correct_count,
-               Attempt.question_count, Attempt.submitted_at, Attempt.duration_seconds,
-               Attempt.prediction)
-        .where(Attempt.round_id == round_id, Attempt.status != "in_progress")
-    ).all()
-    return [ranking.Finished(attempt_id=r[0], user_id=r[1], number=r[2], score=r[3] or 0,
-                             correct_count=r[4] or 0, question_count=r[5] or 0,
-                             submitted_at=r[6], duration_seconds=r[7] or 0, prediction=r[8])
-            for r in rows]
+def board_row(rank, gap, attempt_id, user_id, score, correct, count, prediction, duration, submitted_at,
+         name, unit_id, unit) -> dict:
+    """One leaderboard row as the pages, the API and the exports read it."""
+    return {
+        "rank": rank, "display_name": name, "unit": unit, "unit_id": unit_id,
+        "score": score or 0, "correct_count": correct or 0, "question_count": count or 0,
+        "prediction": prediction, "prediction_gap": gap, "duration_seconds": round(duration or 0, 3),
+        "submitted_at": submitted_at, "user_id": user_id, "attempt_id": attempt_id,
+    }
 
 
-def _people(round_id: int) -> dict[int, tuple[str, str | None, int | None]]:
-    """Name and unit of everyone who finished an attempt in the round, in one query."""
-    units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-    taken = select(Attempt.user_id).where(Attempt.round_id == round_id,
-                                          Attempt.status != "in_progress").distinct().subquery()
-    return {uid: (name, units.get(unit_id), unit_id) for uid, name, unit_id in db.session.execute(
-        select(User.id, User.full_name, User.unit_id).join(taken, taken.c.user_id == User.id))}
-
-
-def _rows(round_id: int, ranked: list[ranking.Ranked]) -> list[dict]:
-    people = _people(round_id) if ranked else {}
-    rows = []
-    for r in ranked:
-        name, unit, unit_id = people.get(r.entry.user_id, ("?", None, None))
-        rows.append({
-            "rank": r.rank, "display_name": name, "unit": unit, "unit_id": unit_id,
-            "score": r.entry.score, "correct_count": r.entry.correct_count,
-            "question_count": r.entry.question_count,
-            "prediction": r.entry.prediction, "prediction_gap": r.prediction_gap,
-            "duration_seconds": round(r.entry.duration_seconds, 3),
-            "submitted_at": r.entry.submitted_at, "user_id": r.entry.user_id,
-            "attempt_id": r.entry.attempt_id,
-        })
-    return rows
+def _live_rows(round_: Round) -> list[dict]:
+    """Live ranks, best first, with names and units: one SELECT, ranked by the database with the
+    rules of ranking.py (sql_ranking.ranked: window functions), no prediction truth yet."""
+    r = sql_ranking.ranked(round_.id, round_.counting, round_.tie_break).subquery("ranked")
+    result = db.session.execute(
+        select(r.c.rank, r.c.prediction_gap, r.c.attempt_id, r.c.user_id, r.c.score, r.c.correct_count,
+               r.c.question_count, r.c.prediction, r.c.duration_seconds, r.c.submitted_at,
+               User.full_name, User.unit_id, Unit.name)
+        .join(User, User.id == r.c.user_id).outerjoin(Unit, Unit.id == User.unit_id)
+        .order_by(r.c.rank, r.c.attempt_id))
+    return [board_row(*row) for row in result]
 
 
 def freeze_if_closed(round_: Round) -> bool:
@@ -99,22 +84,24 @@ def freeze_if_closed(round_: Round) -> bool:
     if locked.standings_frozen_at is not None:  # another request froze it while we waited
         db.session.commit()
         return True
-    counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
-    truth = ranking.prediction_truth(counted.values()) if round_.has_prediction else None
-    ranked = ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=truth)
+    # Ranked where the attempts are (sql_ranking: window functions, the rules of ranking.py):
+    # the true number in one COUNT, the ranks in one INSERT … SELECT, no row through Python.
+    truth = (db.session.execute(sql_ranking.prediction_truth(locked.id, locked.counting)).scalar_one()
+             if locked.has_prediction else None)
+    ranked = sql_ranking.ranked(locked.id, locked.counting, locked.tie_break, truth).subquery("ranked")
     try:
-        if ranked:  # one multi-row INSERT: a national round has hundreds of thousands of ranks
-            db.session.execute(insert(Standing), [
-                {"round_id": round_.id, "user_id": r.entry.user_id, "attempt_id": r.entry.attempt_id,
-                 "rank": r.rank, "prediction_gap": r.prediction_gap} for r in ranked])
-        freeze_participation(locked, {r.entry.user_id: r.entry.score for r in ranked})
+        frozen = db.session.execute(insert(Standing).from_select(
+            ["round_id", "user_id", "attempt_id", "rank", "prediction_gap"],
+            select(ranked.c.round_id, ranked.c.user_id, ranked.c.attempt_id, ranked.c.rank,
+                   ranked.c.prediction_gap)).execution_options(preserve_rowcount=True)).rowcount
+        freeze_participation(locked)
         locked.prediction_truth = truth
         locked.standings_frozen_at = utcnow()
         # The platform computes the final ranks (whoever's reading or the cron set it off).
         record("round.freeze", "round", round_.id, actor=SYSTEM,
                before={"standings_frozen_at": None, "prediction_truth": None},
                after={"standings_frozen_at": locked.standings_frozen_at, "prediction_truth": truth,
-                      "ranked": len(ranked)}, round_id=round_.id, contest_id=round_.contest_id)
+                      "ranked": frozen}, round_id=round_.id, contest_id=round_.contest_id)
         db.session.commit()
     except IntegrityError:  # SQLite has no row locks: a simultaneous reader froze it first
         db.session.rollback()
@@ -123,22 +110,30 @@ def freeze_if_closed(round_: Round) -> bool:
     return True
 
 
-def _registered_members(registered_by=None, took_part=()):
-    """(user id, unit id) of the members who belong to a unit; given a moment, only those
-    registered by then or who took part (a member who took part was registered, whatever the
-    clock of an import said)."""
-    rows = db.session.execute(select(User.id, User.unit_id, User.created_at)
+def _registered_members():
+    """(user id, unit id) of the members who belong to a unit (a live round's unit table)."""
+    return db.session.execute(select(User.id, User.unit_id)
                               .where(User.role == "member", User.unit_id.is_not(None))).all()
-    return [(uid, unit_id) for uid, unit_id, created_at in rows
-            if registered_by is None or created_at <= registered_by or uid in took_part]
 
 
-def freeze_participation(round_: Round, scores: dict[int, float]) -> None:
-    """Store a closed round's unit table, counted now: members registered by the close, in the
-    unit they belong to at the freeze (the cron freezes right at the close), and who took part
-    (``scores``: the counted score of each ranked member). Part of the freeze's transaction."""
+def freeze_participation(round_: Round) -> None:
+    """Store a closed round's unit table, counted now: members registered by the close (or who
+    took part: a member who took part was registered, whatever the clock of an import said), in
+    the unit they belong to at the freeze (the cron freezes right at the close), and who took
+    part (a row of the round's frozen ranks, just inserted). The database counts each unit's own
+    members (one GROUP BY); participation.roll_up adds them up the unit tree. Part of the
+    freeze's transaction."""
     parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-    counted = participation.count_units(parents, _registered_members(round_.closes_at, scores), scores)
+    direct = db.session.execute(
+        select(User.unit_id, func.count(User.id), func.count(Standing.id), func.sum(Attempt.score))
+        .select_from(User)
+        .outerjoin(Standing, and_(Standing.user_id == User.id, Standing.round_id == round_.id))
+        .outerjoin(Attempt, Attempt.id == Standing.attempt_id)
+        .where(User.role == "member", User.unit_id.is_not(None),
+               or_(User.created_at <= round_.closes_at, Standing.id.is_not(None)))
+        .group_by(User.unit_id)).all()
+    counted = participation.roll_up(parents, {unit_id: (members, took_part, float(total or 0))
+                                              for unit_id, members, took_part, total in direct})
     rows = [{"round_id": round_.id, "unit_id": unit_id, "members": m, "participants": p, "score_sum": total}
             for unit_id, (m, p, total) in counted.items() if unit_id in parents]
     if rows:
@@ -154,22 +149,20 @@ def freeze_closed_rounds() -> int:
     return sum(1 for round_ in due if freeze_if_closed(round_))
 
 
+def frozen_columns():
+    return (Standing.rank, Standing.prediction_gap, Attempt.id, Attempt.user_id, Attempt.score,
+            Attempt.correct_count, Attempt.question_count, Attempt.prediction, Attempt.duration_seconds,
+            Attempt.submitted_at, User.full_name, User.unit_id, Unit.name)
+
+
 def _frozen_rows(round_id: int) -> list[dict]:
     """Final ranks as stored, with names and units, in one query of plain rows."""
-    units = dict(db.session.execute(select(Unit.id, Unit.name)).all())
     result = db.session.execute(
-        select(Standing.rank, Standing.prediction_gap, Attempt.id, Attempt.user_id, Attempt.score,
-               Attempt.correct_count, Attempt.question_count, Attempt.prediction,
-               Attempt.duration_seconds, Attempt.submitted_at, User.full_name, User.unit_id)
+        select(*frozen_columns())
         .join(Attempt, Standing.attempt_id == Attempt.id).join(User, Standing.user_id == User.id)
-        .where(Standing.round_id == round_id).order_by(Standing.rank, Attempt.id))
-    return [{
-        "rank": rank, "display_name": name, "unit": units.get(unit_id), "unit_id": unit_id,
-        "score": score or 0, "correct_count": correct or 0, "question_count": count,
-        "prediction": prediction, "prediction_gap": gap, "duration_seconds": round(duration or 0, 3),
-        "submitted_at": submitted_at, "user_id": user_id, "attempt_id": attempt_id,
-    } for (rank, gap, attempt_id, user_id, score, correct, count, prediction, duration, submitted_at,
-           name, unit_id) in result]
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(Standing.round_id == round_id).order_by(Standing.rank, Standing.attempt_id))
+    return [board_row(*row) for row in result]
 
 
 def leaderboard(round_: Round) -> list[dict]:
@@ -188,16 +181,32 @@ def leaderboard(round_: Round) -> list[dict]:
         rows, final = _frozen_rows(round_.id), True
     else:
         expire_overdue(round_id=round_.id)
-        counted = ranking.counted_attempts(_finished(round_.id), round_.counting)
-        rows = _rows(round_.id, ranking.rank_members(counted.values(), tie_break=round_.tie_break, truth=None))
-        final = False
+        rows, final = _live_rows(round_), False
     with_prizes(rows, round_.prizes)  # ties at a boundary share the prize
     if ttl:
         cache_set(_leaderboard_key(round_.id), (rows, final), ttl * 10 if final else ttl)
     return rows
 
 
+def frozen_position(round_id: int, user_id: int) -> dict | None:
+    """A member's row on a frozen board: {"rank", "user_id", "position"} (position from 0), or
+    None if they are not ranked. One SELECT: the rows before theirs are rank - 1, plus those of
+    their rank with a smaller attempt id."""
+    mine = aliased(Standing)
+    ahead = select(func.count()).where(
+        Standing.round_id == mine.round_id, Standing.rank == mine.rank,
+        Standing.attempt_id < mine.attempt_id).scalar_subquery()
+    found = db.session.execute(select(mine.rank, mine.rank - 1 + ahead).where(
+        mine.round_id == round_id, mine.user_id == user_id)).first()
+    return None if found is None else {"rank": found[0], "user_id": user_id, "position": found[1]}
+
+
 def member_standing(round_: Round, user_id: int) -> dict | None:
+    """A member's place on the board, or None if not ranked: once the ranks are frozen, their
+    {"rank", "user_id", "position"} in one indexed SELECT (not the whole board: every member
+    looks up theirs when the results come out); before, their row of the live board."""
+    if freeze_if_closed(round_):
+        return frozen_position(round_.id, user_id)
     for row in leaderboard(round_):
         if row["user_id"] == user_id:
             return row

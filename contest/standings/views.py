@@ -13,17 +13,17 @@ from contest.ratelimit import limited
 from contest.rounds.forms import ContestStandingsForm, EmptyForm
 from contest.rounds.flags import user_flags
 from contest.rounds.loaders import get_contest_or_404, get_quiz_round_or_404, get_round_or_404
-from contest.standings import publishing, search
+from contest.standings import board, publishing, search
 from contest.standings.contests import contest_standings, contest_units, update_contest
 from contest.standings.exports import contest_export_file, export_file, start_export
 from contest.standings.loaders import get_visible_contest_or_404, get_visible_quiz_round_or_404
 from contest.standings.member_results import member_results
 from contest.standings.public import contest_winners, get_public_contest_or_404, plain_summary, round_winners
 from contest.standings.overall import UNIT_ORDERS, rank_units
-from contest.standings.service import leaderboard, unit_participation
+from contest.standings.service import unit_participation
 from contest.bounds import db_int
 from contest.certificates.service import of_user as certificates_of_user
-from contest.pagination import PageWindow, page_of, page_window
+from contest.pagination import page_of, page_window
 
 bp = Blueprint("standings", __name__)
 PAGE = 50
@@ -37,28 +37,19 @@ def round_leaderboard(round_id):
     # once per row (43 % of the page's CPU on a 2,000-row board, issue 10).
     user = current_user._get_current_object() if current_user.is_authenticated else None
     round_ = get_visible_quiz_round_or_404(round_id, user)
-    rows = leaderboard(round_)
     q = (request.args.get("q") or "").strip()[:search.MAX_QUERY]
-    shown = search.search_rows(rows, q)
-    window = page_window(request.args.get("page", 1, type=db_int), PAGE)
-    pages = window.pages(len(shown))
-    if window.number > pages:  # past the end (an old link, a shorter search): the last page
-        window = PageWindow(pages, PAGE)
-    mine = mine_page = None
-    if user is not None:
-        at = search.position_of(rows, user.id)
-        if at is not None:
-            mine, mine_page = rows[at], at // PAGE + 1
+    # Final ranks a page at a time from the frozen table (board.py: a seek on the rank column),
+    # whatever the board's size; a live board or a search windows the cached whole board.
+    shown = board.html_page(round_, request.args.get("page", 1, type=db_int), PAGE, q,
+                            user.id if user is not None else None)
     refused = None
     if user is not None and user.is_organizer and not round_.results_published:
         refused = publishing.refusal(round_)
-    rows_shown = page_of(shown, window.offset, PAGE)["items"]
     # Implausible attempts (rounds/flags.py): the organizers' alone, for the rows of this page.
-    flags = user_flags(round_.id, [r["user_id"] for r in rows_shown]) if user is not None and user.is_organizer else {}
-    return render_template("standings/leaderboard.html", round=round_, rows=rows_shown, flags=flags,
-                           total=len(rows), matches=len(shown), q=q, page=window.number, pages=pages,
-                           mine=mine, mine_id=mine["user_id"] if mine else None, mine_page=mine_page,
-                           form=EmptyForm(), job=_organizers_job(),
+    flags = (user_flags(round_.id, [r["user_id"] for r in shown["rows"]])
+             if user is not None and user.is_organizer else {})
+    return render_template("standings/leaderboard.html", round=round_, q=q, form=EmptyForm(), **shown,
+                           flags=flags, job=_organizers_job(),
                            publish_refused=publishing.refusal_message(refused) if refused else None)
 
 

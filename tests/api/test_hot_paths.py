@@ -6,11 +6,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from contest.accounts.models import User
+from contest.audit.models import AuditEvent
 from contest.extensions import cache, db
-from contest.rounds.models import Attempt, AttemptQuestion
+from contest.rounds.models import Attempt, AttemptQuestion, Round
+from contest.standings.models import Standing, UnitParticipation
+from contest.standings.service import freeze_if_closed
 from tests.factories import sign_in
 from tests.web.test_leaderboard_page import board
 
@@ -194,17 +197,18 @@ def test_a_role_change_is_seen_on_the_next_request(client, make):
 
 # --- the leaderboard ----------------------------------------------------------------------------
 
-def count_board(client, make, n):
+def count_board(client, make, n, *, offset=0):
     """Statements of the board's first read (which freezes the final ranks), of a read of the
-    frozen ranks (the cache emptied) through the API, and of the page."""
+    frozen ranks (the cache emptied) through the API, and of the page of a signed-in member,
+    `offset` rows down the board."""
     round_, _ = board(make, [f"Thí sinh {i + 1}" for i in range(n)])
     viewer = make.user()
     headers = make.auth(viewer)
     sign_in(client, viewer)
     counts = []
-    for path, headers_ in ((f"/api/v1/rounds/{round_.id}/leaderboard", headers),
-                           (f"/api/v1/rounds/{round_.id}/leaderboard", headers),
-                           (f"/rounds/{round_.id}/leaderboard", {})):
+    for path, headers_ in ((f"/api/v1/rounds/{round_.id}/leaderboard?offset={offset}", headers),
+                           (f"/api/v1/rounds/{round_.id}/leaderboard?offset={offset}", headers),
+                           (f"/rounds/{round_.id}/leaderboard?page={offset // 50 + 1}", {})):
         cache.clear()
         me(client, headers)  # the token cached again: what is counted is the board's
         db.session.remove()  # as in a request of its own: nothing already loaded
@@ -213,8 +217,10 @@ def count_board(client, make, n):
         assert response.status_code == 200
         if response.is_json:
             assert response.json["total"] == n
+            assert [r["display_name"] for r in response.json["items"]] == [
+                f"Thí sinh {i + 1}" for i in range(offset, min(n, offset + 50))]
         else:
-            assert "Thí sinh 1<" in response.get_data(as_text=True)
+            assert f"Thí sinh {offset + 1}<" in response.get_data(as_text=True)
         counts.append(len(seen))
     return counts
 
@@ -226,5 +232,77 @@ def test_the_leaderboard_costs_the_same_statements_for_200_rows_as_for_10(client
     clean_tables()
     cache.clear()
     assert count_board(client, make, 200) == small
-    assert small[1:] == [4, 4]  # round, contest, units, ranks (the page: its user, no round); the longest
-    # extra time is a column of the round, read with it
+    # The API: round, contest, the page of rows (a seek on the frozen rank), the count; the
+    # page the same and the member's own row (its user, no round); the longest extra time is
+    # a column of the round, read with it.
+    assert small[1:] == [4, 5]
+
+
+def test_a_deep_page_of_the_frozen_board_costs_what_the_first_costs(client, make):
+    first = count_board(client, make, 200)
+    from tests.conftest import clean_tables
+
+    clean_tables()
+    cache.clear()
+    assert count_board(client, make, 200, offset=150)[1:] == first[1:] == [4, 5]
+
+
+def test_the_freeze_costs_the_same_statements_for_200_rows_as_for_10(make):
+    """The final ranks go into `standing` in one INSERT … SELECT (the window functions of
+    sql_ranking.py), the unit table from one GROUP BY: nothing runs once per row."""
+    from tests.conftest import clean_tables
+
+    def freeze(n):
+        unit = make.unit("Chi bộ Một")
+        round_, _ = board(make, [f"Thí sinh {i + 1}" for i in range(n)], unit=unit,
+                          prediction_prompt="Bao nhiêu người đúng hết?")
+        round_id = round_.id
+        db.session.remove()
+        round_ = db.session.get(Round, round_id)
+        with statements() as seen:
+            assert freeze_if_closed(round_)
+        assert db.session.execute(select(func.count()).select_from(Standing)).scalar_one() == n
+        participation = db.session.execute(select(UnitParticipation)).scalar_one()
+        assert (participation.members, participation.participants) == (n, n)
+        assert db.session.get(Round, round_id).prediction_truth == n  # every answer right
+        audit = db.session.execute(select(AuditEvent).where(AuditEvent.object_type == "round",
+                                                            AuditEvent.action == "round.freeze")).scalar_one()
+        assert audit.after["ranked"] == n
+        return seen
+
+    small = freeze(10)
+    clean_tables()
+    cache.clear()
+    big = freeze(200)
+    assert len(big) == len(small) == 10, big
+    # Expire what is overdue, lock the round, the true number, the ranks, the units, their
+    # members, the unit table, the audit row, the round; the round read again after the commit.
+    assert [" ".join(s.split()[:3]) for s in big] == [
+        "SELECT attempt.id, attempt.deadline,", "SELECT round.id, round.contest_id,", "SELECT count(*) AS",
+        "INSERT INTO standing", "SELECT unit.id, unit.parent_id", "SELECT user_account.unit_id, count(user_account.id)",
+        "INSERT INTO round_unit_participation", "INSERT INTO audit_event", "UPDATE round SET",
+        "SELECT round.id, round.contest_id,"], big
+
+
+def test_the_live_board_costs_the_same_statements_for_200_rows_as_for_10(client, make):
+    """An open round's board (organizers): ranked by the database in one SELECT."""
+    from tests.conftest import clean_tables
+
+    def live(n):
+        round_, _ = board(make, [f"Thí sinh {i + 1}" for i in range(n)], publish=False)
+        make.clock.set(round_.closes_at - timedelta(hours=1))
+        headers = make.auth(make.user(role="organizer"))
+        path = f"/api/v1/rounds/{round_.id}/leaderboard?offset=5"
+        me(client, headers)
+        db.session.remove()
+        with statements() as seen:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200 and response.json["final"] is False
+        assert response.json["total"] == n
+        assert response.json["items"][0] == {**response.json["items"][0], "rank": 6, "display_name": "Thí sinh 6"}
+        return len(seen)
+
+    small = live(10)
+    clean_tables()
+    cache.clear()
+    assert live(200) == small == 4  # round, contest, the overdue attempts, the ranked rows

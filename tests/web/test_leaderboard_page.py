@@ -150,3 +150,27 @@ def test_each_row_shows_its_prize_and_its_score_the_vietnamese_way(client, make)
 def test_a_round_without_prizes_has_no_prize_column(client, make):
     round_, _ = board(make, NAMES[:2])
     assert 'lb-prize' not in page(client, round_)
+
+
+def test_a_members_result_page_shows_the_frozen_rank_without_reading_the_board(client, make):
+    """Every member opens their result when the results come out: their rank is one indexed
+    read of the frozen table (standings.service.member_standing), not the whole board."""
+    from sqlalchemy import event, select
+
+    round_, users = board(make, [f"Thí sinh số {i + 1}" for i in range(60)])
+    me = db.session.get(User, users[41].id)
+    me.password_hash = db.session.get(User, make.user("mau").id).password_hash  # "secret-pass"
+    db.session.commit()
+    attempt_id = db.session.execute(select(Attempt.id).where(Attempt.user_id == me.id)).scalar_one()
+    sign_in(client, me)
+    client.get(f"/rounds/{round_.id}/leaderboard")  # the first reader freezes the ranks
+    seen = []
+    listen = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        body = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert "Thứ hạng của bạn: 42" in body
+    assert not any("FROM standing JOIN attempt" in " ".join(s.split()) for s in seen)  # no board read
+    assert sum("FROM standing" in s for s in seen) == 1
