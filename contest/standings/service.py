@@ -51,17 +51,58 @@ def board_row(rank, gap, attempt_id, user_id, score, correct, count, prediction,
     }
 
 
-def _live_rows(round_: Round) -> list[dict]:
-    """Live ranks, best first, with names and units: one SELECT, ranked by the database with the
-    rules of ranking.py (sql_ranking.ranked: window functions), no prediction truth yet."""
+def _live_board(round_: Round):
+    """The live board as a subquery: every counted attempt ranked by the database with the rules
+    of ranking.py (sql_ranking.ranked: window functions, no prediction truth yet), with its
+    member's name and unit, its ``position`` on the board (from 0: the order is rank, then
+    attempt id) and the board's ``total`` (a window over the ranked rows, so a page of it is one
+    SELECT with LIMIT/OFFSET and no row but the page's leaves the database)."""
     r = sql_ranking.ranked(round_.id, round_.counting, round_.tie_break).subquery("ranked")
-    result = db.session.execute(
-        select(r.c.rank, r.c.prediction_gap, r.c.attempt_id, r.c.user_id, r.c.score, r.c.correct_count,
-               r.c.question_count, r.c.prediction, r.c.duration_seconds, r.c.submitted_at,
-               User.full_name, User.unit_id, Unit.name)
-        .join(User, User.id == r.c.user_id).outerjoin(Unit, Unit.id == User.unit_id)
-        .order_by(r.c.rank, r.c.attempt_id))
-    return [board_row(*row) for row in result]
+    return (select(r.c.rank, r.c.prediction_gap, r.c.attempt_id, r.c.user_id, r.c.score, r.c.correct_count,
+                   r.c.question_count, r.c.prediction, r.c.duration_seconds, r.c.submitted_at,
+                   User.full_name, User.unit_id, Unit.name.label("unit_name"),
+                   (func.row_number().over(order_by=(r.c.rank, r.c.attempt_id)) - 1).label("position"),
+                   func.count().over().label("total"))
+            .join(User, User.id == r.c.user_id).outerjoin(Unit, Unit.id == User.unit_id)
+            .subquery("live"))
+
+
+def _live_select(live):
+    return select(*[c for c in live.c if c.key not in ("position", "total")], live.c.position, live.c.total)
+
+
+def _live_rows(round_: Round) -> list[dict]:
+    """Live ranks, best first, with names and units: one SELECT (the whole board)."""
+    live = _live_board(round_)
+    return [board_row(*row[:-2]) for row in db.session.execute(_live_select(live).order_by(live.c.position))]
+
+
+def _live_row(row) -> dict:
+    """A row of the live board with its ``position`` (from 0)."""
+    return {**board_row(*row[:-2]), "position": row[-2]}
+
+
+def live_page(round_: Round, offset: int, limit: int) -> tuple[list[dict], int]:
+    """Rows offset .. offset + limit - 1 of an open round's live board (each with its
+    ``position``) and the board's size:
+    one SELECT (LIMIT/OFFSET over the ranked window; the total is a column of every row), and
+    one COUNT more only for a page past the end. The caller has expired what is overdue."""
+    live = _live_board(round_)
+    found = db.session.execute(_live_select(live).order_by(live.c.position).offset(offset).limit(limit)).all()
+    if found:
+        return [_live_row(row) for row in found], found[0][-1]
+    if offset <= 0:
+        return [], 0
+    c = sql_ranking.counted(round_.id, round_.counting)
+    return [], db.session.execute(select(func.count()).select_from(c)).scalar_one()
+
+
+def live_position(round_: Round, user_id: int) -> dict | None:
+    """A member's row of the live board, with its ``position``, or None if they are
+    not ranked: one SELECT (the board is ranked in the database, one row leaves it)."""
+    live = _live_board(round_)
+    found = db.session.execute(_live_select(live).where(live.c.user_id == user_id)).first()
+    return None if found is None else _live_row(found)
 
 
 def freeze_if_closed(round_: Round) -> bool:
