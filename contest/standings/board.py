@@ -9,8 +9,10 @@ row of the board: the board's order is (rank, attempt_id) and ranks are competit
 plus its place among the rows of its rank. A page costs the same few statements and index reads
 at offset 199,950 as at offset 0 — and the same for 200,000 rows as for 10.
 
-The live board of an open round (organizers only) and a search by name (?q=, contest/standings/
-search.py) still window the whole board (service.leaderboard, cached for a few seconds).
+The live board of an open round (organizers only) is ranked by the database at each read and
+a page of it kept (service.live_page: the page, the total and the member's own row in one
+SELECT). A search by name (?q=, contest/standings/search.py) still windows the whole board
+(service.leaderboard, cached for a few seconds).
 """
 from sqlalchemy import func, select
 
@@ -24,7 +26,7 @@ from contest.standings.member_results import prize_for_rank
 from contest.standings.models import Standing
 from contest.rounds.service import expire_overdue
 from contest.standings.service import (board_row, freeze_if_closed, frozen_columns, frozen_position,
-                                       leaderboard, live_page, live_position)
+                                       leaderboard, live_page)
 
 __all__ = ["frozen_count", "frozen_page", "frozen_position", "api_page", "html_page"]
 
@@ -86,7 +88,7 @@ def api_page(round_: Round, offset: int, limit: int, q: str | None = None) -> di
     if how == "frozen":
         return {"items": frozen_page(round_, offset, limit), "total": frozen_count(round_.id)}
     if how == "live":
-        rows, total = live_page(round_, offset, limit)
+        rows, total, _ = live_page(round_, offset, limit)
         for row in rows:
             del row["position"]
         return {"items": _with_prizes(round_, rows), "total": total}
@@ -105,14 +107,13 @@ def html_page(round_: Round, number: int | None, size: int, q: str, user_id: int
             window = PageWindow(pages, size)
         rows = frozen_page(round_, window.offset, size)
         mine = frozen_position(round_.id, user_id) if user_id is not None else None
-    elif how == "live":  # the page and its total in one SELECT; past the end, the last page
-        rows, total = live_page(round_, window.offset, size)
+    elif how == "live":  # the page, its total and the member's row in one SELECT
+        rows, total, mine = live_page(round_, window.offset, size, user_id)
         matches, pages = total, window.pages(total)
-        if window.number > pages:
+        if window.number > pages:  # past the end (an old link): the last page
             window = PageWindow(pages, size)
-            rows, total = live_page(round_, window.offset, size)
+            rows, total, mine = live_page(round_, window.offset, size, user_id)
         rows = _with_prizes(round_, rows)
-        mine = live_position(round_, user_id) if user_id is not None else None
         if mine is not None:
             _with_prizes(round_, [mine])
     else:

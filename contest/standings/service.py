@@ -54,21 +54,21 @@ def board_row(rank, gap, attempt_id, user_id, score, correct, count, prediction,
 def _live_board(round_: Round):
     """The live board as a subquery: every counted attempt ranked by the database with the rules
     of ranking.py (sql_ranking.ranked: window functions, no prediction truth yet), with its
-    member's name and unit, its ``position`` on the board (from 0: the order is rank, then
-    attempt id) and the board's ``total`` (a window over the ranked rows, so a page of it is one
-    SELECT with LIMIT/OFFSET and no row but the page's leaves the database)."""
+    ``position`` on the board (from 0: the order is rank, then attempt id) and the board's
+    ``total`` (windows over the ranked rows, so a page of it is one SELECT with LIMIT/OFFSET and
+    no row but the page's leaves the database). Names and units are joined to the rows kept."""
     r = sql_ranking.ranked(round_.id, round_.counting, round_.tie_break).subquery("ranked")
-    return (select(r.c.rank, r.c.prediction_gap, r.c.attempt_id, r.c.user_id, r.c.score, r.c.correct_count,
-                   r.c.question_count, r.c.prediction, r.c.duration_seconds, r.c.submitted_at,
-                   User.full_name, User.unit_id, Unit.name.label("unit_name"),
-                   (func.row_number().over(order_by=(r.c.rank, r.c.attempt_id)) - 1).label("position"),
-                   func.count().over().label("total"))
-            .join(User, User.id == r.c.user_id).outerjoin(Unit, Unit.id == User.unit_id)
-            .subquery("live"))
+    return select(*r.c, (func.row_number().over(order_by=(r.c.rank, r.c.attempt_id)) - 1).label("position"),
+                  func.count().over().label("total")).subquery("live")
 
 
 def _live_select(live):
-    return select(*[c for c in live.c if c.key not in ("position", "total")], live.c.position, live.c.total)
+    """The kept rows of the live board with their names and units, in board_row's order of
+    columns, then the position and the total."""
+    return (select(live.c.rank, live.c.prediction_gap, live.c.attempt_id, live.c.user_id, live.c.score,
+                   live.c.correct_count, live.c.question_count, live.c.prediction, live.c.duration_seconds,
+                   live.c.submitted_at, User.full_name, User.unit_id, Unit.name, live.c.position, live.c.total)
+            .join(User, User.id == live.c.user_id).outerjoin(Unit, Unit.id == User.unit_id))
 
 
 def _live_rows(round_: Round) -> list[dict]:
@@ -82,27 +82,27 @@ def _live_row(row) -> dict:
     return {**board_row(*row[:-2]), "position": row[-2]}
 
 
-def live_page(round_: Round, offset: int, limit: int) -> tuple[list[dict], int]:
+def live_page(round_: Round, offset: int, limit: int, user_id: int | None = None):
     """Rows offset .. offset + limit - 1 of an open round's live board (each with its
-    ``position``) and the board's size:
-    one SELECT (LIMIT/OFFSET over the ranked window; the total is a column of every row), and
-    one COUNT more only for a page past the end. The caller has expired what is overdue."""
-    live = _live_board(round_)
-    found = db.session.execute(_live_select(live).order_by(live.c.position).offset(offset).limit(limit)).all()
+    ``position``), the board's size, and `user_id`'s own row (None if not ranked or not asked):
+    one SELECT — the board ranked once, the page's rows and the member's kept (a range of the
+    position, or theirs), the total a column of every row — and one COUNT more only when it
+    returns nothing (a page past the end). The caller has expired what is overdue."""
+    board = _live_board(round_)
+    kept = and_(board.c.position >= offset, board.c.position < offset + limit)
+    if user_id is not None:
+        kept = or_(kept, board.c.user_id == user_id)
+    live = select(board).where(kept).subquery("page")
+    found = db.session.execute(_live_select(live).order_by(live.c.position)).all()
+    rows = [_live_row(row) for row in found]
+    mine = next((row for row in rows if row["user_id"] == user_id), None) if user_id is not None else None
+    page = [row for row in rows if offset <= row["position"] < offset + limit]
     if found:
-        return [_live_row(row) for row in found], found[0][-1]
+        return page, found[0][-1], mine
     if offset <= 0:
-        return [], 0
+        return [], 0, None
     c = sql_ranking.counted(round_.id, round_.counting)
-    return [], db.session.execute(select(func.count()).select_from(c)).scalar_one()
-
-
-def live_position(round_: Round, user_id: int) -> dict | None:
-    """A member's row of the live board, with its ``position``, or None if they are
-    not ranked: one SELECT (the board is ranked in the database, one row leaves it)."""
-    live = _live_board(round_)
-    found = db.session.execute(_live_select(live).where(live.c.user_id == user_id)).first()
-    return None if found is None else _live_row(found)
+    return [], db.session.execute(select(func.count()).select_from(c)).scalar_one(), None
 
 
 def freeze_if_closed(round_: Round) -> bool:

@@ -184,8 +184,9 @@ def test_pages_of_the_live_board_are_the_windows_of_the_whole_board(make):
     """An open round's board read a page at a time (service.live_page: LIMIT/OFFSET over the
     ranked window, the total a column of the rows) is, at every offset and size, ties across a
     page's edges included, the window of the whole live board (prizes too: board.py gives each
-    row its rank's prize); each member's own row (live_position) is theirs on the whole board."""
-    from contest.standings.service import live_page, live_position
+    row its rank's prize); each member's own row, read with a page that holds it or not, is
+    theirs on the whole board and leaves the page as it was."""
+    from contest.standings.service import live_page
 
     rng = random.Random(SEED + 2)
     round_ = random_round(make, rng, members=45)
@@ -202,12 +203,15 @@ def test_pages_of_the_live_board_are_the_windows_of_the_whole_board(make):
         for offset in range(len(whole) + 2):
             page = board.api_page(round_, offset, limit)
             assert page == {"items": whole[offset:offset + limit], "total": len(whole)}, (offset, limit)
+    plain = [{**{k: v for k, v in row.items() if k != "prize"}, "position": p} for p, row in enumerate(whole)]
     for position, row in enumerate(whole):
-        assert live_position(round_, row["user_id"]) == {
-            **{k: v for k, v in row.items() if k != "prize"}, "position": position}
-    assert live_position(round_, make.user().id) is None
-    assert live_page(round_, 10**9, 50) == ([], len(whole))
-    assert live_page(round_, INT_MAX, 500) == ([], len(whole))
+        for offset in (0, 10, 40):
+            assert live_page(round_, offset, 5, row["user_id"]) == (
+                plain[offset:offset + 5], len(whole), plain[position]), (position, offset)
+    assert live_page(round_, 0, 5, make.user().id) == (plain[:5], len(whole), None)
+    assert live_page(round_, 10**9, 50, whole[3]["user_id"]) == ([], len(whole), plain[3])
+    assert live_page(round_, 10**9, 50) == ([], len(whole), None)
+    assert live_page(round_, INT_MAX, 500) == ([], len(whole), None)
     shown = board.html_page(round_, 10**6, 7, "", whole[-1]["user_id"])  # past the end: the last page
     last = -(-len(whole) // 7)
     assert (shown["page"], shown["pages"], shown["total"], shown["matches"]) == (last, last, len(whole), len(whole))
