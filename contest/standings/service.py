@@ -212,7 +212,9 @@ def leaderboard(round_: Round) -> list[dict]:
 
     Cached for every process for LEADERBOARD_CACHE_SECONDS (live ranks) or ten times that (final
     ranks, which only change if a member renames), so the last hour's crowd does not recompute it.
-    LEADERBOARD_CACHE_SECONDS = 0 turns the cache off.
+    LEADERBOARD_CACHE_SECONDS = 0 turns the cache off. For what needs every row (exports,
+    certificates, prizes, the unit table, a search by name); a page of the board is read a page
+    at a time (board.py: frozen_page, live_page).
     """
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
     hit = cache_get(_leaderboard_key(round_.id)) if ttl else None
