@@ -93,7 +93,8 @@ def round_leaderboard(args, round_id):
     """Ranked rows, best first, a window of them; with `q`, only the matching members (their
     rank on the whole board kept), by the same rule as the page (contest/standings/search.py)."""
     round_ = get_visible_quiz_round_or_404(round_id, current_actor())
-    # Final ranks: the window read from the frozen table by a seek on the rank (board.py).
+    # Final ranks: the window read from the frozen table by a seek on the rank (board.py); live
+    # ranks: the window of the database's ranking (LIMIT/OFFSET over the ranked rows).
     page = board.api_page(round_, args["offset"], args["limit"], args["q"])
     page["final"] = round_.standings_frozen_at is not None
     page["prediction_truth"] = round_.prediction_truth

@@ -9,8 +9,10 @@ row of the board: the board's order is (rank, attempt_id) and ranks are competit
 plus its place among the rows of its rank. A page costs the same few statements and index reads
 at offset 199,950 as at offset 0 — and the same for 200,000 rows as for 10.
 
-The live board of an open round (organizers only) and a search by name (?q=, contest/standings/
-search.py) still window the whole board (service.leaderboard, cached for a few seconds).
+The live board of an open round (organizers only) is ranked by the database at each read and
+a page of it kept (service.live_page: the page, the total and the member's own row in one
+SELECT). A search by name (?q=, contest/standings/search.py) still windows the whole board
+(service.leaderboard, cached for a few seconds).
 """
 from sqlalchemy import func, select
 
@@ -22,8 +24,9 @@ from contest.rounds.models import Attempt, Round
 from contest.standings import search
 from contest.standings.member_results import prize_for_rank
 from contest.standings.models import Standing
+from contest.rounds.service import expire_overdue
 from contest.standings.service import (board_row, freeze_if_closed, frozen_columns, frozen_position,
-                                       leaderboard)
+                                       leaderboard, live_page)
 
 __all__ = ["frozen_count", "frozen_page", "frozen_position", "api_page", "html_page"]
 
@@ -56,22 +59,39 @@ def frozen_page(round_: Round, offset: int, limit: int) -> list[dict]:
         select(*frozen_columns()).select_from(page).join(Standing, Standing.id == page.c.id)
         .join(Attempt, Standing.attempt_id == Attempt.id).join(User, Standing.user_id == User.id)
         .outerjoin(Unit, Unit.id == User.unit_id).order_by(page.c.position))
-    rows = [board_row(*row) for row in result]
+    return _with_prizes(round_, [board_row(*row) for row in result])
+
+
+def _with_prizes(round_: Round, rows: list[dict]) -> list[dict]:
+    """Each row with its prize: a function of the rank (member_results.prize_for_rank, the tier
+    rule of with_prizes), so a page needs no other row of the board."""
     for row in rows:
         row["prize"] = prize_for_rank(row["rank"], round_.prizes)
     return rows
 
 
-def _keyset(round_: Round, q: str | None) -> bool:
-    """Whether the board is read a page at a time: frozen (the first reader after the close
-    freezes it) and not searched."""
-    return not search.query_words(q) and freeze_if_closed(round_)
+def _board(round_: Round, q: str | None) -> str:
+    """How the board is read: "frozen" (the first reader after the close freezes it) or "live"
+    (an open round, organizers only), a page at a time from the database either way; "search"
+    for a search by name, which filters the cached whole board (service.leaderboard)."""
+    if search.query_words(q):
+        return "search"
+    if freeze_if_closed(round_):
+        return "frozen"
+    expire_overdue(round_id=round_.id)  # as service.leaderboard does before ranking live
+    return "live"
 
 
 def api_page(round_: Round, offset: int, limit: int, q: str | None = None) -> dict:
     """The API's window: {"items", "total"}; with `q`, the matching rows and their number."""
-    if _keyset(round_, q):
+    how = _board(round_, q)
+    if how == "frozen":
         return {"items": frozen_page(round_, offset, limit), "total": frozen_count(round_.id)}
+    if how == "live":
+        rows, total, _ = live_page(round_, offset, limit)
+        for row in rows:
+            del row["position"]
+        return {"items": _with_prizes(round_, rows), "total": total}
     return page_of(search.search_rows(leaderboard(round_), q), offset, limit)
 
 
@@ -79,13 +99,23 @@ def html_page(round_: Round, number: int | None, size: int, q: str, user_id: int
     """Page `number` of the page's board (past the end: the last page), searched by `q`, with
     the signed-in member's own row: what templates/standings/leaderboard.html shows."""
     window = page_window(number, size)
-    if _keyset(round_, q):
+    how = _board(round_, q)
+    if how == "frozen":
         total = matches = frozen_count(round_.id)
         pages = window.pages(total)
         if window.number > pages:  # past the end (an old link): the last page
             window = PageWindow(pages, size)
         rows = frozen_page(round_, window.offset, size)
         mine = frozen_position(round_.id, user_id) if user_id is not None else None
+    elif how == "live":  # the page, its total and the member's row in one SELECT
+        rows, total, mine = live_page(round_, window.offset, size, user_id)
+        matches, pages = total, window.pages(total)
+        if window.number > pages:  # past the end (an old link): the last page
+            window = PageWindow(pages, size)
+            rows, total, mine = live_page(round_, window.offset, size, user_id)
+        rows = _with_prizes(round_, rows)
+        if mine is not None:
+            _with_prizes(round_, [mine])
     else:
         board = leaderboard(round_)
         shown = search.search_rows(board, q)

@@ -51,17 +51,58 @@ def board_row(rank, gap, attempt_id, user_id, score, correct, count, prediction,
     }
 
 
-def _live_rows(round_: Round) -> list[dict]:
-    """Live ranks, best first, with names and units: one SELECT, ranked by the database with the
-    rules of ranking.py (sql_ranking.ranked: window functions), no prediction truth yet."""
+def _live_board(round_: Round):
+    """The live board as a subquery: every counted attempt ranked by the database with the rules
+    of ranking.py (sql_ranking.ranked: window functions, no prediction truth yet), with its
+    ``position`` on the board (from 0: the order is rank, then attempt id) and the board's
+    ``total`` (windows over the ranked rows, so a page of it is one SELECT with LIMIT/OFFSET and
+    no row but the page's leaves the database). Names and units are joined to the rows kept."""
     r = sql_ranking.ranked(round_.id, round_.counting, round_.tie_break).subquery("ranked")
-    result = db.session.execute(
-        select(r.c.rank, r.c.prediction_gap, r.c.attempt_id, r.c.user_id, r.c.score, r.c.correct_count,
-               r.c.question_count, r.c.prediction, r.c.duration_seconds, r.c.submitted_at,
-               User.full_name, User.unit_id, Unit.name)
-        .join(User, User.id == r.c.user_id).outerjoin(Unit, Unit.id == User.unit_id)
-        .order_by(r.c.rank, r.c.attempt_id))
-    return [board_row(*row) for row in result]
+    return select(*r.c, (func.row_number().over(order_by=(r.c.rank, r.c.attempt_id)) - 1).label("position"),
+                  func.count().over().label("total")).subquery("live")
+
+
+def _live_select(live):
+    """The kept rows of the live board with their names and units, in board_row's order of
+    columns, then the position and the total."""
+    return (select(live.c.rank, live.c.prediction_gap, live.c.attempt_id, live.c.user_id, live.c.score,
+                   live.c.correct_count, live.c.question_count, live.c.prediction, live.c.duration_seconds,
+                   live.c.submitted_at, User.full_name, User.unit_id, Unit.name, live.c.position, live.c.total)
+            .join(User, User.id == live.c.user_id).outerjoin(Unit, Unit.id == User.unit_id))
+
+
+def _live_rows(round_: Round) -> list[dict]:
+    """Live ranks, best first, with names and units: one SELECT (the whole board)."""
+    live = _live_board(round_)
+    return [board_row(*row[:-2]) for row in db.session.execute(_live_select(live).order_by(live.c.position))]
+
+
+def _live_row(row) -> dict:
+    """A row of the live board with its ``position`` (from 0)."""
+    return {**board_row(*row[:-2]), "position": row[-2]}
+
+
+def live_page(round_: Round, offset: int, limit: int, user_id: int | None = None):
+    """Rows offset .. offset + limit - 1 of an open round's live board (each with its
+    ``position``), the board's size, and `user_id`'s own row (None if not ranked or not asked):
+    one SELECT — the board ranked once, the page's rows and the member's kept (a range of the
+    position, or theirs), the total a column of every row — and one COUNT more only when it
+    returns nothing (a page past the end). The caller has expired what is overdue."""
+    board = _live_board(round_)
+    kept = and_(board.c.position >= offset, board.c.position < offset + limit)
+    if user_id is not None:
+        kept = or_(kept, board.c.user_id == user_id)
+    live = select(board).where(kept).subquery("page")
+    found = db.session.execute(_live_select(live).order_by(live.c.position)).all()
+    rows = [_live_row(row) for row in found]
+    mine = next((row for row in rows if row["user_id"] == user_id), None) if user_id is not None else None
+    page = [row for row in rows if offset <= row["position"] < offset + limit]
+    if found:
+        return page, found[0][-1], mine
+    if offset <= 0:
+        return [], 0, None
+    c = sql_ranking.counted(round_.id, round_.counting)
+    return [], db.session.execute(select(func.count()).select_from(c)).scalar_one(), None
 
 
 def freeze_if_closed(round_: Round) -> bool:
@@ -171,7 +212,9 @@ def leaderboard(round_: Round) -> list[dict]:
 
     Cached for every process for LEADERBOARD_CACHE_SECONDS (live ranks) or ten times that (final
     ranks, which only change if a member renames), so the last hour's crowd does not recompute it.
-    LEADERBOARD_CACHE_SECONDS = 0 turns the cache off.
+    LEADERBOARD_CACHE_SECONDS = 0 turns the cache off. For what needs every row (exports,
+    certificates, prizes, the unit table, a search by name); a page of the board is read a page
+    at a time (board.py: frozen_page, live_page).
     """
     ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
     hit = cache_get(_leaderboard_key(round_.id)) if ttl else None

@@ -39,7 +39,8 @@ def round_leaderboard(round_id):
     round_ = get_visible_quiz_round_or_404(round_id, user)
     q = (request.args.get("q") or "").strip()[:search.MAX_QUERY]
     # Final ranks a page at a time from the frozen table (board.py: a seek on the rank column),
-    # whatever the board's size; a live board or a search windows the cached whole board.
+    # whatever the board's size; a live board a page of the database's ranking (LIMIT/OFFSET);
+    # a search windows the cached whole board.
     shown = board.html_page(round_, request.args.get("page", 1, type=db_int), PAGE, q,
                             user.id if user is not None else None)
     refused = None

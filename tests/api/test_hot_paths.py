@@ -15,7 +15,7 @@ from contest.rounds.models import Attempt, AttemptQuestion, Round
 from contest.standings.models import Standing, UnitParticipation
 from contest.standings.service import freeze_if_closed
 from tests.factories import sign_in
-from tests.web.test_leaderboard_page import board
+from tests.web.test_leaderboard_page import board, rows
 
 CLOSED = "Đã hết giờ: lượt thi này không nhận thêm câu trả lời."
 
@@ -306,3 +306,46 @@ def test_the_live_board_costs_the_same_statements_for_200_rows_as_for_10(client,
     clean_tables()
     cache.clear()
     assert live(200) == small == 4  # round, contest, the overdue attempts, the ranked rows
+
+
+def test_a_live_page_deep_down_the_board_costs_what_the_first_costs(client, make):
+    """The live board, the API's window and the organizer's page (?page=, with their own row
+    looked up), a page at a time from the database (LIMIT/OFFSET over the ranked window): the
+    same statements 150 rows down a 200-row board as on the first page of a 10-row one."""
+    from tests.conftest import clean_tables
+
+    def live(n, offset):
+        round_, users = board(make, [f"Thí sinh {i + 1}" for i in range(n)], publish=False)
+        make.clock.set(round_.closes_at - timedelta(hours=1))
+        organizer = make.user(role="organizer")
+        headers = make.auth(organizer)
+        sign_in(client, organizer)
+        counts = []
+        for path, headers_ in ((f"/api/v1/rounds/{round_.id}/leaderboard?offset={offset}&limit=20", headers),
+                               (f"/rounds/{round_.id}/leaderboard?page={offset // 50 + 1}", {})):
+            cache.clear()
+            me(client, headers)
+            db.session.remove()
+            with statements() as seen:
+                response = client.get(path, headers=headers_)
+            assert response.status_code == 200
+            if response.is_json:
+                assert response.json["total"] == n and response.json["final"] is False
+                assert [(r["rank"], r["display_name"]) for r in response.json["items"]] == [
+                    (i + 1, f"Thí sinh {i + 1}") for i in range(offset, min(n, offset + 20))]
+            else:
+                first = offset // 50 * 50
+                assert rows(response.get_data(as_text=True)) == [
+                    (i + 1, f"Thí sinh {i + 1}") for i in range(first, min(n, first + 50))]
+            counts.append(len(seen))
+        assert not db.session.execute(select(Standing)).first()  # still live: nothing frozen
+        return counts
+
+    small = live(10, 0)
+    clean_tables()
+    cache.clear()
+    assert live(200, 150) == small
+    # The API: round, contest, the overdue attempts, the page of ranked rows with the total; the
+    # page the same (the organizer's own row kept by the same SELECT), then the implausible-attempt
+    # flags of the page's rows (their attempts, the saves' times, the members' registrations).
+    assert small == [4, 7], small

@@ -178,3 +178,42 @@ def test_keyset_pages_of_the_frozen_board_are_the_windows_of_the_whole_board(mak
     assert board.frozen_position(round_.id, make.user().id) is None
     assert board.frozen_count(round_.id + 1) == 0 and board.frozen_page(round_, 10**9, 50) == []
     assert board.frozen_page(round_, INT_MAX, 500) == []  # the bounds stay integers of the database
+
+
+def test_pages_of_the_live_board_are_the_windows_of_the_whole_board(make):
+    """An open round's board read a page at a time (service.live_page: LIMIT/OFFSET over the
+    ranked window, the total a column of the rows) is, at every offset and size, ties across a
+    page's edges included, the window of the whole live board (prizes too: board.py gives each
+    row its rank's prize); each member's own row, read with a page that holds it or not, is
+    theirs on the whole board and leaves the page as it was."""
+    from contest.standings.service import live_page
+
+    rng = random.Random(SEED + 2)
+    round_ = random_round(make, rng, members=45)
+    round_.prizes = [{"name": "Giải Nhất", "count": 1}, {"name": "Giải Nhì", "count": 3},
+                     {"name": "Giải Ba", "count": 6}]
+    db.session.commit()
+    make.clock.set(round_.closes_at - timedelta(hours=1))
+    whole = leaderboard(round_)  # live: expires what is overdue, ranks every row into Python
+    assert round_.standings_frozen_at is None
+    ranks = [row["rank"] for row in whole]
+    assert len(set(ranks)) < len(ranks) - 3 and ranks[0] == 1  # ties, some across the windows
+    assert {row["prize"] for row in whole} == {"Giải Nhất", "Giải Nhì", "Giải Ba", None}
+    for limit in (1, 2, 3, 7, 50):
+        for offset in range(len(whole) + 2):
+            page = board.api_page(round_, offset, limit)
+            assert page == {"items": whole[offset:offset + limit], "total": len(whole)}, (offset, limit)
+    plain = [{**{k: v for k, v in row.items() if k != "prize"}, "position": p} for p, row in enumerate(whole)]
+    for position, row in enumerate(whole):
+        for offset in (0, 10, 40):
+            assert live_page(round_, offset, 5, row["user_id"]) == (
+                plain[offset:offset + 5], len(whole), plain[position]), (position, offset)
+    assert live_page(round_, 0, 5, make.user().id) == (plain[:5], len(whole), None)
+    assert live_page(round_, 10**9, 50, whole[3]["user_id"]) == ([], len(whole), plain[3])
+    assert live_page(round_, 10**9, 50) == ([], len(whole), None)
+    assert live_page(round_, INT_MAX, 500) == ([], len(whole), None)
+    shown = board.html_page(round_, 10**6, 7, "", whole[-1]["user_id"])  # past the end: the last page
+    last = -(-len(whole) // 7)
+    assert (shown["page"], shown["pages"], shown["total"], shown["matches"]) == (last, last, len(whole), len(whole))
+    assert [r["attempt_id"] for r in shown["rows"]] == [r["attempt_id"] for r in whole[(last - 1) * 7:]]
+    assert shown["mine"]["prize"] == whole[-1]["prize"] and shown["mine_page"] == last
