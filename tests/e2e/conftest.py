@@ -79,6 +79,21 @@ def browser():
         browser.close()
 
 
+def sign_in(page, live_server, member, password="mat-khau-du-dai"):
+    """Sign in through the sign-in form."""
+    page.goto(f"{live_server}/login")
+    page.fill("#username", member.username)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+
+
+def start_round(page, live_server, member, round_title, password="mat-khau-du-dai"):
+    """Sign in and start the round titled `round_title` from the home page's list."""
+    sign_in(page, live_server, member, password)
+    page.click(f"text={round_title}")
+    page.click("form[action$='/start'] button")
+
+
 @pytest.fixture
 def phone(browser):
     """A phone-sized page (390×844), Vietnamese by default."""

@@ -10,6 +10,7 @@ from contest.extensions import db
 from contest.rounds.models import Attempt
 from tests.e2e.test_offline_journey import stored_pages
 from tests.faultlab import database_down
+from tests.e2e.conftest import start_round
 
 UNAVAILABLE = ("Máy chủ tạm thời chưa phản hồi: câu trả lời được giữ trên thiết bị này và sẽ được gửi lại "
                "sau vài giây.")
@@ -24,12 +25,7 @@ def test_answers_wait_while_the_database_is_down_and_reach_it_when_it_is_back(li
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("#username", member.username)
-        page.fill("#password", "mat-khau-du-dai")
-        page.click("main button[type=submit]")
-        page.click("text=Tuần thi mất cơ sở dữ liệu")
-        page.click("form[action$='/start'] button")
+        start_round(page, live_server, member, "Tuần thi mất cơ sở dữ liệu")
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         assert stored_pages(page, 1) == 1
         attempt_id = int(re.search(r"/attempts/(\d+)$", page.url).group(1))

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from contest.extensions import db
 from contest.rounds.models import Attempt
 from tests.e2e.test_accessibility import _violations
+from tests.e2e.conftest import start_round
 
 
 def stored_pages(page, wanted: int) -> int:
@@ -32,12 +33,7 @@ def test_answers_survive_a_reload_offline_and_reach_the_server(live_server, brow
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("#username", member.username)
-        page.fill("#password", "mat-khau-du-dai")
-        page.click("main button[type=submit]")
-        page.click("text=Tuần thi mất mạng")
-        page.click("form[action$='/start'] button")
+        start_round(page, live_server, member, "Tuần thi mất mạng")
         expect(page.locator("#countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
         # The worker controls the page (registered since the sign-in page) and has stored it.
         page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -102,12 +98,7 @@ def test_an_answer_that_arrives_after_the_time_is_up_is_said_refused(live_server
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("#username", member.username)
-        page.fill("#password", "mat-khau-du-dai")
-        page.click("main button[type=submit]")
-        page.click("text=Tuần thi về muộn")
-        page.click("form[action$='/start'] button")
+        start_round(page, live_server, member, "Tuần thi về muộn")
         expect(page.locator("#countdown")).not_to_have_text("--:--")
         network.off(context)
         page.locator(".question[data-position='2'] .form-check-label").first.click()

@@ -7,16 +7,11 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from contest.rounds.models import Attempt
+from tests.e2e.conftest import sign_in
 
 WHOLE = "Dự đoán phải là số nguyên, từ 0 trở lên."
 EMPTY_WARNING = "Bạn chưa trả lời câu hỏi dự đoán. Câu dự đoán dùng để xếp hạng khi bằng điểm."
 
-
-def sign_in(page, live_server, member):
-    page.goto(f"{live_server}/login")
-    page.fill("#username", member.username)
-    page.fill("#password", "mat-khau-du-dai")
-    page.click("main button[type=submit]")
 
 
 def _dialog(page, event, action):

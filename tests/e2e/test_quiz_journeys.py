@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from contest.rounds.models import Attempt
+from tests.e2e.conftest import sign_in, start_round
 
 
 def test_member_registers_takes_round_reloads_and_submits(live_server, phone, make):
@@ -57,12 +58,7 @@ def test_answer_chosen_offline_is_sent_when_back_online(live_server, phone, make
     make.questions(3)
     make.round(title="Tuần thi ngoại tuyến", question_count=3)
     page = phone
-    page.goto(f"{live_server}/login")
-    page.fill("#username", member.username)
-    page.fill("#password", "mat-khau-du-dai")
-    page.click("main button[type=submit]")
-    page.click("text=Tuần thi ngoại tuyến")
-    page.click("form[action$='/start'] button")
+    start_round(page, live_server, member, "Tuần thi ngoại tuyến")
     expect(page.locator("#countdown")).not_to_have_text("--:--")  # the page's script has loaded
     network.off(page.context)
     box = page.locator(".question").nth(0)
@@ -90,10 +86,7 @@ def test_organizer_schedules_round_and_publishes_leaderboard(live_server, deskto
     db.session.commit()  # services flush; the caller commits
 
     page = desktop
-    page.goto(f"{live_server}/login")
-    page.fill("#username", organizer.username)
-    page.fill("#password", "mat-khau-du-dai")
-    page.click("main button[type=submit]")
+    sign_in(page, live_server, organizer)
     page.goto(f"{live_server}/manage/contests/{contest.id}")
     page.click(f"a[href$='/manage/contests/{contest.id}/rounds/new']")
     page.fill("#title", "Tuần thi thứ ba")

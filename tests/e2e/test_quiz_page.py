@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from contest.rounds.models import Attempt
+from tests.e2e.conftest import start_round
 
 COUNTDOWN_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "countdown.js"
 TEXTS = {"minutes": "Còn __N__ phút.", "seconds": "Còn __N__ giây.", "up": "Đã hết giờ."}
@@ -37,12 +38,7 @@ def test_announcer_speaks_once_a_minute_then_every_ten_seconds(phone):
 
 
 def sign_in_and_start(page, live_server, member, title):
-    page.goto(f"{live_server}/login")
-    page.fill("#username", member.username)
-    page.fill("#password", "mat-khau-du-dai")
-    page.click("main button[type=submit]")
-    page.click(f"text={title}")
-    page.click("form[action$='/start'] button")
+    start_round(page, live_server, member, title)
     expect(page.locator("#countdown")).not_to_have_text("--:--")
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from contest.extensions import db
 from contest.rounds.models import Attempt
+from tests.e2e.conftest import start_round
 
 
 def _selected(position):
@@ -24,12 +25,7 @@ def test_a_save_refused_as_too_fast_waits_the_retry_after_and_is_sent_again(live
     app.config["RATE_LIMITS"] = {**limits, "save": ("1 per 10 seconds", "100000 per minute")}
     page = phone
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("#username", member.username)
-        page.fill("#password", "mat-khau-du-dai")
-        page.click("main button[type=submit]")
-        page.click("text=Tuần thi nhanh tay")
-        page.click("form[action$='/start'] button")
+        start_round(page, live_server, member, "Tuần thi nhanh tay")
         expect(page.locator("#countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
 
         def choose(n):
