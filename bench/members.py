@@ -23,6 +23,7 @@ Needs PostgreSQL at 127.0.0.1:5432 (recreates database `contest_bench`) and Redi
 import argparse
 import asyncio
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -170,6 +171,12 @@ async def run(base, round_id, tokens, args):
             await open_loop(len(keys), args.submit_window, submit)
 
 
+def worker_memory(master) -> list[float]:
+    """The resident memory (MB) of each gunicorn worker, the children of its master process."""
+    listing = subprocess.run(["ps", "-o", "rss=", "--ppid", str(master.pid)], capture_output=True, text=True).stdout
+    return [int(kb) / 1024 for kb in listing.split()]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=2000)
@@ -192,6 +199,8 @@ def main():
         print(f"one server: {args.workers} workers x {args.threads} threads (gthread), {args.members} members",
               flush=True)
         asyncio.run(run(server.servers[0], round_id, tokens, args))
+        memory = worker_memory(server.processes[0])
+        print(f"memory per worker after the run (RSS): {', '.join(f'{mb:.0f}' for mb in memory)} MB", flush=True)
 
 
 if __name__ == "__main__":
