@@ -9,9 +9,9 @@ row of the board: the board's order is (rank, attempt_id) and ranks are competit
 plus its place among the rows of its rank. A page costs the same few statements and index reads
 at offset 199,950 as at offset 0 — and the same for 200,000 rows as for 10.
 
-The live board of an open round (organizers only) is ranked by the database at each read and
-a page of it kept (service.live_page: the page, the total and the member's own row in one
-SELECT). A search by name (?q=, contest/standings/search.py) still windows the whole board
+The live board of an open round (organizers only) is ranked by the database and a page of it
+kept (service.live_page: the page, the total and the member's own row in one SELECT), the same
+page shared by every organizer through the cache for LEADERBOARD_CACHE_SECONDS. A search by name (?q=, contest/standings/search.py) still windows the whole board
 (service.leaderboard, cached for a few seconds).
 """
 from sqlalchemy import func, select

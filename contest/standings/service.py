@@ -82,12 +82,42 @@ def _live_row(row) -> dict:
     return {**board_row(*row[:-2]), "position": row[-2]}
 
 
+def _live_page_key(round_id: int, offset: int, limit: int) -> str:
+    return f"standings:live:{round_id}:{offset}:{limit}"
+
+
+def _ranked_member(round_id: int, user_id: int) -> bool:
+    """Has the user a finished attempt in the round (a row of its live board)?"""
+    return db.session.execute(select(Attempt.id).where(
+        Attempt.round_id == round_id, Attempt.user_id == user_id,
+        Attempt.status != "in_progress").limit(1)).first() is not None
+
+
 def live_page(round_: Round, offset: int, limit: int, user_id: int | None = None):
     """Rows offset .. offset + limit - 1 of an open round's live board (each with its
-    ``position``), the board's size, and `user_id`'s own row (None if not ranked or not asked):
-    one SELECT — the board ranked once, the page's rows and the member's kept (a range of the
-    position, or theirs), the total a column of every row — and one COUNT more only when it
-    returns nothing (a page past the end). The caller has expired what is overdue."""
+    ``position``), the board's size, and `user_id`'s own row (None if not ranked or not asked).
+
+    A page is the same for every reader without a row of their own (the organizers watching a
+    round), so it is kept in the shared cache for LEADERBOARD_CACHE_SECONDS: fifty organizers
+    refreshing cost the database one ranking per page and period. A reader with a row on the
+    board gets it ranked afresh with the page. The caller has expired what is overdue."""
+    ttl = current_app.config.get("LEADERBOARD_CACHE_SECONDS", 15)
+    if not ttl or (user_id is not None and _ranked_member(round_.id, user_id)):
+        return _live_page(round_, offset, limit, user_id)
+    key = _live_page_key(round_.id, offset, limit)
+    hit = cache_get(key)
+    if hit is None:
+        rows, total, _mine = _live_page(round_, offset, limit)
+        hit = (rows, total)
+        cache_set(key, hit, ttl)
+    rows, total = hit
+    return [dict(row) for row in rows], total, None  # the callers add to the rows: copies
+
+
+def _live_page(round_: Round, offset: int, limit: int, user_id: int | None = None):
+    """live_page from the database: one SELECT — the board ranked once, the page's rows and the
+    member's kept (a range of the position, or theirs), the total a column of every row — and
+    one COUNT more only when it returns nothing (a page past the end)."""
     board = _live_board(round_)
     kept = and_(board.c.position >= offset, board.c.position < offset + limit)
     if user_id is not None:

@@ -349,3 +349,25 @@ def test_a_live_page_deep_down_the_board_costs_what_the_first_costs(client, make
     # page the same (the organizer's own row kept by the same SELECT), then the implausible-attempt
     # flags of the page's rows (their attempts, the saves' times, the members' registrations).
     assert small == [4, 7], small
+
+
+def test_organizers_watching_a_live_board_share_one_ranking_per_cache_period(app, client, make, monkeypatch):
+    """With LEADERBOARD_CACHE_SECONDS on (production's 15 s), a live page is ranked once and kept
+    in the shared cache for every reader without a row of their own."""
+    monkeypatch.setitem(app.config, "LEADERBOARD_CACHE_SECONDS", 15)
+    round_, _ = board(make, [f"Thí sinh {i + 1}" for i in range(30)], publish=False)
+    make.clock.set(round_.closes_at - timedelta(hours=1))
+    path = f"/api/v1/rounds/{round_.id}/leaderboard?offset=10&limit=5"
+    first, second = (make.auth(make.user(role="organizer")) for _ in range(2))
+    seen_by = []
+    for headers in (first, second):
+        me(client, headers)
+        db.session.remove()
+        with statements() as seen:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200
+        assert [(r["rank"], r["display_name"]) for r in response.json["items"]] == [
+            (i + 1, f"Thí sinh {i + 1}") for i in range(10, 15)]
+        assert response.json["total"] == 30
+        seen_by.append(sum("rank() over" in s.lower() for s in seen))
+    assert seen_by == [1, 0]  # the second organizer's page came from the cache
