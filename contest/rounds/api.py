@@ -26,12 +26,11 @@ from contest.rounds.loaders import (get_contest_or_404, get_own_attempt_or_404, 
                                     get_visible_attempt_or_404)
 from contest.rounds.models import CONTEST_STATUSES, ROUND_KINDS, STANDINGS_RULES, Contest, Round
 from contest.rounds.scope import contests_for_request, default_owner
-from contest.rounds.prizes import check_prizes
 from contest.rounds.prediction import PREDICTION_MAX, PredictionInvalid, read_prediction
 from contest.rounds.schedule import RoundInvalid, apply_round_fields
 from contest.rounds.timing import round_state
 from contest.standings import lifecycle, publishing, ranking
-from contest.standings.contests import update_contest
+from contest.standings.contests import checked_fields, update_contest
 from contest.standings.service import forget_round
 
 blp = Blueprint("api_rounds", __name__, description="Contests, rounds and attempts")
@@ -315,14 +314,11 @@ def list_contests(args):
 @blp.arguments(ContestIO)
 @blp.response(201, ContestIO)
 def create_contest(data):
-    prizes, problems = check_prizes(data.get("prizes"))  # the rounds' one check of prize tiers
-    if problems:
-        raise Refusal("validation_error", 422, _("Some fields are not valid."),
-                      details=[{"field": "prizes", "message": p} for p in problems])
+    data = checked_fields(data)  # the one check of a contest's fields, as a change's
     contest = Contest(title=nfc(data["title"]), description=nfc(data.get("description")),
                       standings_rule=data["standings_rule"], standings_published=data["standings_published"],
                       status=data["status"], created_by_id=current_actor().id, owner_unit_id=default_owner(current_actor()),
-                      members_only=data.get("members_only", False), prizes=prizes,
+                      members_only=data.get("members_only", False), prizes=data["prizes"],
                       registration=data["registration"])
     db.session.add(contest)
     db.session.flush()

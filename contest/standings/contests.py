@@ -116,13 +116,10 @@ def _snapshot(contest: Contest) -> dict:
     return {field: getattr(contest, field) for field in EDITABLE}
 
 
-def update_contest(contest: Contest, data: dict, actor=None) -> None:
-    """Change a contest's fields (any of EDITABLE), audited: ``contest.publish_standings`` or
-    ``contest.unpublish_standings`` for the standings' publication, ``contest.update`` for the
-    rest, each with the changed fields only, before and after. ``prizes`` go through the rounds'
-    one check (cleaned, NFC); bad tiers or an unknown ``registration`` are refused (422
-    ``validation_error``, each problem in ``details``) with nothing changed. Flushes; the caller
-    commits."""
+def checked_fields(data: dict) -> dict:
+    """A contest's fields as given (on creation or in a change), with ``prizes`` through the
+    rounds' one check (cleaned, NFC); bad tiers or an unknown ``registration`` are refused
+    (422 ``validation_error``, each problem in ``details``)."""
     data = dict(data)
     problems = []
     if "prizes" in data:
@@ -133,6 +130,15 @@ def update_contest(contest: Contest, data: dict, actor=None) -> None:
                                                                modes=", ".join(CONTEST_REGISTRATION))})
     if problems:
         raise Refusal("validation_error", 422, _("Some fields are not valid."), details=problems)
+    return data
+
+
+def update_contest(contest: Contest, data: dict, actor=None) -> None:
+    """Change a contest's fields (any of EDITABLE), audited: ``contest.publish_standings`` or
+    ``contest.unpublish_standings`` for the standings' publication, ``contest.update`` for the
+    rest, each with the changed fields only, before and after. The fields are checked first
+    (``checked_fields``): refused, nothing changes. Flushes; the caller commits."""
+    data = checked_fields(data)
     before = _snapshot(contest)
     for field in EDITABLE:
         if field in data:
