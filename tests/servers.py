@@ -31,6 +31,31 @@ def serving(app):
         thread.join(timeout=5)
 
 
+@contextmanager
+def sharing_redis(app, redis_url: str, count: int = 2, **config):
+    """`count` app instances (as gunicorn workers or servers) with `app`'s config and `config`,
+    sharing the Redis database of `redis_url`, emptied before and after; the test is skipped
+    when that Redis does not answer."""
+    import pytest
+    import redis
+
+    from app import create_app
+
+    try:
+        store = redis.Redis.from_url(redis_url, socket_connect_timeout=1)
+        store.ping()
+    except redis.RedisError:
+        pytest.skip(f"needs Redis at {redis_url} (set TEST_CACHE_REDIS_URL)")
+    settings = {**app.config, "REDIS_URL": redis_url, **config}
+    settings.pop("SERVER_NAME", None)
+    store.flushdb()  # that database only
+    try:
+        yield [create_app(settings) for _ in range(count)]
+    finally:
+        store.flushdb()
+        store.close()
+
+
 # --- several app servers behind a load balancer (scale-out test and bench/scaleout.py) -------------
 ROOT = Path(__file__).resolve().parent.parent
 # Load from one address and far faster than any member: the benches and the scale-out test lift

@@ -16,6 +16,7 @@ from contest import ratelimit
 from contest.accounts import registration
 from contest.accounts.models import User
 from contest.extensions import db
+from tests.servers import sharing_redis
 from tests.factories import sign_in
 
 TEST_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/10")
@@ -250,20 +251,10 @@ def test_the_openapi_document_says_which_operations_may_answer_429(client):
 @pytest.fixture
 def two_servers(app, clock):
     """Two app instances (two gunicorn workers or two servers) on one Redis (db 10)."""
-    try:
-        store = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
-        store.ping()
-    except redis.RedisError:
-        pytest.skip(f"needs Redis at {TEST_REDIS_URL} (set TEST_CACHE_REDIS_URL)")
-    config = {**app.config, "REDIS_URL": TEST_REDIS_URL, "CLOCK": clock,
-              "RATE_LIMITS": {**app.config["RATE_LIMITS"], "submit": ("3 per minute", HIGH),
-                              "export": (HIGH, "3 per minute"), "save": ("2 per minute", HIGH)}}
-    config.pop("SERVER_NAME", None)
-    store.flushdb()  # db 10 only
-    servers = [create_app(config), create_app(config)]
-    yield servers
-    store.flushdb()
-    store.close()
+    limits = {**app.config["RATE_LIMITS"], "submit": ("3 per minute", HIGH), "export": (HIGH, "3 per minute"),
+              "save": ("2 per minute", HIGH)}
+    with sharing_redis(app, TEST_REDIS_URL, CLOCK=clock, RATE_LIMITS=limits) as servers:
+        yield servers
 
 
 def test_submits_and_exports_count_across_two_servers_sharing_redis(two_servers, make):

@@ -4,7 +4,6 @@ import os
 from datetime import timedelta
 
 import pytest
-import redis
 
 from app import create_app
 from contest.extensions import cache, db
@@ -13,6 +12,7 @@ from contest.rounds.models import Round
 from contest.standings.service import freeze_closed_rounds, leaderboard
 from question_bank import service as bank
 from question_bank.candidates import load_candidates
+from tests.servers import sharing_redis
 
 TEST_CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1:6379/4")
 
@@ -20,19 +20,8 @@ TEST_CACHE_REDIS_URL = os.environ.get("TEST_CACHE_REDIS_URL", "redis://127.0.0.1
 @pytest.fixture
 def two_servers(app, clock):
     """Two app instances (as two gunicorn workers or two servers) sharing REDIS_URL db 4."""
-    try:
-        store = redis.Redis.from_url(TEST_CACHE_REDIS_URL, socket_connect_timeout=1)
-        store.ping()
-    except redis.RedisError:
-        pytest.skip(f"needs Redis at {TEST_CACHE_REDIS_URL} (set TEST_CACHE_REDIS_URL)")
-    store.flushdb()  # db 4 only
-    config = {**app.config, "REDIS_URL": TEST_CACHE_REDIS_URL, "CLOCK": clock,
-              "LEADERBOARD_CACHE_SECONDS": 60}
-    config.pop("SERVER_NAME", None)
-    servers = [create_app(config), create_app(config)]
-    yield servers
-    store.flushdb()
-    store.close()
+    with sharing_redis(app, TEST_CACHE_REDIS_URL, CLOCK=clock, LEADERBOARD_CACHE_SECONDS=60) as servers:
+        yield servers
 
 
 def test_the_cache_is_redis_with_redis_url_and_in_the_process_without(app, two_servers):
