@@ -42,7 +42,10 @@ Where the counts live:
   MemoryStorage drops passed windows in a timer thread that walks every key at most once per
   10 ms while hits come; at 500 hits a second that cost no measurable CPU with 1,000 keys, 4 %
   of a core with 10,000 and 22 % with 40,000 (two keys per member saving in that minute:
-  bench/quiz_load.py runs 400 members). The price of counting per process: behind N worker
+  bench/quiz_load.py runs 400 members). A process holds only the keys of the saves it served in
+  the window, so they are bounded by its own rate: ~100 saves a second at most (bench/README.md)
+  is ~6,000 saves a minute, ≤ 12,000 keys, whatever the size of the round behind a load balancer.
+  The price of counting per process: behind N worker
   processes a member's saves are counted per process, so one member may reach at most N × the
   limit. That is still a bound (a runaway script at 1,000 saves a second is cut to N × 2 a
   second), and a save is idempotent (it overwrites one answer), so the looser bound costs
